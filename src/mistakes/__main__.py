@@ -1,0 +1,3 @@
+from mistakes.cli.main import main
+
+raise SystemExit(main())

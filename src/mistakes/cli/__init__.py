@@ -1,0 +1,1 @@
+"""The scriptable command line (never imports textual)."""

@@ -1,0 +1,248 @@
+"""What each command does, on top of mistakes.services."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from mistakes.cli.output import entry_rows, is_tty, print_json, visible
+from mistakes.domain.entry import new_entry
+from mistakes.domain.template import FieldKind
+from mistakes.services import capture
+from mistakes.services.config import load_user_config, resolve_dir, resolve_template
+from mistakes.services.entries import (
+    Assignment,
+    EntryService,
+    UsageError,
+    parse_assignment,
+    record,
+)
+from mistakes.storage.folder import EntryFolder, StoredEntry
+from mistakes.storage.template_file import load_template
+
+
+def open_service(args: argparse.Namespace) -> EntryService:
+    config = load_user_config()
+    root = resolve_dir(getattr(args, "dir", None), config)
+    template_path = resolve_template(getattr(args, "template", None), root, config)
+    return EntryService(EntryFolder(root, load_template(template_path)))
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    handlers = {
+        "new": cmd_new,
+        "capture": cmd_capture,
+        "list": cmd_list,
+        "show": cmd_show,
+        "set": cmd_set,
+        "check": cmd_check,
+    }
+    if args.command is None:
+        print(
+            "mistakes: the terminal app is not built yet; see 'mistakes --help' for the commands",
+            file=sys.stderr,
+        )
+        return 2
+    return handlers[args.command](args)
+
+
+def _warn_problems(problems: list[object]) -> None:
+    for problem in problems:
+        print(f"mistakes: warning: {problem}", file=sys.stderr)
+
+
+# -- new ---------------------------------------------------------------------------------------
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    service = open_service(args)
+    if not (args.title or "").strip():
+        raise UsageError("new needs --title")
+    entry = new_entry(service.template, args.title)
+    assignments: list[Assignment] = []
+    for name in ("severity", "status", "reporter", "date"):
+        value = getattr(args, name)
+        if value is not None:
+            if service.template.field_named(name) is None:
+                raise UsageError(f"the template has no field '{name}'")
+            assignments.append(Assignment(name, "=", value))
+    if args.tag:
+        tags = service.template.tags_field
+        if tags is None:
+            raise UsageError("the template has no tags field")
+        assignments.append(Assignment(tags.key, "=", ",".join(args.tag)))
+    assignments += [parse_assignment(text) for text in args.field]
+    for text in args.section:
+        name, sep, value = text.partition("=")
+        if not sep:
+            raise UsageError(f"--section takes NAME=TEXT, not '{text}'")
+        spec = service.template.section_named(name)
+        if spec is None:
+            raise UsageError(f"no section '{name}' in the template")
+        entry.sections[spec.key] = service.section_text(spec.key, value)
+    for assignment in assignments:
+        service.assign(entry, assignment)
+    if args.stdin:
+        spec = service.template.section_named(args.stdin)
+        if spec is None:
+            raise UsageError(f"no section '{args.stdin}' in the template")
+        if is_tty(sys.stdin):
+            print(f"(reading {spec.title} from standard input; end with Ctrl-D)", file=sys.stderr)
+        entry.sections[spec.key] = service.section_text(spec.key, sys.stdin.read())
+    if not args.no_env:
+        service.fill_environment(entry)
+    stored = service.create(entry)
+    if args.json:
+        print_json(record(stored, service.template))
+    else:
+        print(stored.path)
+    return 0
+
+
+# -- capture -------------------------------------------------------------------------------------
+
+
+def cmd_capture(args: argparse.Namespace) -> int:
+    if not args.cmd:
+        raise UsageError("capture needs a command: mistakes capture -- CMD [ARGS...]")
+    service = open_service(args)  # fail on a bad folder or template before running anything
+    template = service.template
+    into = _capture_section(service, args.into, ("error_messages",))
+    steps = _capture_section(service, None, ("steps_to_reproduce",), fallback=into)
+    result = capture.run(list(args.cmd), echo=capture.stdout_binary())
+    if result.exit_code == 0 and not args.always:
+        print(
+            "mistakes: the command succeeded; nothing recorded (--always records anyway)",
+            file=sys.stderr,
+        )
+        return 0
+    entry = new_entry(template, args.title or capture.default_title(result))
+    output = result.output_section(args.lines)
+    if steps == into:
+        entry.sections[into] = f"{result.steps_section()}\n\n{output}"
+    else:
+        entry.sections[into] = output
+        entry.sections[steps] = result.steps_section()
+    if args.severity:
+        service.assign(entry, Assignment("severity", "=", args.severity))
+    if args.tag and template.tags_field is not None:
+        service.assign(entry, Assignment(template.tags_field.key, "=", ",".join(args.tag)))
+    service.fill_environment(entry, cwd=result.cwd)
+    stored = service.create(entry)
+    print(f"mistakes: recorded {stored.path}", file=sys.stderr)
+    if args.json:
+        print_json(record(stored, template), stream=sys.stderr)
+    return result.exit_code
+
+
+def _capture_section(
+    service: EntryService, name: str | None, keys: tuple[str, ...], fallback: str | None = None
+) -> str:
+    template = service.template
+    if name:
+        spec = template.section_named(name)
+        if spec is None:
+            raise UsageError(f"no section '{name}' in the template")
+        return spec.key
+    for key in keys:
+        if template.section(key) is not None:
+            return key
+    if fallback:
+        return fallback
+    code = [s for s in template.leaves() if s.hint_is_code]
+    return (code or list(template.leaves()))[0].key
+
+
+# -- list / show ----------------------------------------------------------------------------------
+
+
+def _matches(stored: StoredEntry, service: EntryService, args: argparse.Namespace) -> bool:
+    entry = stored.entry
+    template = service.template
+    for name, wanted in (("severity", args.severity), ("status", args.status)):
+        if not wanted:
+            continue
+        spec = template.field_named(name)
+        value = entry.text(name)
+        allowed = set()
+        for item in wanted:
+            for part in item.split(","):
+                choice = spec.choice_for(part) if spec is not None and spec.choices else None
+                allowed.add(choice or part.strip().lower())
+        normal = (spec.choice_for(value) if spec is not None and spec.choices else None) or value
+        if normal.lower() not in allowed:
+            return False
+    if args.tag:
+        have = {t.lower() for t in entry.tags(template)}
+        wanted_tags = {t.strip().lower() for item in args.tag for t in item.split(",") if t.strip()}
+        if not wanted_tags <= have:
+            return False
+    return True
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    service = open_service(args)
+    if not service.root.is_dir():
+        print(f"mistakes: no entries yet in {service.root}", file=sys.stderr)
+    entries, problems = service.all()
+    _warn_problems(list(problems))
+    shown = [e for e in entries if _matches(e, service, args)]
+    if args.json:
+        print_json([record(e, service.template) for e in shown])
+        return 0
+    for row in entry_rows(shown, service.template, sys.stdout):
+        print(row)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    service = open_service(args)
+    stored = service.get(args.ref)
+    for line, message in stored.document.problems:
+        print(f"mistakes: warning: {stored.path}:{line}: {message}", file=sys.stderr)
+    if args.json:
+        print_json(record(stored, service.template))
+        return 0
+    text = stored.path.read_text("utf-8").lstrip("\ufeff")
+    if is_tty(sys.stdout):
+        text = "\n".join(visible(line.rstrip("\r")) for line in text.split("\n"))
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+# -- set -------------------------------------------------------------------------------------------
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    service = open_service(args)
+    stored = service.get(args.ref)
+    entry = stored.entry.copy()
+    for text in args.assignments:
+        assignment = parse_assignment(text)
+        spec = service.template.field_named(assignment.name)
+        if spec is not None and spec.kind is FieldKind.TEXT:
+            assignment.value = assignment.value.strip()
+        service.assign(entry, assignment)
+    saved = service.save(stored, entry)
+    if args.json:
+        print_json(record(saved, service.template))
+    else:
+        print(saved.path if saved is not stored else f"{saved.path} (unchanged)")
+    return 0
+
+
+# -- check -----------------------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    service = open_service(args)
+    problems = service.check()
+    if args.json:
+        print_json([{"path": str(p.path), "line": p.line, "message": p.message} for p in problems])
+    else:
+        for problem in problems:
+            print(problem)
+        count = len(service.folder.paths())
+        summary = f"{count} entries checked, {len(problems)} problems"
+        print(summary, file=sys.stderr)
+    return 1 if problems else 0

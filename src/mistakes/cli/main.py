@@ -1,0 +1,126 @@
+"""``mistakes``: the command line. Thin: parsing here, work in mistakes.services."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from mistakes import __version__
+from mistakes.cli import commands
+from mistakes.domain.template import TemplateError
+from mistakes.services.config import ConfigError
+from mistakes.services.entries import UsageError
+from mistakes.storage.errors import StorageError
+
+DESCRIPTION = """\
+Write up mistakes, incidents and post-mortems from a template, and find past ones.
+With no command, opens the terminal app on the entries folder."""
+
+EPILOG = """\
+The entries folder is --dir, else $MISTAKES_DIR, else ./mistakes (created on first write).
+REF is an entry's number (7 or 007), its file name or stem, or a path.
+Run 'mistakes COMMAND --help' for a command's options."""
+
+
+def _add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--dir", "-d", metavar="FOLDER", default=default, help="the entries folder")
+    parser.add_argument(
+        "--template", metavar="FILE", default=default, help="use this template file"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mistakes",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"mistakes {__version__}")
+    _add_common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _add_common(p, top=False)
+        return p
+
+    p = command("new", "write a new entry and print its path")
+    p.add_argument("--title", "-t", help="the entry's title")
+    p.add_argument("--severity", "-s")
+    p.add_argument("--status")
+    p.add_argument("--reporter", "-r")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="date encountered (default: today)")
+    p.add_argument("--tag", action="append", default=[], metavar="TAG", help="repeatable")
+    p.add_argument(
+        "--section",
+        action="append",
+        default=[],
+        metavar="NAME=TEXT",
+        help="text of a section, by key or title (repeatable), e.g. 'What Happened=...'",
+    )
+    p.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any template field, e.g. environment.os=... (repeatable)",
+    )
+    p.add_argument("--stdin", metavar="SECTION", help="read this section's text from stdin")
+    p.add_argument(
+        "--no-env", action="store_true", help="do not fill in the environment automatically"
+    )
+    p.add_argument("--json", action="store_true", help="print the new entry as JSON")
+
+    p = command("capture", "run a command; if it fails, record its output as an entry")
+    p.add_argument("--title", "-t", help="default: the command and its exit code")
+    p.add_argument("--severity", "-s")
+    p.add_argument("--tag", action="append", default=[], metavar="TAG")
+    p.add_argument("--lines", type=int, default=100, help="lines of output kept (default 100)")
+    p.add_argument("--always", action="store_true", help="record even when the command succeeds")
+    p.add_argument("--into", metavar="SECTION", help="section for the output")
+    p.add_argument("--json", action="store_true", help="print the entry as JSON on stderr")
+    p.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD [ARGS...]")
+
+    p = command("list", "list entries (oldest first)")
+    p.add_argument("--severity", "-s", action="append", default=[])
+    p.add_argument("--status", action="append", default=[])
+    p.add_argument("--tag", action="append", default=[], help="entries with all these tags")
+    p.add_argument("--json", action="store_true")
+
+    p = command("show", "print an entry")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("--json", action="store_true")
+
+    p = command("set", "change fields or sections of an entry: FIELD=VALUE (tags+=x, tags-=x)")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+    p.add_argument("--json", action="store_true")
+
+    p = command("check", "validate every entry file; exit 1 with 'path:line: message' lines")
+    p.add_argument("--json", action="store_true")
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if args.command == "capture" and args.cmd and args.cmd[0] == "--":
+        args.cmd = args.cmd[1:]
+    try:
+        return commands.dispatch(args)
+    except (UsageError, StorageError, TemplateError, ConfigError) as exc:
+        print(f"mistakes: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, UsageError) else 1
+    except BrokenPipeError:
+        # the reader went away (`mistakes list | head`): not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,1 @@
+"""Pure model: the template and entries. No I/O, no third-party imports."""

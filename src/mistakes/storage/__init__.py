@@ -1,0 +1,1 @@
+"""Files on disk: parse and serialize entries, atomic saves, the entries folder."""

@@ -1,0 +1,166 @@
+"""The entries folder: one ``NNN-slug.md`` file per entry. The files are the truth."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from mistakes.domain.entry import Entry
+from mistakes.domain.naming import entry_filename, parse_entry_filename
+from mistakes.domain.template import Template
+from mistakes.storage.atomic import create_file, replace_file
+from mistakes.storage.document import Document, content_hash, new_document, parse_document
+from mistakes.storage.errors import EntryParseError, RefError
+
+MAX_NAME_BYTES = 255
+
+
+@dataclass
+class StoredEntry:
+    """An entry read from a file, with what is needed to save it back safely."""
+
+    path: Path
+    number: int
+    document: Document
+    entry: Entry
+    digest: str  # content hash of the bytes as read
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.message}"
+
+
+class EntryFolder:
+    def __init__(self, root: Path, template: Template) -> None:
+        self.root = root
+        self.template = template
+
+    # -- listing --------------------------------------------------------------------------
+    def paths(self) -> list[Path]:
+        """Entry files, by number then name. A missing folder has none."""
+        if not self.root.is_dir():
+            return []
+        found: list[tuple[int, str, Path]] = []
+        with os.scandir(self.root) as it:
+            for item in it:
+                if item.name.startswith("."):
+                    continue
+                number = parse_entry_filename(item.name)
+                if number is None or not item.is_file():
+                    continue
+                found.append((number, item.name, Path(item.path)))
+        found.sort()
+        return [p for _, _, p in found]
+
+    def load(self, path: Path) -> StoredEntry:
+        number = parse_entry_filename(path.name)
+        data = path.read_bytes()
+        try:
+            document = parse_document(data, self.template, str(path))
+        except EntryParseError as exc:
+            raise exc.located(path) from None
+        return StoredEntry(path, number or 0, document, document.to_entry(), content_hash(data))
+
+    def load_all(self) -> tuple[list[StoredEntry], list[Problem]]:
+        """Every entry that can be read, and a problem for each file that cannot."""
+        entries: list[StoredEntry] = []
+        problems: list[Problem] = []
+        for path in self.paths():
+            try:
+                entries.append(self.load(path))
+            except EntryParseError as exc:
+                problems.append(Problem(path, exc.line, exc.message))
+            except OSError as exc:
+                problems.append(Problem(path, 0, f"cannot read: {exc.strerror or exc}"))
+        return entries, problems
+
+    def iter_entries(self) -> Iterator[StoredEntry | Problem]:
+        for path in self.paths():
+            try:
+                yield self.load(path)
+            except EntryParseError as exc:
+                yield Problem(path, exc.line, exc.message)
+            except OSError as exc:
+                yield Problem(path, 0, f"cannot read: {exc.strerror or exc}")
+
+    # -- references -----------------------------------------------------------------------
+    def resolve(self, ref: str) -> Path:
+        """A number (``7``, ``007``), a file stem or name, or a path -> the entry's path."""
+        ref = ref.strip()
+        if not ref:
+            raise RefError("an empty reference names no entry")
+        paths = self.paths()
+        if ref.isdigit():
+            matches = [p for p in paths if parse_entry_filename(p.name) == int(ref)]
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                names = ", ".join(p.stem for p in matches)
+                raise RefError(f"{ref} is the number of several entries ({names}); use the name")
+        by_name = [p for p in paths if ref in (p.stem, p.name)]
+        if by_name:
+            return by_name[0]
+        candidate = Path(ref).expanduser()
+        if candidate.is_file():
+            return candidate
+        if (self.root / ref).is_file():
+            return self.root / ref
+        prefix = [p for p in paths if p.stem.startswith(ref)]
+        if len(prefix) == 1:
+            return prefix[0]
+        raise RefError(f"no entry '{ref}' in {self.root}")
+
+    # -- writing --------------------------------------------------------------------------
+    def next_number(self) -> int:
+        numbers = [parse_entry_filename(p.name) or 0 for p in self.paths()]
+        return max(numbers, default=0) + 1
+
+    def create(self, entry: Entry) -> StoredEntry:
+        """Write a new entry under the next free number; never overwrites another file."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        document = new_document(self.template)
+        data = document.render(entry).encode("utf-8")
+        for _attempt in range(100):
+            number = self.next_number()
+            name = safe_filename(number, entry.title)
+            path = self.root / name
+            try:
+                create_file(path, data)
+            except FileExistsError:
+                continue  # someone else took the number a moment ago
+            return self.load(path)
+        raise OSError(f"could not find a free file name in {self.root}")
+
+    def save(self, stored: StoredEntry, entry: Entry) -> StoredEntry:
+        """Write ``entry`` over the file it was read from, changing as little as possible.
+
+        Raises ConflictError (and writes nothing) if the file changed on disk since it was
+        read.
+        """
+        text = stored.document.render(entry)
+        data = text.encode("utf-8")
+        if content_hash(data) == stored.digest:
+            return stored
+        replace_file(stored.path, data, stored.digest)
+        return self.load(stored.path)
+
+
+def safe_filename(number: int, title: str) -> str:
+    """``NNN-slug.md`` within the byte limit of file names; the slug is ASCII only."""
+    name = entry_filename(number, title)
+    while len(name.encode("utf-8")) > MAX_NAME_BYTES:  # only with enormous numbers
+        name = name[:-4].rstrip("-") + ".md"
+    return name

@@ -1,0 +1,54 @@
+"""Shared fixtures. Every test runs with its own home, config, data and cache folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mistakes.domain.template import Template
+from mistakes.storage.folder import EntryFolder
+from mistakes.storage.template_file import load_template
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "sample_mistakes"
+CORPUS = REPO.parent / "shared" / "corpus"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Keep the developer's home, config and environment out of every test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for name, sub in (
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_STATE_HOME", ".local/state"),
+    ):
+        monkeypatch.setenv(name, str(home / sub))
+    for name in ("MISTAKES_DIR", "MISTAKES_TEMPLATE", "MISTAKES_CONFIG", "EDITOR", "VISUAL"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def template() -> Template:
+    return load_template(None)
+
+
+@pytest.fixture
+def folder(tmp_path: Path, template: Template) -> EntryFolder:
+    return EntryFolder(tmp_path / "entries", template)
+
+
+@pytest.fixture
+def samples_copy(tmp_path: Path) -> Path:
+    """A writable copy of sample_mistakes/."""
+    target = tmp_path / "samples"
+    shutil.copytree(SAMPLES, target)
+    return target
