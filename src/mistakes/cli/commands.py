@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import time
+from collections.abc import Callable
 
 from mistakes.cli.output import entry_rows, is_tty, print_json, visible
 from mistakes.domain.entry import new_entry
 from mistakes.domain.template import FieldKind
+from mistakes.search.index import Hit
 from mistakes.services import capture
 from mistakes.services.config import load_user_config, resolve_dir, resolve_template
 from mistakes.services.entries import (
@@ -17,6 +21,7 @@ from mistakes.services.entries import (
     parse_assignment,
     record,
 )
+from mistakes.services.search import SearchService
 from mistakes.storage.folder import EntryFolder, StoredEntry
 from mistakes.storage.template_file import load_template
 
@@ -36,6 +41,9 @@ def dispatch(args: argparse.Namespace) -> int:
         "show": cmd_show,
         "set": cmd_set,
         "check": cmd_check,
+        "search": cmd_search,
+        "similar": cmd_similar,
+        "reindex": cmd_reindex,
     }
     if args.command is None:
         print(
@@ -92,11 +100,22 @@ def cmd_new(args: argparse.Namespace) -> int:
     if not args.no_env:
         service.fill_environment(entry)
     stored = service.create(entry)
+    _index_saved(service, stored)
     if args.json:
         print_json(record(stored, service.template))
     else:
         print(stored.path)
     return 0
+
+
+def _index_saved(service: EntryService, stored: StoredEntry) -> None:
+    """Keep the search index (where there is one) in step with a save; never fail the save."""
+    try:
+        search = SearchService(service.folder)
+        search.saved(stored)
+        search.close()
+    except Exception as exc:  # the file is saved: the index catches up on the next search
+        print(f"mistakes: warning: the search index was not updated ({exc})", file=sys.stderr)
 
 
 # -- capture -------------------------------------------------------------------------------------
@@ -109,6 +128,14 @@ def cmd_capture(args: argparse.Namespace) -> int:
     template = service.template
     into = _capture_section(service, args.into, ("error_messages",))
     steps = _capture_section(service, None, ("steps_to_reproduce",), fallback=into)
+    # check every option before running anything: a typo must not cost a second run
+    entry = new_entry(template, args.title or "captured")
+    if args.severity:
+        service.assign(entry, Assignment("severity", "=", args.severity))
+    if args.tag:
+        if template.tags_field is None:
+            raise UsageError("the template has no tags field")
+        service.assign(entry, Assignment(template.tags_field.key, "=", ",".join(args.tag)))
     result = capture.run(list(args.cmd), echo=capture.stdout_binary())
     if result.exit_code == 0 and not args.always:
         print(
@@ -116,19 +143,17 @@ def cmd_capture(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 0
-    entry = new_entry(template, args.title or capture.default_title(result))
+    if not args.title:
+        service.assign(entry, Assignment("title", "=", capture.default_title(result)))
     output = result.output_section(args.lines)
     if steps == into:
         entry.sections[into] = f"{result.steps_section()}\n\n{output}"
     else:
         entry.sections[into] = output
         entry.sections[steps] = result.steps_section()
-    if args.severity:
-        service.assign(entry, Assignment("severity", "=", args.severity))
-    if args.tag and template.tags_field is not None:
-        service.assign(entry, Assignment(template.tags_field.key, "=", ",".join(args.tag)))
     service.fill_environment(entry, cwd=result.cwd)
     stored = service.create(entry)
+    _index_saved(service, stored)
     print(f"mistakes: recorded {stored.path}", file=sys.stderr)
     if args.json:
         print_json(record(stored, template), stream=sys.stderr)
@@ -224,6 +249,8 @@ def cmd_set(args: argparse.Namespace) -> int:
             assignment.value = assignment.value.strip()
         service.assign(entry, assignment)
     saved = service.save(stored, entry)
+    if saved is not stored:
+        _index_saved(service, saved)
     if args.json:
         print_json(record(saved, service.template))
     else:
@@ -246,3 +273,123 @@ def cmd_check(args: argparse.Namespace) -> int:
         summary = f"{count} entries checked, {len(problems)} problems"
         print(summary, file=sys.stderr)
     return 1 if problems else 0
+
+
+# -- search ----------------------------------------------------------------------------------------
+
+
+def _progress(label: str) -> Callable[[int, int], None] | None:
+    if not is_tty(sys.stderr):
+        return None
+    width = 30
+
+    def show(done: int, total: int) -> None:
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        sys.stderr.write(f"\r{label} [{bar}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def _open_search(service: EntryService) -> SearchService:
+    search = SearchService(service.folder)
+    report = search.open(progress=_progress("indexing"))
+    for notice in report.notices:
+        print(f"mistakes: {notice}", file=sys.stderr)
+    _warn_problems(list(report.problems))
+    return search
+
+
+def _hit_json(hit: Hit) -> dict[str, object]:
+    return {
+        "path": str(hit.path),
+        "number": hit.number,
+        "title": hit.title,
+        "severity": hit.severity,
+        "status": hit.status,
+        "date": hit.date,
+        "score": round(hit.score, 4),
+        "section": hit.section,
+        "snippet": hit.snippet.marked() if hit.snippet else "",
+    }
+
+
+def _print_hits(hits: list[Hit], *, reasons: bool = False) -> None:
+    tty = is_tty(sys.stdout)
+    width = shutil.get_terminal_size((80, 24)).columns if tty else 80
+    for hit in hits:
+        marker = (hit.severity or "-")[:4]
+        title = visible(hit.title) if tty else hit.title
+        head = f"{hit.number:03d}  {marker:<4}  {hit.status[:11]:<11}  "
+        print(head + _cut(title, width - len(head)))
+        detail = ""
+        if reasons and hit.reason:
+            detail = hit.reason
+        elif hit.snippet is not None:
+            detail = f"{hit.snippet.section}: {hit.snippet.marked()}"
+        if detail:
+            detail = visible(detail) if tty else detail
+            print("     " + _cut(detail, width - 6))
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    service = open_service(args)
+    search = _open_search(service)
+    text = " ".join(args.query)
+    limit = max(1, args.limit)
+    results = search.search(text, limit, snippets=limit)
+    if results.notice:
+        print(f"mistakes: {results.notice}", file=sys.stderr)
+    if args.json:
+        print_json([_hit_json(hit) for hit in results.hits])
+    else:
+        _print_hits(results.hits)
+        if not results.hits:
+            print("no matches", file=sys.stderr)
+    search.close()
+    return 0
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    service = open_service(args)
+    if args.stdin == bool(args.ref):
+        raise UsageError("similar takes either REF or --stdin")
+    exclude = None
+    if args.stdin:
+        if is_tty(sys.stdin):
+            print("(paste a traceback or log; end with Ctrl-D)", file=sys.stderr)
+        text = sys.stdin.read()
+    else:
+        stored = service.get(args.ref)
+        exclude = stored.path.name
+        entry = stored.entry
+        text = "\n".join([entry.title, *entry.sections.values()])
+    search = _open_search(service)
+    hits = search.similar(text, max(1, args.limit), exclude=exclude)
+    if args.json:
+        print_json([{**_hit_json(hit), "reason": hit.reason} for hit in hits])
+    else:
+        _print_hits(hits, reasons=True)
+        if not hits:
+            print("nothing similar found", file=sys.stderr)
+    search.close()
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    service = open_service(args)
+    search = SearchService(service.folder)
+    started = time.monotonic()
+    report = search.reindex(progress=_progress("indexing"))
+    _warn_problems(list(report.problems))
+    seconds = time.monotonic() - started
+    print(f"indexed {report.added} entries in {seconds:.1f} s", file=sys.stderr)
+    search.close()
+    return 0

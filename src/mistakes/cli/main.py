@@ -103,6 +103,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("check", "validate every entry file; exit 1 with 'path:line: message' lines")
     p.add_argument("--json", action="store_true")
 
+    p = command("search", "ranked full-text search (see 'Query language' in the README)")
+    p.add_argument("query", nargs="+", metavar="QUERY")
+    p.add_argument("--limit", "-n", type=int, default=10)
+    p.add_argument("--json", action="store_true")
+
+    p = command("similar", "past entries most like an entry, or a traceback/log on stdin")
+    p.add_argument("ref", nargs="?", metavar="REF")
+    p.add_argument("--stdin", action="store_true", help="read a traceback or log from stdin")
+    p.add_argument("--limit", "-n", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+
+    p = command("reindex", "rebuild the search index from the files")
+
     return parser
 
 

@@ -90,3 +90,16 @@ def strip_blank_edges(text: str) -> str:
     while lines and not lines[-1].strip():
         lines.pop()
     return "\n".join(lines)
+
+
+def is_one_code_block(text: str) -> bool:
+    """True when the text is exactly one fenced code block (nothing outside it)."""
+    lines = strip_blank_edges(text).split("\n")
+    if len(lines) < 2:
+        return False
+    fence = FenceTracker()
+    for index, line in enumerate(lines):
+        fence.feed(line)
+        if not fence.inside and index < len(lines) - 1:
+            return False
+    return not fence.inside and _FENCE.match(lines[0]) is not None

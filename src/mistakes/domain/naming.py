@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 SLUG_MAX = 60
 NUMBER_WIDTH = 3
@@ -18,6 +19,7 @@ def ascii_fold(text: str) -> str:
     return decomposed.encode("ascii", "ignore").decode("ascii")
 
 
+@lru_cache(maxsize=4096)
 def snake_key(label: str, *, drop_articles: bool = True) -> str:
     """``"The Fix"`` -> ``fix``; ``"Monitoring/Alerts"`` -> ``monitoring_alerts``."""
     words = re.findall(r"[a-z0-9]+", ascii_fold(label).lower())

@@ -14,7 +14,7 @@ from mistakes.domain.entry import (
     split_tags,
     validate_value,
 )
-from mistakes.domain.markdown import fenced
+from mistakes.domain.markdown import fenced, is_one_code_block
 from mistakes.domain.naming import parse_entry_filename, snake_key
 from mistakes.domain.template import DATE_KEY, TITLE_KEY, FieldKind, FieldSpec, Template
 from mistakes.services import environment
@@ -175,7 +175,7 @@ class EntryService:
         spec = self.template.section(key)
         if spec is None or not spec.hint_is_code or not text.strip():
             return text
-        if any(line.lstrip().startswith(("```", "~~~")) for line in text.splitlines()):
+        if is_one_code_block(text):
             return text
         return fenced(text.strip("\n"))
 
@@ -208,7 +208,7 @@ class EntryService:
                 problems.append(
                     Problem(
                         stored.path,
-                        0,
+                        1,
                         f"number {stored.number:03d} is also used by {', '.join(others)} "
                         "(renumber one: both stay readable by name)",
                     )

@@ -193,8 +193,9 @@ class Document:
         if not fm_changed and not body_changed:
             return self.text()
         text = updated.text()
-        if not self.final_newline and text.endswith(self.newline) and self.original:
-            text = text[: -len(self.newline)]
+        if self.original and not self.final_newline:
+            if text.endswith(self.newline):  # the file had none: it still has none
+                text = text[: -len(self.newline)]
         elif text and not text.endswith("\n"):
             text += self.newline
         return text
@@ -292,6 +293,12 @@ class Document:
         if checklist is not None and _items(current.follow_up) != _items(entry.follow_up):
             changed = True
             self._apply_checklist(entry.follow_up)
+        for key in list(current.extra_sections):
+            if key not in entry.extra_sections:  # left out: removed, like an empty one
+                block = self._find("extra", key)
+                if block is not None:
+                    changed = True
+                    self._remove(block)
         for key, text in entry.extra_sections.items():
             new = _closed(normalize_section_text(text))
             if current.extra_sections.get(key) == new:
@@ -348,25 +355,32 @@ class Document:
         self.blocks.remove(block)
 
     def _insert_at(self, index: int, block: Block) -> None:
-        self._separate_before(index)
+        index = self._separate_before(index)
         if index < len(self.blocks):
             block.body = _ensure_blank_end(block.body, self.newline)
         self.blocks.insert(index, block)
         self._touched.add(id(block))
 
-    def _separate_before(self, index: int) -> None:
-        """Make sure what precedes position ``index`` ends with a blank line."""
+    def _separate_before(self, index: int) -> int:
+        """Make sure what precedes position ``index`` ends with a blank line.
+
+        Returns the position to insert at (a blank preamble may have been added before it).
+        """
         nl = self.newline
+        if self.fm_close and not self.fm_close.endswith("\n"):
+            self.fm_close += nl  # the file ended right after the frontmatter
         if index == 0:
-            if self.fm_open and (not self.blocks or self.blocks[0].kind != "preamble"):
+            if self.fm_open:
                 self.blocks.insert(0, Block("preamble", None, 0, "", "", nl))
-            return
+                return 1
+            return 0
         previous = self.blocks[index - 1]
         if previous.kind == "preamble" and not previous.raw.strip():
             if self.fm_open and not previous.body:
                 previous.body = nl
-            return
+            return index
         previous.body = _ensure_blank_end(previous.raw, nl)[len(previous.heading) :]
+        return index
 
     def _insert_leaf(self, spec: SectionSpec, text: str) -> None:
         template = self.template
@@ -391,9 +405,8 @@ class Document:
                 self._insert_at(at, new_leaf)
                 return
             group_new = self._new_block("group", parent.key, parent.level, parent.title, "")
-            at = self._top_position(parent.order)
-            self._insert_at(at, group_new)
-            self._insert_at(at + 1, new_leaf)
+            self._insert_at(self._top_position(parent.order), group_new)
+            self._insert_at(self.blocks.index(group_new) + 1, new_leaf)
             return
         self._insert_at(self._top_position(spec.order), new_leaf)
 
@@ -570,6 +583,7 @@ def _split_blocks(lines: list[str], template: Template) -> list[Block]:
     checklist_norm = normalize_heading(template.checklist.title) if template.checklist else None
 
     blocks: list[Block] = [Block("preamble", None, 0, "", "", "")]
+    bodies: list[list[str]] = [[]]
     used: set[tuple[str, str]] = set()
     extra_titles: dict[str, int] = {}
     current_group: str | None = None
@@ -579,7 +593,7 @@ def _split_blocks(lines: list[str], template: Template) -> list[Block]:
         in_code = fence.feed(bare)
         heading = None if in_code else parse_heading(bare)
         if heading is None:
-            blocks[-1].body += line
+            bodies[-1].append(line)
             continue
         norm = normalize_heading(heading.text)
         open_block = blocks[-1] if blocks[-1].kind in ("leaf", "checklist", "extra") else None
@@ -592,6 +606,7 @@ def _split_blocks(lines: list[str], template: Template) -> list[Block]:
         if kind and key and (kind, key) not in used:
             used.add((kind, key))
             blocks.append(Block(kind, key, heading.level, heading.text, line, ""))
+            bodies.append([])
             if kind == "group":
                 current_group = key
             elif found is not None:
@@ -600,14 +615,17 @@ def _split_blocks(lines: list[str], template: Template) -> list[Block]:
                 current_group = None
             continue
         if open_block is not None and heading.level > open_block.level:
-            open_block.body += line
+            bodies[-1].append(line)
             continue
         count = extra_titles.get(heading.text, 0) + 1
         extra_titles[heading.text] = count
         extra_key = heading.text if count == 1 else f"{heading.text} ({count})"
         blocks.append(Block("extra", extra_key, heading.level, heading.text, line, ""))
+        bodies.append([])
         if heading.level <= 2:
             current_group = None
+    for block, body in zip(blocks, bodies, strict=True):
+        block.body = "".join(body)
     if not blocks[0].body:  # no text before the first heading
         blocks.pop(0)
     return blocks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +14,13 @@ from mistakes.domain.template import Template
 from mistakes.storage.atomic import create_file, replace_file
 from mistakes.storage.document import Document, content_hash, new_document, parse_document
 from mistakes.storage.errors import EntryParseError, RefError
+
+try:
+    import fcntl
+
+    HAVE_FLOCK = True
+except ImportError:  # pragma: no cover - not POSIX
+    HAVE_FLOCK = False
 
 MAX_NAME_BYTES = 255
 
@@ -66,8 +74,11 @@ class EntryFolder:
         return [p for _, _, p in found]
 
     def load(self, path: Path) -> StoredEntry:
+        return self.load_bytes(path, path.read_bytes())
+
+    def load_bytes(self, path: Path, data: bytes) -> StoredEntry:
+        """An entry from bytes already read from ``path``."""
         number = parse_entry_filename(path.name)
-        data = path.read_bytes()
         try:
             document = parse_document(data, self.template, str(path))
         except EntryParseError as exc:
@@ -84,7 +95,7 @@ class EntryFolder:
             except EntryParseError as exc:
                 problems.append(Problem(path, exc.line, exc.message))
             except OSError as exc:
-                problems.append(Problem(path, 0, f"cannot read: {exc.strerror or exc}"))
+                problems.append(Problem(path, 1, f"cannot read: {exc.strerror or exc}"))
         return entries, problems
 
     def iter_entries(self) -> Iterator[StoredEntry | Problem]:
@@ -94,7 +105,7 @@ class EntryFolder:
             except EntryParseError as exc:
                 yield Problem(path, exc.line, exc.message)
             except OSError as exc:
-                yield Problem(path, 0, f"cannot read: {exc.strerror or exc}")
+                yield Problem(path, 1, f"cannot read: {exc.strerror or exc}")
 
     # -- references -----------------------------------------------------------------------
     def resolve(self, ref: str) -> Path:
@@ -110,6 +121,7 @@ class EntryFolder:
             if len(matches) > 1:
                 names = ", ".join(p.stem for p in matches)
                 raise RefError(f"{ref} is the number of several entries ({names}); use the name")
+            raise RefError(f"no entry number {ref} in {self.root}")
         by_name = [p for p in paths if ref in (p.stem, p.name)]
         if by_name:
             return by_name[0]
@@ -133,15 +145,15 @@ class EntryFolder:
         self.root.mkdir(parents=True, exist_ok=True)
         document = new_document(self.template)
         data = document.render(entry).encode("utf-8")
-        for _attempt in range(100):
-            number = self.next_number()
-            name = safe_filename(number, entry.title)
-            path = self.root / name
-            try:
-                create_file(path, data)
-            except FileExistsError:
-                continue  # someone else took the number a moment ago
-            return self.load(path)
+        with _folder_lock(self.root):  # the number is claimed with the name, not after
+            for _attempt in range(100):
+                number = self.next_number()
+                path = self.root / safe_filename(number, entry.title)
+                try:
+                    create_file(path, data)
+                except FileExistsError:
+                    continue  # taken by a process that does not lock (an editor, git)
+                return self.load(path)
         raise OSError(f"could not find a free file name in {self.root}")
 
     def save(self, stored: StoredEntry, entry: Entry) -> StoredEntry:
@@ -164,3 +176,18 @@ def safe_filename(number: int, title: str) -> str:
     while len(name.encode("utf-8")) > MAX_NAME_BYTES:  # only with enormous numbers
         name = name[:-4].rstrip("-") + ".md"
     return name
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """Serialise entry creation between processes: a lock on the folder itself (no file)."""
+    if not HAVE_FLOCK:
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)

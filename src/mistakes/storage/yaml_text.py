@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+import yaml.reader
 from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
@@ -26,6 +27,8 @@ from yaml.scanner import Scanner
 from mistakes.storage.errors import EntryParseError
 
 MAX_NODES = 10_000
+# what YAML's reader refuses: C0 controls but tab/LF/CR, DEL, C1 but NEL, surrogates, FFFE/FFFF
+_UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 MAX_DEPTH = 50
 _STANDARD_TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_STANDARD_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -45,11 +48,35 @@ class _ComposeOnly(Reader, Scanner, Parser, Composer, BaseResolver):
         BaseResolver.__init__(self)
 
 
-def compose(text: str) -> Node | None:
-    """The YAML node of the text, or None for an empty document. Raises EntryParseError."""
-    loader = _ComposeOnly(text)
+if yaml.__with_libyaml__:
+    from yaml.cyaml import CParser  # type: ignore[attr-defined]
+
+    class _FastComposeOnly(CParser, BaseResolver):
+        """The same in C (libyaml): for reading, where exact character offsets are not used."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            BaseResolver.__init__(self)
+
+
+def compose(text: str, *, fast: bool = False) -> Node | None:
+    """The YAML node of the text, or None for an empty document. Raises EntryParseError.
+
+    ``fast`` uses libyaml when present: same nodes and lines, but its offsets are not
+    used for editing.
+    """
+    bad = _UNREADABLE.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        code = ord(bad.group())
+        raise EntryParseError(f"the character U+{code:04X} is not allowed in YAML", line)
+    loader = None
     try:
+        loader = _FastComposeOnly(text) if fast and yaml.__with_libyaml__ else _ComposeOnly(text)
         return loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(0, exc.position)) + 1
+        raise EntryParseError(f"invalid YAML: {exc.reason}", line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
@@ -58,7 +85,8 @@ def compose(text: str) -> Node | None:
     except yaml.YAMLError as exc:
         raise EntryParseError(f"invalid YAML: {exc}", 0) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def to_python(node: Node) -> Value:
@@ -73,7 +101,9 @@ def to_python(node: Node) -> Value:
                 n.start_mark.line + 1,
             )
         if depth > MAX_DEPTH:
-            raise EntryParseError("the frontmatter nests too deep", n.start_mark.line + 1)
+            raise EntryParseError(
+                "the frontmatter nests too deep (a recursive alias?)", n.start_mark.line + 1
+            )
         if n.tag not in _ALLOWED_TAGS:
             raise EntryParseError(
                 f"the YAML tag {n.tag!r} is not allowed (only plain data is read)",
@@ -100,7 +130,7 @@ def to_python(node: Node) -> Value:
 
 def load_mapping(text: str) -> tuple[dict[str, Any], MappingNode | None]:
     """The frontmatter as a dict of strings/lists/dicts, and its mapping node."""
-    node = compose(text)
+    node = compose(text, fast=True)
     if node is None:
         return {}, None
     if not isinstance(node, MappingNode):
@@ -144,7 +174,8 @@ def format_scalar(value: str, *, flow: bool = False) -> str:
     if value == "":
         return "''"
     needs_quotes = (
-        not _PLAIN_SAFE.match(value)
+        not _is_printable(value)
+        or not _PLAIN_SAFE.match(value)
         or value != value.strip()
         or ": " in value
         or " #" in value

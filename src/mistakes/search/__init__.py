@@ -1,0 +1,1 @@
+"""Full-text search over the entries folder (Whoosh behind a small interface)."""

@@ -1,0 +1,603 @@
+"""The search index: a cache of the entries folder that can always be rebuilt from it.
+
+One index per entries folder, in the user's cache directory, in a directory named with the
+schema version. Whoosh opens its files with pickle, so only a directory this program made
+(marker file), owned by the user and writable by nobody else is ever opened; anything else
+is discarded and rebuilt. On open the index is brought in step with the folder: new,
+changed (size, mtime, then content hash) and deleted files are applied, nothing else is
+read again. A missing, corrupt or outdated index is rebuilt with a notice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import stat
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.filedb.filestore import FileStorage
+from whoosh.searching import Searcher
+
+from mistakes.domain.naming import parse_entry_filename
+from mistakes.search.analysis import term_of
+from mistakes.search.query import ParsedQuery, QueryBuilder
+from mistakes.search.schema import (
+    BODY,
+    SCHEMA_VERSION,
+    SearchFields,
+    build_schema,
+    index_document,
+    schema_signature,
+    search_fields,
+)
+from mistakes.search.similar import explain, extract, weighted_terms
+from mistakes.search.snippets import Snippet, make_snippet
+from mistakes.storage.document import content_hash
+from mistakes.storage.errors import EntryParseError
+from mistakes.storage.folder import EntryFolder, Problem, StoredEntry
+
+try:
+    import fcntl
+
+    HAVE_FLOCK = True
+except ImportError:  # pragma: no cover - not POSIX: Whoosh's own lock still guards writes
+    HAVE_FLOCK = False
+
+MARKER = "mistakes-index.json"
+MANIFEST = "manifest.json"
+LOCK = "write.lock"
+LOCK_TIMEOUT = 60.0
+MAX_SEGMENTS = 8
+Progress = Callable[[int, int], None]
+
+
+class IndexError_(Exception):
+    """The index cannot be used; the message says why (it is rebuilt when possible)."""
+
+
+@dataclass
+class Hit:
+    name: str
+    path: Path
+    number: int
+    title: str
+    severity: str
+    status: str
+    date: str
+    score: float
+    snippet: Snippet | None = None
+    terms: frozenset[str] = frozenset()
+    reason: str = ""
+
+    @property
+    def section(self) -> str:
+        return self.snippet.section if self.snippet else ""
+
+
+@dataclass
+class SearchResults:
+    query: str
+    hits: list[Hit]
+    total: int
+    notice: str = ""
+
+
+@dataclass
+class SyncReport:
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    rebuilt: bool = False
+    notices: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def index_dir_for(folder: Path, cache_root: Path) -> Path:
+    key = hashlib.sha256(str(folder.resolve()).encode("utf-8")).hexdigest()[:20]
+    return cache_root / f"index-v{SCHEMA_VERSION}" / key
+
+
+def _trusted(path: Path, folder: Path) -> bool:
+    """Made by us, owned by the user, writable by nobody else (files opened with pickle)."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode) or stat.S_ISLNK(info.st_mode):
+        return False
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    if uid is not None and info.st_uid != uid:
+        return False
+    if info.st_mode & 0o022:
+        return False
+    try:
+        marker = json.loads((path / MARKER).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    if marker.get("folder") != str(folder.resolve()) or marker.get("version") != SCHEMA_VERSION:
+        return False
+    for item in path.iterdir():
+        try:
+            item_info = item.lstat()
+        except OSError:
+            return False
+        if stat.S_ISLNK(item_info.st_mode) or item_info.st_mode & 0o022:
+            return False
+        if uid is not None and item_info.st_uid != uid:
+            return False
+    return True
+
+
+class _FileLock:
+    """An exclusive lock between processes (flock: released when a process dies)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.handle: Any = None
+
+    def __enter__(self) -> _FileLock:
+        if not HAVE_FLOCK:
+            return self
+        self.handle = self.path.open("a")
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        delay = 0.01
+        while True:
+            try:
+                fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    self.handle.close()
+                    raise IndexError_(
+                        f"the index is locked by another process ({self.path})"
+                    ) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.2)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.handle is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self.handle.fileno(), fcntl.LOCK_UN)
+            self.handle.close()
+            self.handle = None
+
+
+class SearchIndex:
+    def __init__(self, folder: EntryFolder, cache_root: Path) -> None:
+        self.folder = folder
+        self.template = folder.template
+        self.fields: SearchFields = search_fields(folder.template)
+        self.schema = build_schema(self.fields)
+        self.signature = schema_signature(self.fields)
+        self.dir = index_dir_for(folder.root, cache_root)
+        self.queries = QueryBuilder(self.schema, self.fields)
+        self._similar_fields = [BODY, self.fields.title]
+        self._text_fields = {
+            *self.fields.default_fields(),
+            *self.fields.text_fields,
+            *([self.fields.tags] if self.fields.tags else []),
+        }
+        self._ix: windex.Index | None = None
+        self._searcher: Searcher | None = None
+        self._stale = True
+
+    # -- opening --------------------------------------------------------------------------
+    def _lock(self) -> _FileLock:
+        self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return _FileLock(self.dir / LOCK)
+
+    def _discard(self) -> None:
+        self.close()
+        if self.dir.is_symlink() or self.dir.is_file():
+            self.dir.unlink()
+        elif self.dir.exists():
+            aside = self.dir.with_name(f"{self.dir.name}.discarded-{os.getpid()}")
+            try:
+                self.dir.rename(aside)
+                shutil.rmtree(aside, ignore_errors=True)
+            except OSError:
+                shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(self.dir, 0o700)
+
+    def _create(self) -> windex.Index:
+        self._discard()
+        (self.dir / MARKER).write_text(
+            json.dumps(
+                {
+                    "folder": str(self.folder.root.resolve()),
+                    "version": SCHEMA_VERSION,
+                    "signature": self.signature,
+                }
+            ),
+            "utf-8",
+        )
+        os.chmod(self.dir / MARKER, 0o600)
+        storage = FileStorage(str(self.dir))
+        ix = storage.create_index(self.schema)
+        return ix
+
+    def _open_existing(self) -> windex.Index | None:
+        if not _trusted(self.dir, self.folder.root):
+            return None
+        try:
+            marker = json.loads((self.dir / MARKER).read_text("utf-8"))
+            if marker.get("signature") != self.signature:
+                return None
+            if not windex.exists_in(str(self.dir)):
+                return None
+            ix = windex.open_dir(str(self.dir))
+            with ix.searcher() as searcher:  # read something: a corrupt index fails here
+                searcher.doc_count()
+            return ix
+        except Exception:  # any failure of Whoosh: rebuild
+            return None
+
+    # -- bringing in step -----------------------------------------------------------------
+    def open(self, progress: Progress | None = None) -> SyncReport:
+        """Open (or build) the index and bring it in step with the folder."""
+        report = SyncReport()
+        with self._lock():
+            existed = self.dir.exists() and any(self.dir.iterdir())
+            ix = self._open_existing()
+            if ix is None:
+                if existed:
+                    report.notices.append(
+                        "the search index was missing, outdated or unreadable: rebuilt it"
+                    )
+                self._rebuild_locked(report, progress)
+            else:
+                self._ix = ix
+                self._sync_locked(report, progress)
+        self._stale = True
+        return report
+
+    def sync(self, progress: Progress | None = None) -> SyncReport:
+        if self._ix is None:
+            return self.open(progress)
+        report = SyncReport()
+        with self._lock():
+            try:
+                self._sync_locked(report, progress)
+            except Exception as exc:  # a corrupt index: start again
+                if isinstance(exc, IndexError_):
+                    raise
+                report.notices.append(f"the search index failed ({exc}): rebuilt it")
+                self._rebuild_locked(report, progress)
+        self._stale = True
+        return report
+
+    def rebuild(self, progress: Progress | None = None) -> SyncReport:
+        report = SyncReport()
+        with self._lock():
+            self._rebuild_locked(report, progress)
+        self._stale = True
+        return report
+
+    def _scan(self) -> dict[str, tuple[int, int]]:
+        found: dict[str, tuple[int, int]] = {}
+        for path in self.folder.paths():
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            found[path.name] = (info.st_size, info.st_mtime_ns)
+        return found
+
+    def _read_manifest(self) -> dict[str, list[Any]]:
+        try:
+            data = json.loads((self.dir / MANIFEST).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        files = data.get("files", {}) if isinstance(data, dict) else {}
+        return files if isinstance(files, dict) else {}
+
+    def _write_manifest(self, files: dict[str, list[Any]]) -> None:
+        tmp = self.dir / f".{MANIFEST}.tmp"
+        tmp.write_text(json.dumps({"files": files}, separators=(",", ":")), "utf-8")
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, self.dir / MANIFEST)
+
+    def _load(self, name: str) -> tuple[StoredEntry | None, str, Problem | None]:
+        path = self.folder.root / name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return None, "", Problem(path, 0, f"cannot read: {exc.strerror or exc}")
+        digest = content_hash(data)
+        try:
+            stored = self.folder.load_bytes(path, data)
+        except EntryParseError as exc:
+            return None, digest, Problem(path, exc.line, exc.message)
+        return stored, digest, None
+
+    def _rebuild_locked(self, report: SyncReport, progress: Progress | None) -> None:
+        ix = self._create()
+        current = self._scan()
+        manifest: dict[str, list[Any]] = {}
+        total = len(current)
+        writer = ix.writer(procs=2, multisegment=True, limitmb=64)
+        try:
+            for done, (name, (size, mtime)) in enumerate(sorted(current.items()), 1):
+                stored, digest, problem = self._load(name)
+                manifest[name] = [size, mtime, digest]
+                if problem is not None:
+                    report.problems.append(problem)
+                elif stored is not None:
+                    writer.add_document(**index_document(stored, self.template, self.fields))
+                    report.added += 1
+                if progress is not None and (done % 50 == 0 or done == total):
+                    progress(done, total)
+            writer.commit(optimize=True)
+        except BaseException:
+            writer.cancel()
+            raise
+        self._ix = ix
+        self._write_manifest(manifest)
+        report.rebuilt = True
+
+    def _sync_locked(self, report: SyncReport, progress: Progress | None) -> None:
+        assert self._ix is not None
+        manifest = self._read_manifest()
+        current = self._scan()
+        deleted = [name for name in manifest if name not in current]
+        known = set(manifest)
+        changed: list[tuple[str, StoredEntry | None]] = []
+        candidates = [
+            name
+            for name, stat_key in current.items()
+            if name not in manifest or list(stat_key) != manifest[name][:2]
+        ]
+        total = len(candidates)
+        for done, name in enumerate(candidates, 1):
+            size, mtime = current[name]
+            stored, digest, problem = self._load(name)
+            old = manifest.get(name)
+            manifest[name] = [size, mtime, digest]
+            if problem is not None:
+                report.problems.append(problem)
+            if old is not None and len(old) > 2 and old[2] == digest:
+                report.unchanged += 1  # touched, not changed
+                continue
+            changed.append((name, stored))
+            if progress is not None and (done % 50 == 0 or done == total):
+                progress(done, total)
+        report.unchanged += len(current) - total
+        if changed or deleted:
+            writer = self._ix.writer(timeout=LOCK_TIMEOUT)
+            try:
+                for name in deleted:
+                    writer.delete_by_term("path", name)
+                    report.deleted += 1
+                for name, stored in changed:
+                    if stored is None:
+                        writer.delete_by_term("path", name)
+                        continue
+                    writer.update_document(**index_document(stored, self.template, self.fields))
+                    if name in known:
+                        report.updated += 1
+                    else:
+                        report.added += 1
+                writer.commit(optimize=self._segment_count() >= MAX_SEGMENTS)
+            except BaseException:
+                writer.cancel()
+                raise
+            for name in deleted:
+                manifest.pop(name, None)
+        if changed or deleted or candidates:
+            self._write_manifest(manifest)
+
+    def _segment_count(self) -> int:
+        assert self._ix is not None
+        try:
+            with self._ix.reader() as reader:
+                return len(reader.leaf_readers()) if not reader.is_atomic() else 1
+        except Exception:
+            return 0
+
+    def update_entry(self, stored: StoredEntry) -> None:
+        """Index one saved entry now (the app and the CLI call this after a save)."""
+        if self._ix is None:
+            self.open()
+            return
+        info = stored.path.stat()
+        with self._lock():
+            writer = self._ix.writer(timeout=LOCK_TIMEOUT)
+            try:
+                writer.update_document(**index_document(stored, self.template, self.fields))
+                writer.commit(optimize=self._segment_count() >= MAX_SEGMENTS)
+            except BaseException:
+                writer.cancel()
+                raise
+            manifest = self._read_manifest()
+            manifest[stored.path.name] = [info.st_size, info.st_mtime_ns, stored.digest]
+            self._write_manifest(manifest)
+        self._stale = True
+
+    def remove_entry(self, name: str) -> None:
+        if self._ix is None:
+            self.open()
+            return
+        with self._lock():
+            writer = self._ix.writer(timeout=LOCK_TIMEOUT)
+            writer.delete_by_term("path", name)
+            writer.commit()
+            manifest = self._read_manifest()
+            manifest.pop(name, None)
+            self._write_manifest(manifest)
+        self._stale = True
+
+    # -- searching ------------------------------------------------------------------------
+    def searcher(self) -> Searcher:
+        if self._ix is None:
+            self.open()
+        assert self._ix is not None
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+        elif self._stale:
+            self._searcher = self._searcher.refresh()
+        self._stale = False
+        return self._searcher
+
+    def parse(self, text: str, partial: bool = False) -> ParsedQuery:
+        return self.queries.parse(text, partial=partial, reader=self.searcher().reader())
+
+    def search(
+        self, text: str, limit: int = 20, *, partial: bool = False, snippets: int = 1
+    ) -> SearchResults:
+        """Ranked hits (BM25F, title above body, newer first on equal scores).
+
+        ``snippets``: how many of the top hits get a snippet (reading their files).
+        """
+        try:
+            return self._search(text, limit, partial, snippets)
+        except IndexError_:
+            raise
+        except Exception:
+            # an index that fails while reading: rebuild it and try once more
+            self.close()
+            report = self.rebuild()
+            results = self._search(text, limit, partial, snippets)
+            results.notice = "; ".join(filter(None, [*report.notices, results.notice]))
+            return results
+
+    def _search(self, text: str, limit: int, partial: bool, snippets: int) -> SearchResults:
+        searcher = self.searcher()
+        parsed = self.parse(text, partial=partial)
+        if not text.strip():
+            return SearchResults(text, self.recent(limit), searcher.doc_count(), parsed.notice)
+        if parsed.query is wq.NullQuery or type(parsed.query).__name__ == "_NullQuery":
+            return SearchResults(text, [], 0, parsed.notice)
+        results = searcher.search(parsed.query, limit=limit + 10, terms=True)
+        hits: list[Hit] = []
+        for hit in results:
+            stored = hit.fields()
+            terms = frozenset(
+                t.decode("utf-8", "replace") if isinstance(t, bytes) else str(t)
+                for fieldname, t in (hit.matched_terms() or [])
+                if fieldname in self._text_fields
+            )
+            hits.append(self._hit(stored, hit.score or 0.0, terms))
+        hits.sort(key=lambda h: (-round(h.score, 6), _date_key(h.date)), reverse=False)
+        hits = hits[:limit]
+        query_terms = frozenset(_query_terms(parsed))
+        for hit in hits[:snippets]:
+            self.attach_snippet(hit, extra_terms=query_terms)
+        return SearchResults(text, hits, len(results), parsed.notice)
+
+    def _hit(self, stored: dict[str, Any], score: float, terms: frozenset[str]) -> Hit:
+        name = str(stored.get("path", ""))
+        return Hit(
+            name=name,
+            path=self.folder.root / name,
+            number=int(stored.get("number") or parse_entry_filename(name) or 0),
+            title=str(stored.get(self.fields.title, "")),
+            severity=str(stored.get("severity", "")),
+            status=str(stored.get("status", "")),
+            date=str(stored.get("datestr", "")),
+            score=score,
+            terms=terms,
+        )
+
+    def attach_snippet(self, hit: Hit, extra_terms: frozenset[str] = frozenset()) -> None:
+        try:
+            stored = self.folder.load(hit.path)
+        except (OSError, EntryParseError):
+            return
+        hit.snippet = make_snippet(stored.entry, self.template, hit.terms | extra_terms)
+
+    def similar(self, text: str, limit: int = 10, exclude: str | None = None) -> list[Hit]:
+        """Past entries most like a pasted traceback or log, best first, with the reason."""
+        signals = extract(text)
+        if signals.empty:
+            return []
+        searcher = self.searcher()
+        reader = searcher.reader()
+        total = max(1, searcher.doc_count())
+        rare: set[str] = set()  # words that say something: in few entries (error lines: some)
+        for words, share in ((signals.other_words, 20), (signals.error_words, 3)):
+            for word in words:
+                term = term_of(word)
+                frequency = max(reader.doc_frequency(f, term) for f in self._similar_fields)
+                if 0 < frequency <= max(2, total // share):
+                    rare.add(term)
+        weights = weighted_terms(signals, rare)
+        top = sorted(weights.items(), key=lambda kv: -kv[1])[:48]
+        if not top:
+            return []
+        subqueries: list[wq.Query] = [
+            wq.Term(name, t, boost=w / 2 if name == self.fields.title else w)
+            for t, w in top
+            for name in self._similar_fields
+        ]
+        results = searcher.search(wq.Or(subqueries), limit=limit * 3 + 1, terms=True)
+        hits: list[Hit] = []
+        for result in results:
+            stored_fields = result.fields()
+            if exclude is not None and stored_fields.get("path") == exclude:
+                continue
+            matched = frozenset(
+                t.decode("utf-8", "replace") if isinstance(t, bytes) else str(t)
+                for _f, t in (result.matched_terms() or [])
+            )
+            hit = self._hit(stored_fields, result.score or 0.0, matched)
+            try:
+                entry = self.folder.load(hit.path).entry
+            except (OSError, EntryParseError):
+                continue
+            other = "\n".join(
+                [entry.title, *entry.sections.values(), *entry.extra_sections.values()]
+            )
+            reason = explain(signals, set(matched), other, rare)
+            hit.score = hit.score * (1.0 + 0.15 * reason.strength())
+            hit.reason = reason.text()
+            hit.snippet = make_snippet(entry, self.template, matched)
+            hits.append(hit)
+        hits.sort(key=lambda h: (-round(h.score, 6), _date_key(h.date)))
+        return hits[:limit]
+
+    def recent(self, limit: int) -> list[Hit]:
+        """The newest entries (by date, then number): what the sidebar shows with no query."""
+        searcher = self.searcher()
+        if self.fields.date:
+            facet = sorting.FieldFacet(self.fields.date, reverse=True)
+            results = searcher.search(wq.Every(), limit=limit * 2, sortedby=facet)
+        else:
+            results = searcher.search(wq.Every(), limit=None)
+        hits = [self._hit(hit.fields(), 0.0, frozenset()) for hit in results]
+        hits.sort(key=lambda h: (_date_key(h.date), -h.number))
+        return hits[:limit]
+
+    def doc_count(self) -> int:
+        return int(self.searcher().doc_count())
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            with contextlib.suppress(Exception):
+                self._searcher.close()
+            self._searcher = None
+        if self._ix is not None:
+            with contextlib.suppress(Exception):
+                self._ix.close()
+            self._ix = None
+
+
+def _date_key(date: str) -> str:
+    """Sort key putting newer dates first when sorting ascending."""
+    return "".join(chr(0x10FFFF - ord(c)) if c.isdigit() else c for c in date) or "\U0010ffff"
+
+
+def _query_terms(parsed: ParsedQuery) -> Iterator[str]:
+    for word in parsed.words:
+        yield term_of(word)

@@ -1,0 +1,260 @@
+"""The query language: words, OR/NOT, "phrases", prefix*, fuzzy~, field:value, date ranges.
+
+A query the parser cannot read never fails: it falls back to the plain words, with a notice.
+While a word is being typed (``partial``), the unfinished last word is matched as a prefix
+with a capped expansion, or left out when it is too short to mean anything yet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from whoosh import qparser
+from whoosh import query as wq
+from whoosh.fields import Schema
+from whoosh.reading import IndexReader
+
+from mistakes.search.analysis import query_words
+from mistakes.search.schema import SearchFields
+
+PREFIX_MIN = 3  # a shorter unfinished word is not expanded over the body
+PREFIX_CAP = 48  # at most this many terms per prefix (the most frequent ones)
+OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_FIELD_NO_VALUE = re.compile(r"(?:^|\s)[A-Za-z_]+:(?=\s|$)")
+_LAST_WORD = re.compile(r"(?:^|(?<=[\s(]))(?P<word>[^\s\"():*~\[\]]+)$")
+
+
+@dataclass
+class ParsedQuery:
+    query: wq.Query
+    notice: str = ""
+    fallback: bool = False
+    words: tuple[str, ...] = ()  # the query's own words (for snippets of field-only queries)
+
+
+def _balanced(text: str) -> bool:
+    if text.count('"') % 2:
+        return False
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    if depth:
+        return False
+    return text.count("[") == text.count("]") and text.count("{") == text.count("}")
+
+
+def _is_null(q: wq.Query) -> bool:
+    return q is wq.NullQuery or type(q).__name__ == "_NullQuery"
+
+
+class QueryBuilder:
+    def __init__(self, schema: Schema, fields: SearchFields) -> None:
+        self.fields = fields
+        self.schema = schema
+        parser = qparser.MultifieldParser(fields.default_fields(), schema, group=qparser.AndGroup)
+        parser.remove_plugin_class(qparser.WildcardPlugin)  # no leading or inner wildcards
+        parser.add_plugin(qparser.PrefixPlugin())
+        parser.add_plugin(qparser.FuzzyTermPlugin())
+        aliases: dict[str, list[str]] = {}
+        if fields.tags:
+            aliases[fields.tags] = ["tag"]
+        if aliases:
+            parser.add_plugin(qparser.FieldAliasPlugin(aliases))
+        self.parser = parser
+        self._virtual = re.compile(
+            r"(?<![\w:])(" + "|".join(map(re.escape, fields.virtual)) + r"):(?=\S)"
+            if fields.virtual
+            else r"(?!x)x"
+        )
+
+    def field_names(self) -> list[str]:
+        """Field names a query may use, for help."""
+        names = ["title", "tag", *self.fields.choice_fields, *self.fields.text_fields]
+        names.extend(self.fields.groups.values())
+        if self.fields.date:
+            names.append(self.fields.date)
+        names.extend(self.fields.section_field_names())
+        return names
+
+    def parse(
+        self, text: str, *, partial: bool = False, reader: IndexReader | None = None
+    ) -> ParsedQuery:
+        text = text.strip()
+        if not text:
+            return ParsedQuery(wq.Every())
+        words = tuple(w for w in query_words(text) if w not in OPERATORS)
+        source = text
+        dropped = ""
+        if partial:
+            source, dropped = self._partial(text)
+        problem = self._problem(source)
+        parsed: wq.Query | None = None
+        if not problem:
+            try:
+                parsed = self.parser.parse(self._expand_groups(source))
+            except Exception:  # the parser has many ways to fail; all mean the same here
+                parsed = None
+            if parsed is None or _is_null(parsed):
+                problem = "could not read the query"
+        if problem or parsed is None:
+            return self._fallback(text, problem or "could not read the query", reader, partial)
+        if dropped and _is_null(parsed):
+            parsed = wq.Every()
+        if reader is not None:
+            parsed = cap_prefixes(parsed, reader)
+        return ParsedQuery(parsed, words=words)
+
+    def _expand_groups(self, text: str) -> str:
+        """``root_cause:dns`` -> ``(why_it_happened:dns OR contributing_factors:dns)``."""
+        out: list[str] = []
+        position = 0
+        for match in self._virtual.finditer(text):
+            if match.start() < position:
+                continue
+            value_start = match.end()
+            value_end = _value_end(text, value_start)
+            value = text[value_start:value_end]
+            members = self.fields.virtual[match.group(1)]
+            out.append(text[position : match.start()])
+            out.append("(" + " OR ".join(f"{m}:{value}" for m in members) + ")")
+            position = value_end
+        out.append(text[position:])
+        return "".join(out)
+
+    def _problem(self, text: str) -> str:
+        if not _balanced(text):
+            return "unbalanced quotes, brackets or parentheses"
+        if _FIELD_NO_VALUE.search(text):
+            return "a field with no value"
+        return ""
+
+    def _partial(self, text: str) -> tuple[str, str]:
+        """Rewrite the unfinished last word: a prefix, or left out while too short."""
+        if text.endswith((" ", '"', ")", "*", "~")) or text.count('"') % 2:
+            return text, ""
+        match = _LAST_WORD.search(text)
+        if not match:
+            return text, ""
+        word = match.group("word")
+        head = text[: match.start("word")]
+        if word.upper() in OPERATORS or not re.search(r"\w", word):
+            return text, ""
+        if len(word) >= PREFIX_MIN:
+            return f"{head}{word}*", ""
+        if head.strip() and query_words(head):
+            return head.strip() or "", word  # too short to mean anything yet
+        return f"{self.fields.title}:{word}*", ""  # one or two letters alone: titles only
+
+    def _fallback(
+        self, text: str, problem: str, reader: IndexReader | None, partial: bool
+    ) -> ParsedQuery:
+        words = [w for w in query_words(text) if w not in OPERATORS]
+        if not words:
+            return ParsedQuery(wq.NullQuery, notice=f"{problem}; no words to search", fallback=True)
+        joined = " ".join(words)
+        if partial and not text.endswith(" ") and len(words[-1]) >= PREFIX_MIN:
+            joined += "*"
+        try:
+            parsed = self.parser.parse(joined)
+        except Exception:
+            parsed = wq.NullQuery
+        if reader is not None:
+            parsed = cap_prefixes(parsed, reader)
+        notice = f"{problem}; searched the words: {' '.join(words)}"
+        return ParsedQuery(parsed, notice=notice, fallback=True, words=tuple(words))
+
+
+def cap_prefixes(q: wq.Query, reader: IndexReader, cap: int = PREFIX_CAP) -> wq.Query:
+    """Replace each prefix query by an OR of its ``cap`` most frequent expansions, and make
+    fuzzy terms keep their first letter (a typo there is rare; scanning for it is slow)."""
+    if isinstance(q, wq.FuzzyTerm):
+        return _expand_fuzzy(q, reader, cap)
+    if isinstance(q, wq.Phrase) and not reader.schema[q.fieldname].format.supports("positions"):
+        # section fields keep no positions: all the words, in any order
+        return wq.And([wq.Term(q.fieldname, w, boost=q.boost) for w in q.words])
+    if isinstance(q, wq.Prefix):
+        field, prefix = q.fieldname, q.text
+        best: list[tuple[int, str]] = []
+        try:
+            for term, info in reader.iter_prefix(field, prefix):
+                best.append((info.doc_frequency(), _text(term)))
+        except KeyError:
+            return wq.NullQuery
+        if not best:
+            return wq.NullQuery
+        best.sort(key=lambda pair: (-pair[0], pair[1]))
+        terms = [wq.Term(field, _text(t), boost=q.boost) for _, t in best[:cap]]
+        return terms[0] if len(terms) == 1 else wq.Or(terms)
+    return q.apply(lambda child: cap_prefixes(child, reader, cap))
+
+
+def _text(term: object) -> str:
+    return term.decode("utf-8", "replace") if isinstance(term, bytes) else str(term)
+
+
+def _value_end(text: str, start: int) -> int:
+    """End of a field's value: a "phrase", a (group), or a run of non-spaces."""
+    if start >= len(text):
+        return start
+    if text[start] == '"':
+        close = text.find('"', start + 1)
+        return len(text) if close == -1 else close + 1
+    if text[start] == "(":
+        depth = 0
+        for index in range(start, len(text)):
+            if text[index] == "(":
+                depth += 1
+            elif text[index] == ")":
+                depth -= 1
+                if depth == 0:
+                    return index + 1
+        return len(text)
+    end = start
+    while end < len(text) and not text[end].isspace() and text[end] != ")":
+        end += 1
+    return end
+
+
+def within(a: str, b: str, maxdist: int) -> bool:
+    """True when the edit distance between a and b is at most maxdist."""
+    if abs(len(a) - len(b)) > maxdist:
+        return False
+    if maxdist == 0:
+        return a == b
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        best = i
+        for j, cb in enumerate(b, 1):
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            current.append(value)
+            best = min(best, value)
+        if best > maxdist:
+            return False
+        previous = current
+    return previous[-1] <= maxdist
+
+
+def _expand_fuzzy(q: wq.FuzzyTerm, reader: IndexReader, cap: int) -> wq.Query:
+    """The terms of the field within the edit distance that share the first letter."""
+    text = q.text
+    prefix = text[: max(1, q.prefixlength)]
+    found: list[tuple[int, str]] = []
+    try:
+        for term, info in reader.iter_prefix(q.fieldname, prefix):
+            word = _text(term)
+            if within(word, text, q.maxdist):
+                found.append((info.doc_frequency(), word))
+    except KeyError:
+        return wq.NullQuery
+    if not found:
+        return wq.NullQuery
+    found.sort(key=lambda pair: (pair[1] != text, -pair[0]))
+    terms = [wq.Term(q.fieldname, word, boost=q.boost) for _, word in found[:cap]]
+    return terms[0] if len(terms) == 1 else wq.Or(terms)

@@ -1,0 +1,212 @@
+"""The index schema, derived from the template, and the index document of an entry."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from mistakes.domain.naming import snake_key
+from mistakes.domain.template import FieldKind, Template
+from mistakes.search.analysis import make_analyzer
+from mistakes.storage.folder import StoredEntry
+
+SCHEMA_VERSION = 1
+TITLE_BOOST = 3.0
+RESERVED = {"path", "number", "datestr", "body"}
+_GENERIC_GROUP_WORDS = ("analysis", "process", "strategy", "assessment", "details", "description")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+@dataclass(frozen=True)
+class SearchFields:
+    """Which index field holds what, for one template.
+
+    A plain query searches the title and ``body`` (every section, the environment values,
+    extra sections and keys, the checklist), which have positions for phrases. Each leaf
+    section also has a field of its own, without positions (cheaper to build), for
+    ``fix:restart``; a section group (``root_cause:``, ``solution:``) is a virtual field
+    that stands for the fields of its sections.
+    """
+
+    title: str
+    tags: str | None
+    date: str | None
+    choice_fields: tuple[str, ...]
+    text_fields: tuple[str, ...]  # other top-level text fields (reporter, ...)
+    leaves: dict[str, str]  # index field -> leaf key
+    groups: dict[str, str]  # environment group key -> index field
+    virtual: dict[str, tuple[str, ...]]  # group name -> index fields it stands for
+
+    def default_fields(self) -> list[str]:
+        return [self.title, BODY]
+
+    def section_field_names(self) -> list[str]:
+        return [*self.leaves, *self.virtual]
+
+
+BODY = "body"
+
+
+def _field_name(key: str, taken: set[str]) -> str:
+    name = key if key not in RESERVED else f"f_{key}"
+    while name in taken:
+        name = f"{name}_"
+    taken.add(name)
+    return name
+
+
+def _short_group_key(key: str) -> str:
+    words = key.split("_")
+    while len(words) > 1 and words[-1] in _GENERIC_GROUP_WORDS:
+        words.pop()
+    return "_".join(words)
+
+
+def search_fields(template: Template) -> SearchFields:
+    taken: set[str] = set(RESERVED)
+    title = _field_name("title", taken)
+    tags = date = None
+    choices: list[str] = []
+    texts: list[str] = []
+    for spec in template.fields[1:]:
+        name = _field_name(spec.key, taken)
+        if spec.kind is FieldKind.TAGS and tags is None:
+            tags = name
+        elif spec.kind is FieldKind.DATE and date is None:
+            date = name
+        elif spec.kind is FieldKind.CHOICE:
+            choices.append(name)
+        else:
+            texts.append(name)
+    groups = {group.key: _field_name(group.key, taken) for group in template.groups}
+    leaves: dict[str, str] = {}
+    field_of_leaf: dict[str, str] = {}
+    for section in template.leaves():
+        name = _field_name(section.key, taken)
+        leaves[name] = section.key
+        field_of_leaf[section.key] = name
+    virtual: dict[str, tuple[str, ...]] = {}
+    for section in template.sections:
+        if section.is_leaf:
+            continue
+        members = tuple(field_of_leaf[s.key] for s in template.children(section.key))
+        for name in (section.key, _short_group_key(section.key)):
+            if name in taken or name in virtual:
+                continue
+            virtual[name] = members
+    return SearchFields(
+        title=title,
+        tags=tags,
+        date=date,
+        choice_fields=tuple(choices),
+        text_fields=tuple(texts),
+        leaves=leaves,
+        groups=groups,
+        virtual=virtual,
+    )
+
+
+def build_schema(fields: SearchFields) -> Schema:
+    analyzer = make_analyzer()
+    schema = Schema(
+        path=ID(stored=True, unique=True),
+        number=STORED(),
+        datestr=STORED(),
+        body=TEXT(analyzer=analyzer, phrase=True),
+    )
+    schema.add(fields.title, TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST))
+    if fields.tags:
+        schema.add(fields.tags, KEYWORD(stored=True, commas=True, lowercase=True, scorable=True))
+    if fields.date:
+        schema.add(fields.date, DATETIME(sortable=True))
+    for name in fields.choice_fields:
+        schema.add(name, ID(stored=True))
+    for name in fields.text_fields:
+        schema.add(name, TEXT(analyzer=analyzer, stored=True))
+    for name in [*fields.leaves, *fields.groups.values()]:
+        schema.add(name, TEXT(analyzer=analyzer, phrase=False))
+    return schema
+
+
+def schema_signature(fields: SearchFields) -> str:
+    """Changes when the schema would: a new template means a new index."""
+    parts = [
+        str(SCHEMA_VERSION),
+        fields.title,
+        str(fields.tags),
+        str(fields.date),
+        *fields.choice_fields,
+        *fields.text_fields,
+        *(f"{k}={v}" for k, v in sorted(fields.leaves.items())),
+        *(f"{k}>{v}" for k, v in sorted(fields.groups.items())),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def parse_date(text: str) -> datetime | None:
+    match = _DATE.match(text.strip())
+    if not match:
+        return None
+    year, month, day = match.group(1), match.group(2) or "01", match.group(3) or "01"
+    try:
+        return datetime(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def index_document(stored: StoredEntry, template: Template, fields: SearchFields) -> dict[str, Any]:
+    """The Whoosh document of an entry."""
+    entry = stored.entry
+    doc: dict[str, Any] = {
+        "path": stored.path.name,
+        "number": stored.number,
+        fields.title: entry.title,
+    }
+    for spec in template.fields[1:]:
+        value = entry.value(spec)
+        name = _lookup(fields, spec.key)
+        if name is None:
+            continue
+        if name == fields.tags:
+            tags = value if isinstance(value, list) else [value]
+            doc[name] = ",".join(t.strip().lower() for t in tags if t.strip())
+        elif name == fields.date:
+            doc["datestr"] = value if isinstance(value, str) else ""
+            parsed = parse_date(doc["datestr"])
+            if parsed is not None:
+                doc[name] = parsed
+        elif name in fields.choice_fields:
+            text = value if isinstance(value, str) else ", ".join(value)
+            choice = spec.choice_for(text) if text else None
+            doc[name] = (choice or snake_key(text)).lower()
+        else:
+            doc[name] = value if isinstance(value, str) else ", ".join(value)
+    body: list[str] = []
+    for name, leaf in fields.leaves.items():
+        text = entry.sections.get(leaf, "")
+        if text:
+            doc[name] = text
+            body.append(text)
+    for group_key, name in fields.groups.items():
+        values = " ".join(entry.groups.get(group_key, {}).values())
+        if values.strip():
+            doc[name] = values
+            body.append(values)
+    body.extend([*entry.extra_sections.keys(), *entry.extra_sections.values()])
+    body.extend(f"{k} {v}" for k, v in entry.extra.items() if isinstance(v, str))
+    body.extend(item.text for item in entry.follow_up)
+    doc[BODY] = "\n\n".join(body)
+    return doc
+
+
+def _lookup(fields: SearchFields, key: str) -> str | None:
+    candidates = [fields.tags, fields.date, *fields.choice_fields, *fields.text_fields]
+    for name in candidates:
+        if name in (key, f"f_{key}"):
+            return name
+    return None

@@ -1,0 +1,61 @@
+"""Search for the CLI and the app: the index of one entries folder, kept in step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mistakes.search.index import (
+    MARKER,
+    Hit,
+    Progress,
+    SearchIndex,
+    SearchResults,
+    SyncReport,
+    index_dir_for,
+)
+from mistakes.services.config import user_cache_dir
+from mistakes.storage.folder import EntryFolder, StoredEntry
+
+
+class SearchService:
+    def __init__(self, folder: EntryFolder, cache_root: Path | None = None) -> None:
+        self.folder = folder
+        self.cache_root = cache_root or user_cache_dir()
+        self.index = SearchIndex(folder, self.cache_root)
+        self._opened = False
+
+    def exists(self) -> bool:
+        """True when an index was built for this folder before (it may still be stale)."""
+        return (index_dir_for(self.folder.root, self.cache_root) / MARKER).exists()
+
+    def open(self, progress: Progress | None = None) -> SyncReport:
+        report = self.index.open(progress)
+        self._opened = True
+        return report
+
+    def ensure_open(self, progress: Progress | None = None) -> SyncReport:
+        return self.index.sync(progress) if self._opened else self.open(progress)
+
+    def reindex(self, progress: Progress | None = None) -> SyncReport:
+        report = self.index.rebuild(progress)
+        self._opened = True
+        return report
+
+    def search(
+        self, text: str, limit: int = 20, *, partial: bool = False, snippets: int = 1
+    ) -> SearchResults:
+        return self.index.search(text, limit, partial=partial, snippets=snippets)
+
+    def similar(self, text: str, limit: int = 10, exclude: str | None = None) -> list[Hit]:
+        return self.index.similar(text, limit, exclude=exclude)
+
+    def saved(self, stored: StoredEntry) -> None:
+        """Bring one saved entry into the index, if there is an index to keep in step."""
+        if self._opened or self.exists():
+            if not self._opened:
+                self.open()
+            else:
+                self.index.update_entry(stored)
+
+    def close(self) -> None:
+        self.index.close()
