@@ -30,6 +30,18 @@ STOP_WORDS = frozenset(
 MAX_WORD = 64  # longer "words" (base64, hashes) are not useful terms
 
 
+def is_noise(word: str) -> bool:
+    """Tokens that vary between occurrences and only bloat the index: one- and two-digit
+    numbers (times, dates, line numbers), numbers of 7+ digits, ids with 3+ digits in 8+
+    characters (hex ids, UUID parts, hashes)."""
+    if word.isdigit():
+        return len(word) <= 2 or len(word) >= 7
+    if len(word) >= 8:
+        digits = sum(ch.isdigit() for ch in word)
+        return digits >= 3
+    return False
+
+
 @lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """Lowercase without accents: ``Café`` -> ``cafe``."""
@@ -57,7 +69,7 @@ def camel_parts(word: str) -> list[str]:
 @lru_cache(maxsize=200_000)
 def index_terms(word: str) -> tuple[str, ...]:
     """Terms indexed for a word: its own, then its CamelCase parts'; () for stop words."""
-    if len(word) > MAX_WORD:
+    if len(word) > MAX_WORD or is_noise(word):
         return ()
     folded = fold(word)
     if folded in STOP_WORDS:
@@ -72,7 +84,7 @@ def index_terms(word: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=200_000)
 def query_term(word: str) -> str | None:
-    if len(word) > MAX_WORD or fold(word) in STOP_WORDS:
+    if len(word) > MAX_WORD or is_noise(word) or fold(word) in STOP_WORDS:
         return None
     return term_of(word)
 

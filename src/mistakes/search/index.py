@@ -339,7 +339,7 @@ class SearchIndex:
                     report.added += 1
                 if progress is not None and (done % 50 == 0 or done == total):
                     progress(done, total)
-            writer.commit(optimize=True)
+            writer.commit(optimize=False)  # two segments, one per process: fast enough
         except BaseException:
             writer.cancel()
             raise
@@ -479,22 +479,36 @@ class SearchIndex:
             return SearchResults(text, self.recent(limit), searcher.doc_count(), parsed.notice)
         if parsed.query is wq.NullQuery or type(parsed.query).__name__ == "_NullQuery":
             return SearchResults(text, [], 0, parsed.notice)
-        results = searcher.search(parsed.query, limit=limit + 10, terms=True)
-        hits: list[Hit] = []
-        for hit in results:
-            stored = hit.fields()
-            terms = frozenset(
-                t.decode("utf-8", "replace") if isinstance(t, bytes) else str(t)
-                for fieldname, t in (hit.matched_terms() or [])
-                if fieldname in self._text_fields
-            )
-            hits.append(self._hit(stored, hit.score or 0.0, terms))
-        hits.sort(key=lambda h: (-round(h.score, 6), _date_key(h.date)), reverse=False)
+        # matched terms per hit (terms=True) cost more than the search: the query's own
+        # terms (prefixes and fuzzy terms already expanded) mark the snippets instead
+        results = searcher.search(parsed.query, limit=limit + 10)
+        query_terms = frozenset(self._positive_terms(parsed))
+        hits = [self._hit(hit.fields(), hit.score or 0.0, query_terms) for hit in results]
+        hits.sort(key=lambda h: (-round(h.score, 6), _date_key(h.date)))
         hits = hits[:limit]
-        query_terms = frozenset(_query_terms(parsed))
         for hit in hits[:snippets]:
-            self.attach_snippet(hit, extra_terms=query_terms)
-        return SearchResults(text, hits, len(results), parsed.notice)
+            self.attach_snippet(hit)
+        return SearchResults(text, hits, results.estimated_length(), parsed.notice)
+
+    def _positive_terms(self, parsed: ParsedQuery) -> Iterator[str]:
+        """Text terms the query looks for (not those under NOT)."""
+
+        def walk(q: wq.Query) -> Iterator[str]:
+            if isinstance(q, wq.Not):
+                return
+            if isinstance(q, wq.AndNot):
+                yield from walk(q.a)
+                return
+            if q.is_leaf():
+                for fieldname, term in q.terms():
+                    if fieldname in self._text_fields:
+                        yield term.decode("utf-8", "replace") if isinstance(term, bytes) else term
+                return
+            for child in q.children():
+                yield from walk(child)
+
+        yield from walk(parsed.query)
+        yield from _query_terms(parsed)
 
     def _hit(self, stored: dict[str, Any], score: float, terms: frozenset[str]) -> Hit:
         name = str(stored.get("path", ""))
@@ -510,12 +524,14 @@ class SearchIndex:
             terms=terms,
         )
 
-    def attach_snippet(self, hit: Hit, extra_terms: frozenset[str] = frozenset()) -> None:
+    def attach_snippet(self, hit: Hit) -> None:
+        """Read the hit's file and make its snippet (the app calls this for the highlighted
+        result only)."""
         try:
             stored = self.folder.load(hit.path)
         except (OSError, EntryParseError):
             return
-        hit.snippet = make_snippet(stored.entry, self.template, hit.terms | extra_terms)
+        hit.snippet = make_snippet(stored.entry, self.template, hit.terms)
 
     def similar(self, text: str, limit: int = 10, exclude: str | None = None) -> list[Hit]:
         """Past entries most like a pasted traceback or log, best first, with the reason."""

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from whoosh import qparser
 from whoosh import query as wq
 from whoosh.fields import Schema
+from whoosh.query import spans
 from whoosh.reading import IndexReader
 
 from mistakes.search.analysis import query_words
-from mistakes.search.schema import SearchFields
+from mistakes.search.schema import BODY, MARK_END, MARK_START, SearchFields, marker
 
 PREFIX_MIN = 3  # a shorter unfinished word is not expanded over the body
 PREFIX_CAP = 48  # at most this many terms per prefix (the most frequent ones)
@@ -61,6 +62,7 @@ class QueryBuilder:
         parser.remove_plugin_class(qparser.WildcardPlugin)  # no leading or inner wildcards
         parser.add_plugin(qparser.PrefixPlugin())
         parser.add_plugin(qparser.FuzzyTermPlugin())
+        parser.add_plugin(qparser.PlusMinusPlugin())
         aliases: dict[str, list[str]] = {}
         if fields.tags:
             aliases[fields.tags] = ["tag"]
@@ -107,7 +109,10 @@ class QueryBuilder:
         if dropped and _is_null(parsed):
             parsed = wq.Every()
         if reader is not None:
-            parsed = cap_prefixes(parsed, reader)
+            try:
+                parsed = prepare(parsed, reader, self.fields)
+            except Exception:  # a query shape the rewriting cannot take: use the words
+                return self._fallback(text, "could not run the query", reader, partial)
         return ParsedQuery(parsed, words=words)
 
     def _expand_groups(self, text: str) -> str:
@@ -165,24 +170,35 @@ class QueryBuilder:
         except Exception:
             parsed = wq.NullQuery
         if reader is not None:
-            parsed = cap_prefixes(parsed, reader)
+            parsed = prepare(parsed, reader, self.fields)
         notice = f"{problem}; searched the words: {' '.join(words)}"
         return ParsedQuery(parsed, notice=notice, fallback=True, words=tuple(words))
 
 
-def cap_prefixes(q: wq.Query, reader: IndexReader, cap: int = PREFIX_CAP) -> wq.Query:
-    """Replace each prefix query by an OR of its ``cap`` most frequent expansions, and make
-    fuzzy terms keep their first letter (a typo there is rare; scanning for it is slow)."""
+def prepare(
+    q: wq.Query, reader: IndexReader, fields: SearchFields, cap: int = PREFIX_CAP
+) -> wq.Query:
+    """Make a parsed query cheap and runnable.
+
+    Prefixes become an OR of their ``cap`` most frequent expansions, fuzzy terms the terms
+    within the distance that share the first letter, and queries on a section field become
+    span queries on ``body`` between that section's markers.
+    """
+    return _to_spans(_expand(q, reader, fields, cap), fields)
+
+
+def _lexicon(fieldname: str, fields: SearchFields) -> str:
+    return BODY if fields.leaf_number(fieldname) is not None else fieldname
+
+
+def _expand(q: wq.Query, reader: IndexReader, fields: SearchFields, cap: int) -> wq.Query:
     if isinstance(q, wq.FuzzyTerm):
-        return _expand_fuzzy(q, reader, cap)
-    if isinstance(q, wq.Phrase) and not reader.schema[q.fieldname].format.supports("positions"):
-        # section fields keep no positions: all the words, in any order
-        return wq.And([wq.Term(q.fieldname, w, boost=q.boost) for w in q.words])
+        return _expand_fuzzy(q, reader, cap, _lexicon(q.fieldname, fields))
     if isinstance(q, wq.Prefix):
         field, prefix = q.fieldname, q.text
         best: list[tuple[int, str]] = []
         try:
-            for term, info in reader.iter_prefix(field, prefix):
+            for term, info in reader.iter_prefix(_lexicon(field, fields), prefix):
                 best.append((info.doc_frequency(), _text(term)))
         except KeyError:
             return wq.NullQuery
@@ -191,7 +207,39 @@ def cap_prefixes(q: wq.Query, reader: IndexReader, cap: int = PREFIX_CAP) -> wq.
         best.sort(key=lambda pair: (-pair[0], pair[1]))
         terms = [wq.Term(field, _text(t), boost=q.boost) for _, t in best[:cap]]
         return terms[0] if len(terms) == 1 else wq.Or(terms)
-    return q.apply(lambda child: cap_prefixes(child, reader, cap))
+    return q.apply(lambda child: _expand(child, reader, fields, cap))
+
+
+class SectionSpan(spans.SpanContains):  # type: ignore[misc]
+    """Matches ``b`` inside the span ``a`` (a section between its markers)."""
+
+    def estimate_size(self, ixreader: IndexReader) -> int:
+        return int(self.b.estimate_size(ixreader))
+
+    def estimate_min_size(self, ixreader: IndexReader) -> int:
+        return 0
+
+
+def section_span(number: int) -> spans.SpanQuery:
+    return spans.SpanNear2(
+        [
+            wq.Term(BODY, marker(MARK_START, number)),
+            wq.Term(BODY, marker(MARK_END, number)),
+        ],
+        slop=1_000_000,
+        ordered=True,
+    )
+
+
+def _to_spans(q: wq.Query, fields: SearchFields) -> wq.Query:
+    number = fields.leaf_number(q.fieldname) if isinstance(q, wq.Term | wq.Phrase) else None
+    if number is not None and isinstance(q, wq.Term):
+        return SectionSpan(section_span(number), wq.Term(BODY, q.text))
+    if number is not None and isinstance(q, wq.Phrase):
+        words = [wq.Term(BODY, word) for word in q.words]
+        inner = words[0] if len(words) == 1 else spans.SpanNear2(words, slop=q.slop, ordered=True)
+        return SectionSpan(section_span(number), inner)
+    return q.apply(lambda child: _to_spans(child, fields))
 
 
 def _text(term: object) -> str:
@@ -241,13 +289,13 @@ def within(a: str, b: str, maxdist: int) -> bool:
     return previous[-1] <= maxdist
 
 
-def _expand_fuzzy(q: wq.FuzzyTerm, reader: IndexReader, cap: int) -> wq.Query:
+def _expand_fuzzy(q: wq.FuzzyTerm, reader: IndexReader, cap: int, lexicon: str) -> wq.Query:
     """The terms of the field within the edit distance that share the first letter."""
     text = q.text
     prefix = text[: max(1, q.prefixlength)]
     found: list[tuple[int, str]] = []
     try:
-        for term, info in reader.iter_prefix(q.fieldname, prefix):
+        for term, info in reader.iter_prefix(lexicon, prefix):
             word = _text(term)
             if within(word, text, q.maxdist):
                 found.append((info.doc_frequency(), word))

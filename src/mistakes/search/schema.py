@@ -27,10 +27,12 @@ class SearchFields:
     """Which index field holds what, for one template.
 
     A plain query searches the title and ``body`` (every section, the environment values,
-    extra sections and keys, the checklist), which have positions for phrases. Each leaf
-    section also has a field of its own, without positions (cheaper to build), for
-    ``fix:restart``; a section group (``root_cause:``, ``solution:``) is a virtual field
-    that stands for the fields of its sections.
+    extra sections and keys, the checklist), with positions. Each text is indexed once:
+    in ``body`` every section sits between two marker terms (``zzsb07`` ... ``zzse07``),
+    and a section field query such as ``fix:restart`` becomes a span query for
+    ``restart`` between the markers of The Fix. The section fields exist in the schema
+    (so the parser knows them) but hold no postings. A section group (``root_cause:``,
+    ``solution:``) is a virtual field that stands for the fields of its sections.
     """
 
     title: str
@@ -45,11 +47,24 @@ class SearchFields:
     def default_fields(self) -> list[str]:
         return [self.title, BODY]
 
+    def leaf_number(self, name: str) -> int | None:
+        """The marker number of a section field, or None for any other field."""
+        for number, leaf_field in enumerate(self.leaves):
+            if leaf_field == name:
+                return number
+        return None
+
     def section_field_names(self) -> list[str]:
         return [*self.leaves, *self.virtual]
 
 
 BODY = "body"
+MARK_START = "zzsb"
+MARK_END = "zzse"
+
+
+def marker(kind: str, number: int) -> str:
+    return f"{kind}{number:02d}"
 
 
 def _field_name(key: str, taken: set[str]) -> str:
@@ -128,8 +143,10 @@ def build_schema(fields: SearchFields) -> Schema:
         schema.add(name, ID(stored=True))
     for name in fields.text_fields:
         schema.add(name, TEXT(analyzer=analyzer, stored=True))
-    for name in [*fields.leaves, *fields.groups.values()]:
+    for name in fields.groups.values():
         schema.add(name, TEXT(analyzer=analyzer, phrase=False))
+    for name in fields.leaves:  # known to the parser; queries on them become spans on body
+        schema.add(name, TEXT(analyzer=analyzer, phrase=True))
     return schema
 
 
@@ -187,11 +204,10 @@ def index_document(stored: StoredEntry, template: Template, fields: SearchFields
         else:
             doc[name] = value if isinstance(value, str) else ", ".join(value)
     body: list[str] = []
-    for name, leaf in fields.leaves.items():
+    for number, leaf in enumerate(fields.leaves.values()):
         text = entry.sections.get(leaf, "")
         if text:
-            doc[name] = text
-            body.append(text)
+            body.append(f"{marker(MARK_START, number)}\n{text}\n{marker(MARK_END, number)}")
     for group_key, name in fields.groups.items():
         values = " ".join(entry.groups.get(group_key, {}).values())
         if values.strip():

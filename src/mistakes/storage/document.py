@@ -200,10 +200,32 @@ class Document:
             text += self.newline
         return text
 
+    def _fresh_frontmatter(self, entry: Entry) -> str:
+        """The whole frontmatter of a file that has none yet, written in one go."""
+        mapping: dict[str, Any] = {}
+        for spec in self.template.fields:
+            value = entry.value(spec)
+            if not _empty(value):
+                mapping[spec.key] = _clean(value)
+        for group in self.template.groups:
+            values = entry.groups.get(group.key, {})
+            ordered = {f.key: values[f.key] for f in group.fields if values.get(f.key, "").strip()}
+            ordered.update({k: v for k, v in values.items() if k not in ordered and v.strip()})
+            if ordered:
+                mapping[group.key] = ordered
+        mapping.update(entry.extra)
+        return "".join(
+            f"{yaml_text.format_key(k)}:{yaml_text.format_value(v, 0)}\n"
+            for k, v in mapping.items()
+        )
+
     def _apply_frontmatter(self, current: Entry, entry: Entry) -> bool:
         template = self.template
         fm = self.fm_text.replace("\r\n", "\n") if self.newline == "\r\n" else self.fm_text
         before = fm
+        if not self.original and not self.fm_open:  # a new file: written in one go
+            fm = self._fresh_frontmatter(entry)
+            return self._set_frontmatter(fm) if fm else False
         top_order = [self.frontmatter_key(s) or s.key for s in template.fields]
         top_order += [self.group_key(g.key) or g.key for g in template.groups]
 
@@ -244,6 +266,9 @@ class Document:
 
         if fm == before:
             return False
+        return self._set_frontmatter(fm)
+
+    def _set_frontmatter(self, fm: str) -> bool:
         if self.newline == "\r\n":
             fm = fm.replace("\n", "\r\n")
         if not self.fm_open:
