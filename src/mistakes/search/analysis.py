@@ -156,6 +156,11 @@ class MistakesAnalyzer(Analyzer):  # type: ignore[misc]
             pos += 1
 
 
+def count_positions(text: str) -> int:
+    """How many positions the analyzer gives a text (words that make at least one term)."""
+    return sum(1 for match in _WORD.finditer(text) if index_terms(match.group()))
+
+
 def make_analyzer() -> MistakesAnalyzer:
     return MistakesAnalyzer()
 

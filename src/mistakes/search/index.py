@@ -29,8 +29,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from mistakes.domain.naming import parse_entry_filename
-from mistakes.search.analysis import term_of
-from mistakes.search.query import ParsedQuery, QueryBuilder
+from mistakes.search.analysis import query_words, term_of
+from mistakes.search.query import OPERATORS, ParsedQuery, QueryBuilder, section_numbers
 from mistakes.search.schema import (
     BODY,
     SCHEMA_VERSION,
@@ -78,6 +78,7 @@ class Hit:
     snippet: Snippet | None = None
     terms: frozenset[str] = frozenset()
     reason: str = ""
+    prefer: tuple[str, ...] = ()  # section keys the query named: snippets come from them
 
     @property
     def section(self) -> str:
@@ -472,7 +473,31 @@ class SearchIndex:
             results.notice = "; ".join(filter(None, [*report.notices, results.notice]))
             return results
 
+    def _healthy(self) -> bool:
+        try:
+            assert self._ix is not None
+            with self._ix.searcher() as searcher:
+                searcher.doc_count()
+            return True
+        except Exception:
+            return False
+
     def _search(self, text: str, limit: int, partial: bool, snippets: int) -> SearchResults:
+        try:
+            return self._run_search(text, limit, partial, snippets)
+        except Exception:
+            if not self._healthy():
+                raise
+            # the index is fine: this query shape is not; search its plain words instead
+            words = " ".join(w for w in query_words(text) if w not in OPERATORS)
+            results = self._run_search(words, limit, partial, snippets) if words else None
+            notice = f"could not run the query; searched the words: {words}"
+            if results is None:
+                return SearchResults(text, [], 0, "could not run the query")
+            results.notice = notice
+            return results
+
+    def _run_search(self, text: str, limit: int, partial: bool, snippets: int) -> SearchResults:
         searcher = self.searcher()
         parsed = self.parse(text, partial=partial)
         if not text.strip():
@@ -486,7 +511,10 @@ class SearchIndex:
         hits = [self._hit(hit.fields(), hit.score or 0.0, query_terms) for hit in results]
         hits.sort(key=lambda h: (-round(h.score, 6), _date_key(h.date)))
         hits = hits[:limit]
+        leaves = list(self.fields.leaves.values())
+        prefer = tuple(leaves[n] for n in sorted(section_numbers(parsed.query)))
         for hit in hits[:snippets]:
+            hit.prefer = prefer
             self.attach_snippet(hit)
         return SearchResults(text, hits, results.estimated_length(), parsed.notice)
 
@@ -531,7 +559,7 @@ class SearchIndex:
             stored = self.folder.load(hit.path)
         except (OSError, EntryParseError):
             return
-        hit.snippet = make_snippet(stored.entry, self.template, hit.terms)
+        hit.snippet = make_snippet(stored.entry, self.template, hit.terms, prefer=hit.prefer)
 
     def similar(self, text: str, limit: int = 10, exclude: str | None = None) -> list[Hit]:
         """Past entries most like a pasted traceback or log, best first, with the reason."""

@@ -8,16 +8,20 @@ with a capped expansion, or left out when it is too short to mean anything yet.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from whoosh import qparser
 from whoosh import query as wq
 from whoosh.fields import Schema
+from whoosh.matching.mcore import NullMatcher
 from whoosh.query import spans
+from whoosh.query.spans import Span
 from whoosh.reading import IndexReader
 
 from mistakes.search.analysis import query_words
-from mistakes.search.schema import BODY, MARK_END, MARK_START, SearchFields, marker
+from mistakes.search.schema import BODY, RANGES, SearchFields, unpack_range
 
 PREFIX_MIN = 3  # a shorter unfinished word is not expanded over the body
 PREFIX_CAP = 48  # at most this many terms per prefix (the most frequent ones)
@@ -69,11 +73,6 @@ class QueryBuilder:
         if aliases:
             parser.add_plugin(qparser.FieldAliasPlugin(aliases))
         self.parser = parser
-        self._virtual = re.compile(
-            r"(?<![\w:])(" + "|".join(map(re.escape, fields.virtual)) + r"):(?=\S)"
-            if fields.virtual
-            else r"(?!x)x"
-        )
 
     def field_names(self) -> list[str]:
         """Field names a query may use, for help."""
@@ -99,7 +98,7 @@ class QueryBuilder:
         parsed: wq.Query | None = None
         if not problem:
             try:
-                parsed = self.parser.parse(self._expand_groups(source))
+                parsed = self.parser.parse(source)
             except Exception:  # the parser has many ways to fail; all mean the same here
                 parsed = None
             if parsed is None or _is_null(parsed):
@@ -114,23 +113,6 @@ class QueryBuilder:
             except Exception:  # a query shape the rewriting cannot take: use the words
                 return self._fallback(text, "could not run the query", reader, partial)
         return ParsedQuery(parsed, words=words)
-
-    def _expand_groups(self, text: str) -> str:
-        """``root_cause:dns`` -> ``(why_it_happened:dns OR contributing_factors:dns)``."""
-        out: list[str] = []
-        position = 0
-        for match in self._virtual.finditer(text):
-            if match.start() < position:
-                continue
-            value_start = match.end()
-            value_end = _value_end(text, value_start)
-            value = text[value_start:value_end]
-            members = self.fields.virtual[match.group(1)]
-            out.append(text[position : match.start()])
-            out.append("(" + " OR ".join(f"{m}:{value}" for m in members) + ")")
-            position = value_end
-        out.append(text[position:])
-        return "".join(out)
 
     def _problem(self, text: str) -> str:
         if not _balanced(text):
@@ -188,7 +170,7 @@ def prepare(
 
 
 def _lexicon(fieldname: str, fields: SearchFields) -> str:
-    return BODY if fields.leaf_number(fieldname) is not None else fieldname
+    return BODY if fields.section_numbers(fieldname) else fieldname
 
 
 def _expand(q: wq.Query, reader: IndexReader, fields: SearchFields, cap: int) -> wq.Query:
@@ -210,63 +192,112 @@ def _expand(q: wq.Query, reader: IndexReader, fields: SearchFields, cap: int) ->
     return q.apply(lambda child: _expand(child, reader, fields, cap))
 
 
-class SectionSpan(spans.SpanContains):  # type: ignore[misc]
-    """Matches ``b`` inside the span ``a`` (a section between its markers)."""
+class SectionQuery(wq.Query):  # type: ignore[misc]
+    """Matches ``inner`` (a span query on body) only inside the given sections."""
+
+    def __init__(self, numbers: tuple[int, ...], inner: wq.Query) -> None:
+        self.numbers = numbers
+        self.inner = inner
+        self.boost = 1.0
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, SectionQuery)
+            and other.numbers == self.numbers
+            and other.inner == self.inner
+        )
+
+    def __hash__(self) -> int:
+        return hash((SectionQuery, self.numbers, self.inner))
+
+    def __repr__(self) -> str:
+        return f"SectionQuery({self.numbers!r}, {self.inner!r})"
+
+    def is_leaf(self) -> bool:
+        return False
+
+    def children(self) -> Iterator[wq.Query]:
+        yield self.inner
+
+    def apply(self, fn: Any) -> wq.Query:
+        return SectionQuery(self.numbers, fn(self.inner))
+
+    def field(self) -> str:
+        return BODY
 
     def estimate_size(self, ixreader: IndexReader) -> int:
-        return int(self.b.estimate_size(ixreader))
+        total = sum(int(ixreader.doc_frequency(f, t)) for f, t in self.inner.iter_all_terms())
+        return min(total, int(ixreader.doc_count_all()))
 
     def estimate_min_size(self, ixreader: IndexReader) -> int:
         return 0
 
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        child = self.inner.matcher(searcher, context)
+        reader = searcher.reader()
+        if not child.is_active() or not reader.has_column(RANGES):
+            return NullMatcher()
+        return _SectionMatcher(child, reader.column_reader(RANGES), self.numbers)
 
-def section_span(number: int) -> spans.SpanQuery:
-    return spans.SpanNear2(
-        [
-            wq.Term(BODY, marker(MARK_START, number)),
-            wq.Term(BODY, marker(MARK_END, number)),
-        ],
-        slop=1_000_000,
-        ordered=True,
-    )
+
+class _SectionMatcher(spans.SpanWrappingMatcher):  # type: ignore[misc]
+    def __init__(self, child: Any, column: Any, numbers: tuple[int, ...]) -> None:
+        self.column = column
+        self.numbers = numbers
+        super().__init__(child)
+
+    def copy(self) -> _SectionMatcher:
+        return _SectionMatcher(self.child.copy(), self.column, self.numbers)
+
+    def _replacement(self, newchild: Any) -> _SectionMatcher:
+        return _SectionMatcher(newchild, self.column, self.numbers)
+
+    def _get_spans(self) -> list[Span]:
+        blob = self.column[self.child.id()]
+        bounds = [unpack_range(blob, n) for n in self.numbers]
+        bounds = [(start, end) for start, end in bounds if end > start]
+        if not bounds:
+            return []
+        return [
+            span
+            for span in self.child.spans()
+            if any(start <= span.start and span.end < end for start, end in bounds)
+        ]
+
+
+def _inner_span(q: wq.Query) -> wq.Query | None:
+    """The same query on ``body`` as a span query, or None if it has no span form."""
+    if isinstance(q, wq.Term):
+        return wq.Term(BODY, q.text)
+    if isinstance(q, wq.Phrase):
+        words = [wq.Term(BODY, word) for word in q.words]
+        return words[0] if len(words) == 1 else spans.SpanNear2(words, slop=q.slop, ordered=True)
+    if isinstance(q, wq.Or):
+        inner = [_inner_span(child) for child in q.subqueries]
+        if all(i is not None for i in inner):
+            return spans.SpanOr(inner)
+    return None
+
+
+def _single_field(q: wq.Query) -> str | None:
+    names = {name for name, _term in q.iter_all_terms()}
+    return names.pop() if len(names) == 1 else None
 
 
 def _to_spans(q: wq.Query, fields: SearchFields) -> wq.Query:
-    number = fields.leaf_number(q.fieldname) if isinstance(q, wq.Term | wq.Phrase) else None
-    if number is not None and isinstance(q, wq.Term):
-        return SectionSpan(section_span(number), wq.Term(BODY, q.text))
-    if number is not None and isinstance(q, wq.Phrase):
-        words = [wq.Term(BODY, word) for word in q.words]
-        inner = words[0] if len(words) == 1 else spans.SpanNear2(words, slop=q.slop, ordered=True)
-        return SectionSpan(section_span(number), inner)
+    """Queries on one section field become a span query between the section's markers."""
+    if isinstance(q, wq.Term | wq.Phrase | wq.Or):
+        name = _single_field(q)
+        numbers = fields.section_numbers(name) if name else ()
+        if numbers:
+            inner = _inner_span(q)
+            if inner is not None:
+                return SectionQuery(numbers, inner)
     return q.apply(lambda child: _to_spans(child, fields))
 
 
 def _text(term: object) -> str:
     return term.decode("utf-8", "replace") if isinstance(term, bytes) else str(term)
-
-
-def _value_end(text: str, start: int) -> int:
-    """End of a field's value: a "phrase", a (group), or a run of non-spaces."""
-    if start >= len(text):
-        return start
-    if text[start] == '"':
-        close = text.find('"', start + 1)
-        return len(text) if close == -1 else close + 1
-    if text[start] == "(":
-        depth = 0
-        for index in range(start, len(text)):
-            if text[index] == "(":
-                depth += 1
-            elif text[index] == ")":
-                depth -= 1
-                if depth == 0:
-                    return index + 1
-        return len(text)
-    end = start
-    while end < len(text) and not text[end].isspace() and text[end] != ")":
-        end += 1
-    return end
 
 
 def within(a: str, b: str, maxdist: int) -> bool:
@@ -306,3 +337,14 @@ def _expand_fuzzy(q: wq.FuzzyTerm, reader: IndexReader, cap: int, lexicon: str) 
     found.sort(key=lambda pair: (pair[1] != text, -pair[0]))
     terms = [wq.Term(q.fieldname, word, boost=q.boost) for _, word in found[:cap]]
     return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
+def section_numbers(q: wq.Query) -> set[int]:
+    """Sections a query asks for by name (to take the snippet from one of them)."""
+    found: set[int] = set()
+    if isinstance(q, SectionQuery):
+        found.update(q.numbers)
+    elif not isinstance(q, wq.Not) and not q.is_leaf():
+        for child in q.children():
+            found |= section_numbers(child)
+    return found

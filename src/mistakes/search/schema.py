@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from mistakes.domain.naming import snake_key
 from mistakes.domain.template import FieldKind, Template
-from mistakes.search.analysis import make_analyzer
+from mistakes.search.analysis import count_positions, make_analyzer
 from mistakes.storage.folder import StoredEntry
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TITLE_BOOST = 3.0
-RESERVED = {"path", "number", "datestr", "body"}
+RESERVED = {"path", "number", "datestr", "body", "ranges"}
 _GENERIC_GROUP_WORDS = ("analysis", "process", "strategy", "assessment", "details", "description")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
@@ -28,11 +30,11 @@ class SearchFields:
 
     A plain query searches the title and ``body`` (every section, the environment values,
     extra sections and keys, the checklist), with positions. Each text is indexed once:
-    in ``body`` every section sits between two marker terms (``zzsb07`` ... ``zzse07``),
-    and a section field query such as ``fix:restart`` becomes a span query for
-    ``restart`` between the markers of The Fix. The section fields exist in the schema
-    (so the parser knows them) but hold no postings. A section group (``root_cause:``,
-    ``solution:``) is a virtual field that stands for the fields of its sections.
+    a per-entry column (``ranges``) records the span of positions each section has in
+    ``body``, and a section field query such as ``fix:restart`` matches ``restart`` only
+    at positions inside The Fix. The section fields exist in the schema (so the parser
+    knows them) but hold no postings; a section group (``root_cause:``, ``solution:``)
+    stands for the sections in it.
     """
 
     title: str
@@ -47,24 +49,35 @@ class SearchFields:
     def default_fields(self) -> list[str]:
         return [self.title, BODY]
 
-    def leaf_number(self, name: str) -> int | None:
-        """The marker number of a section field, or None for any other field."""
-        for number, leaf_field in enumerate(self.leaves):
-            if leaf_field == name:
-                return number
-        return None
+    def section_numbers(self, name: str) -> tuple[int, ...]:
+        """Marker numbers of a section or section group field; () for any other field."""
+        order = list(self.leaves)
+        if name in self.leaves:
+            return (order.index(name),)
+        if name in self.virtual:
+            return tuple(order.index(leaf) for leaf in self.virtual[name])
+        return ()
 
     def section_field_names(self) -> list[str]:
         return [*self.leaves, *self.virtual]
 
 
 BODY = "body"
-MARK_START = "zzsb"
-MARK_END = "zzse"
+RANGES = "ranges"
+_RANGE = struct.Struct("<II")
 
 
-def marker(kind: str, number: int) -> str:
-    return f"{kind}{number:02d}"
+def pack_ranges(ranges: list[tuple[int, int]]) -> bytes:
+    return b"".join(_RANGE.pack(start, end) for start, end in ranges)
+
+
+def unpack_range(blob: bytes, number: int) -> tuple[int, int]:
+    """The (start, end) positions of section ``number`` in body; (0, 0) when absent."""
+    offset = number * _RANGE.size
+    if len(blob) < offset + _RANGE.size:
+        return (0, 0)
+    start, end = _RANGE.unpack_from(blob, offset)
+    return int(start), int(end)
 
 
 def _field_name(key: str, taken: set[str]) -> str:
@@ -133,6 +146,7 @@ def build_schema(fields: SearchFields) -> Schema:
         number=STORED(),
         datestr=STORED(),
         body=TEXT(analyzer=analyzer, phrase=True),
+        ranges=COLUMN(VarBytesColumn()),
     )
     schema.add(fields.title, TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST))
     if fields.tags:
@@ -145,7 +159,8 @@ def build_schema(fields: SearchFields) -> Schema:
         schema.add(name, TEXT(analyzer=analyzer, stored=True))
     for name in fields.groups.values():
         schema.add(name, TEXT(analyzer=analyzer, phrase=False))
-    for name in fields.leaves:  # known to the parser; queries on them become spans on body
+    # known to the parser, with no postings: queries on them become spans on body
+    for name in [*fields.leaves, *fields.virtual]:
         schema.add(name, TEXT(analyzer=analyzer, phrase=True))
     return schema
 
@@ -161,6 +176,7 @@ def schema_signature(fields: SearchFields) -> str:
         *fields.text_fields,
         *(f"{k}={v}" for k, v in sorted(fields.leaves.items())),
         *(f"{k}>{v}" for k, v in sorted(fields.groups.items())),
+        *(f"{k}~{','.join(v)}" for k, v in sorted(fields.virtual.items())),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
@@ -204,10 +220,16 @@ def index_document(stored: StoredEntry, template: Template, fields: SearchFields
         else:
             doc[name] = value if isinstance(value, str) else ", ".join(value)
     body: list[str] = []
-    for number, leaf in enumerate(fields.leaves.values()):
+    ranges: list[tuple[int, int]] = []
+    position = 0
+    for leaf in fields.leaves.values():
         text = entry.sections.get(leaf, "")
+        count = count_positions(text) if text else 0
+        ranges.append((position, position + count))
+        position += count
         if text:
-            body.append(f"{marker(MARK_START, number)}\n{text}\n{marker(MARK_END, number)}")
+            body.append(text)
+    doc[RANGES] = pack_ranges(ranges)
     for group_key, name in fields.groups.items():
         values = " ".join(entry.groups.get(group_key, {}).values())
         if values.strip():

@@ -105,10 +105,23 @@ def _excerpt(text: str, matches: list[tuple[int, int, str]]) -> tuple[str, list[
     return prefix + excerpt + suffix, spans
 
 
-def make_snippet(entry: Entry, template: Template, terms: frozenset[str]) -> Snippet:
-    """The excerpt of the section with the most distinct matched terms (ties: the first)."""
+def make_snippet(
+    entry: Entry, template: Template, terms: frozenset[str], prefer: tuple[str, ...] = ()
+) -> Snippet:
+    """The excerpt of the section with the most distinct matched terms (ties: the first).
+
+    ``prefer``: section keys the query named (``fix:restart``): they are tried first.
+    """
     candidates: list[tuple[str, str]] = []
-    for spec in template.leaves():
+    specs = list(template.leaves())
+    if prefer:
+        chosen_specs = [s for s in specs if s.key in prefer]
+        for spec in chosen_specs:
+            text = entry.sections.get(spec.key, "")
+            if text and _matches(text, terms):
+                excerpt, spans = _excerpt(text, _matches(text, terms))
+                return Snippet(template.display_title(spec), excerpt, spans)
+    for spec in specs:
         text = entry.sections.get(spec.key, "")
         if text:
             candidates.append((template.display_title(spec), text))
