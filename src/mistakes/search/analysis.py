@@ -68,12 +68,15 @@ def camel_parts(word: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def index_terms(word: str) -> tuple[str, ...]:
-    """Terms indexed for a word: its own, then its CamelCase parts'; () for stop words."""
+    """Terms indexed for a word: its own, then its CamelCase parts'.
+
+    Stop words are indexed too (a phrase must not match across them), but plain queries
+    leave them out."""
     if len(word) > MAX_WORD or is_noise(word):
         return ()
     folded = fold(word)
     if folded in STOP_WORDS:
-        return ()
+        return (folded,)
     terms = [term_of(word)]
     for part in camel_parts(word):
         term = term_of(part)
@@ -83,9 +86,11 @@ def index_terms(word: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=200_000)
-def query_term(word: str) -> str | None:
-    if len(word) > MAX_WORD or is_noise(word) or fold(word) in STOP_WORDS:
+def query_term(word: str, keep_stops: bool = False) -> str | None:
+    if len(word) > MAX_WORD or is_noise(word):
         return None
+    if fold(word) in STOP_WORDS:
+        return fold(word) if keep_stops else None
     return term_of(word)
 
 
@@ -123,11 +128,12 @@ class MistakesAnalyzer(Analyzer):  # type: ignore[misc]
             yield token
             return
         query = mode == "query"
+        phrase = query and chars  # Whoosh asks for characters only when parsing a phrase
         pos = start_pos
         for match in _WORD.finditer(value):
             word = match.group()
             if query:
-                term = query_term(word)
+                term = query_term(word, phrase)
                 terms: tuple[str, ...] = (term,) if term else ()
             else:
                 terms = index_terms(word)

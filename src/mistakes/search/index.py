@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import time
@@ -26,10 +27,11 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.filedb.filestore import FileStorage
+from whoosh.query import spans
 from whoosh.searching import Searcher
 
 from mistakes.domain.naming import parse_entry_filename
-from mistakes.search.analysis import query_words, term_of
+from mistakes.search.analysis import fold, query_words, term_of
 from mistakes.search.query import OPERATORS, ParsedQuery, QueryBuilder, section_numbers
 from mistakes.search.schema import (
     BODY,
@@ -507,36 +509,64 @@ class SearchIndex:
         # matched terms per hit (terms=True) cost more than the search: the query's own
         # terms (prefixes and fuzzy terms already expanded) mark the snippets instead
         results = searcher.search(parsed.query, limit=limit + 10)
-        query_terms = frozenset(self._positive_terms(parsed))
+        title_only, terms = self._positive_terms(parsed)
+        query_terms = frozenset(terms)
         hits = [self._hit(hit.fields(), hit.score or 0.0, query_terms) for hit in results]
+        tied = len(hits) > limit and round(hits[0].score, 6) == round(hits[-1].score, 6)
+        if tied and self.fields.date:
+            # equal scores past the page (filters, ranges, NOT): newest first over them all
+            facet = sorting.FieldFacet(self.fields.date, reverse=True)
+            ordered = searcher.search(parsed.query, limit=limit, sortedby=facet)
+            score = hits[0].score  # a sorted search reports the sort key as the score
+            hits = [self._hit(hit.fields(), score, query_terms) for hit in ordered]
         hits.sort(key=lambda h: (-round(h.score, 6), _date_key(h.date)))
         hits = hits[:limit]
         leaves = list(self.fields.leaves.values())
         prefer = tuple(leaves[n] for n in sorted(section_numbers(parsed.query)))
         for hit in hits[:snippets]:
             hit.prefer = prefer
-            self.attach_snippet(hit)
+            if title_only:
+                text_, spans = _title_marks(hit.title, query_terms)
+                hit.snippet = Snippet("Title", text_, spans)
+            else:
+                self.attach_snippet(hit)
         return SearchResults(text, hits, results.estimated_length(), parsed.notice)
 
-    def _positive_terms(self, parsed: ParsedQuery) -> Iterator[str]:
-        """Text terms the query looks for (not those under NOT)."""
+    def _positive_terms(self, parsed: ParsedQuery) -> tuple[bool, list[str]]:
+        """Text terms the query looks for (not under NOT), and whether only in titles."""
+        fields: set[str] = set()
+        found: list[str] = []
 
-        def walk(q: wq.Query) -> Iterator[str]:
+        def walk(q: wq.Query) -> None:
             if isinstance(q, wq.Not):
                 return
             if isinstance(q, wq.AndNot):
-                yield from walk(q.a)
+                walk(q.a)
+                return
+            if isinstance(q, wq.Term):
+                if q.fieldname in self._text_fields:
+                    fields.add(q.fieldname)
+                    found.append(_text(q.text))
+                return
+            if isinstance(q, wq.Phrase):
+                fields.add(q.fieldname)
+                found.extend(_text(w) for w in q.words)
+                return
+            if isinstance(q, spans.SpanQuery):
+                for fieldname, term in q.iter_all_terms():
+                    if fieldname in self._text_fields:
+                        fields.add(fieldname)
+                        found.append(_text(term))
                 return
             if q.is_leaf():
-                for fieldname, term in q.terms():
-                    if fieldname in self._text_fields:
-                        yield term.decode("utf-8", "replace") if isinstance(term, bytes) else term
                 return
             for child in q.children():
-                yield from walk(child)
+                walk(child)
 
-        yield from walk(parsed.query)
-        yield from _query_terms(parsed)
+        walk(parsed.query)
+        if parsed.fallback:
+            found.extend(_query_terms(parsed))
+        return fields == {self.fields.title}, found
 
     def _hit(self, stored: dict[str, Any], score: float, terms: frozenset[str]) -> Hit:
         name = str(stored.get("path", ""))
@@ -645,3 +675,16 @@ def _date_key(date: str) -> str:
 def _query_terms(parsed: ParsedQuery) -> Iterator[str]:
     for word in parsed.words:
         yield term_of(word)
+
+
+def _text(term: object) -> str:
+    return term.decode("utf-8", "replace") if isinstance(term, bytes) else str(term)
+
+
+def _title_marks(title: str, terms: frozenset[str]) -> tuple[str, list[tuple[int, int]]]:
+    spans = [
+        (m.start(), m.end())
+        for m in re.finditer(r"\w+", title)
+        if term_of(m.group()) in terms or fold(m.group()) in terms
+    ]
+    return title, spans

@@ -86,13 +86,14 @@ class QueryBuilder:
     def parse(
         self, text: str, *, partial: bool = False, reader: IndexReader | None = None
     ) -> ParsedQuery:
+        finished = text[-1:].isspace()  # a space after the last word: it is complete
         text = text.strip()
         if not text:
             return ParsedQuery(wq.Every())
         words = tuple(w for w in query_words(text) if w not in OPERATORS)
         source = text
         dropped = ""
-        if partial:
+        if partial and not finished:
             source, dropped = self._partial(text)
         problem = self._problem(source)
         parsed: wq.Query | None = None
@@ -178,10 +179,20 @@ def _expand(q: wq.Query, reader: IndexReader, fields: SearchFields, cap: int) ->
         return _expand_fuzzy(q, reader, cap, _lexicon(q.fieldname, fields))
     if isinstance(q, wq.Prefix):
         field, prefix = q.fieldname, q.text
+        lexicon = _lexicon(field, fields)
         best: list[tuple[int, str]] = []
         try:
-            for term, info in reader.iter_prefix(_lexicon(field, fields), prefix):
+            for term, info in reader.iter_prefix(lexicon, prefix):
                 best.append((info.doc_frequency(), _text(term)))
+            # the index holds stems: "connecti", "exhauste", "handshake" must also find
+            # "connect", "exhaust", "handshak" (a stem the typed word has gone past)
+            for cut in range(1, 4):
+                stem = prefix[:-cut]
+                if len(stem) < PREFIX_MIN:
+                    break
+                frequency = reader.doc_frequency(lexicon, stem)
+                if frequency:
+                    best.append((frequency, stem))
         except KeyError:
             return wq.NullQuery
         if not best:
