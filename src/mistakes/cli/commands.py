@@ -321,18 +321,42 @@ def _print_hits(hits: list[Hit], *, reasons: bool = False) -> None:
     tty = is_tty(sys.stdout)
     width = shutil.get_terminal_size((80, 24)).columns if tty else 80
     for hit in hits:
-        marker = (hit.severity or "-")[:4]
         title = visible(hit.title) if tty else hit.title
-        head = f"{hit.number:03d}  {marker:<4}  {hit.status[:11]:<11}  "
+        head = f"{hit.number:03d}  {hit.severity[:8]:<8}  {hit.status[:13]:<13}  "
         print(head + _cut(title, width - len(head)))
-        detail = ""
         if reasons and hit.reason:
-            detail = hit.reason
+            print("     " + _cut(visible(hit.reason) if tty else hit.reason, width - 6))
         elif hit.snippet is not None:
-            detail = f"{hit.snippet.section}: {hit.snippet.marked()}"
-        if detail:
-            detail = visible(detail) if tty else detail
-            print("     " + _cut(detail, width - 6))
+            label = f"{hit.snippet.section}: "
+            room = width - 6 - len(label)
+            text = hit.snippet.text
+            if tty:
+                text = visible(text)
+            print("     " + label + _marked_within(text, hit.snippet.spans, room))
+
+
+def _marked_within(text: str, spans: list[tuple[int, int]], width: int) -> str:
+    """The snippet cut to ``width`` with its matches marked, never cutting inside a mark."""
+    if spans and spans[0][0] > width // 4:  # bring the first match into view
+        shift = spans[0][0] - 12
+        space = text.find(" ", shift)
+        shift = space + 1 if 0 <= space < spans[0][0] else shift
+        text = "…" + text[shift:]
+        spans = [(a - shift + 1, b - shift + 1) for a, b in spans]
+    out: list[str] = []
+    used = 0
+    last = 0
+    for start, end in spans:
+        plain = text[last:start]
+        if used + len(plain) + (end - start) + 4 > width - 1:
+            break
+        out.append(plain + "**" + text[start:end] + "**")
+        used += len(plain) + (end - start) + 4
+        last = end
+    rest = text[last:]
+    room = width - used
+    out.append(rest if len(rest) <= room else rest[: max(0, room - 1)] + "…")
+    return "".join(out)
 
 
 def _cut(text: str, width: int) -> str:

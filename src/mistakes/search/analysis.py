@@ -42,13 +42,19 @@ def is_noise(word: str) -> bool:
     return False
 
 
+# letters that are not a base letter plus an accent, so NFKD leaves them alone
+_LETTERS = str.maketrans(
+    {"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+
+
 @lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
-    """Lowercase without accents: ``Café`` -> ``cafe``."""
+    """Lowercase without accents: ``Café`` -> ``cafe``, ``Łódź`` -> ``lodz``."""
     lowered = word.lower()
     if lowered.isascii():
         return lowered
-    decomposed = unicodedata.normalize("NFKD", lowered)
+    decomposed = unicodedata.normalize("NFKD", lowered.translate(_LETTERS))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

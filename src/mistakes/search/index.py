@@ -148,8 +148,10 @@ class _FileLock:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.handle: Any = None
+        self._umask = 0o022
 
     def __enter__(self) -> _FileLock:
+        self._umask = os.umask(0o077)  # what is written under the lock is private
         if not HAVE_FLOCK:
             return self
         self.handle = self.path.open("a")
@@ -162,6 +164,7 @@ class _FileLock:
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     self.handle.close()
+                    os.umask(self._umask)
                     raise IndexError_(
                         f"the index is locked by another process ({self.path})"
                     ) from None
@@ -169,6 +172,7 @@ class _FileLock:
                 delay = min(delay * 2, 0.2)
 
     def __exit__(self, *exc: object) -> None:
+        os.umask(self._umask)
         if self.handle is not None:
             with contextlib.suppress(OSError):
                 fcntl.flock(self.handle.fileno(), fcntl.LOCK_UN)
@@ -197,8 +201,10 @@ class SearchIndex:
 
     # -- opening --------------------------------------------------------------------------
     def _lock(self) -> _FileLock:
-        self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return _FileLock(self.dir / LOCK)
+        """Held while writing; it lives beside the index directory, which a rebuild
+        replaces, so that a second process waits for the first instead of racing it."""
+        self.dir.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return _FileLock(self.dir.with_name(f"{self.dir.name}.lock"))
 
     def _discard(self) -> None:
         self.close()
@@ -227,9 +233,7 @@ class SearchIndex:
             "utf-8",
         )
         os.chmod(self.dir / MARKER, 0o600)
-        storage = FileStorage(str(self.dir))
-        ix = storage.create_index(self.schema)
-        return ix
+        return FileStorage(str(self.dir), supports_mmap=False).create_index(self.schema)
 
     def _open_existing(self) -> windex.Index | None:
         if not _trusted(self.dir, self.folder.root):
@@ -240,7 +244,7 @@ class SearchIndex:
                 return None
             if not windex.exists_in(str(self.dir)):
                 return None
-            ix = windex.open_dir(str(self.dir))
+            ix = FileStorage(str(self.dir), supports_mmap=False).open_index()
             with ix.searcher() as searcher:  # read something: a corrupt index fails here
                 searcher.doc_count()
             return ix
@@ -252,7 +256,7 @@ class SearchIndex:
         """Open (or build) the index and bring it in step with the folder."""
         report = SyncReport()
         with self._lock():
-            existed = self.dir.exists() and any(self.dir.iterdir())
+            existed = self.dir.exists() and any(self.dir.iterdir())  # lock is outside
             ix = self._open_existing()
             if ix is None:
                 if existed:
@@ -428,6 +432,17 @@ class SearchIndex:
             self._write_manifest(manifest)
         self._stale = True
 
+    def update_if_built(self, stored: StoredEntry) -> bool:
+        """Index one saved entry in an index built before, without bringing the rest in
+        step (the CLI after ``new``/``set``). False when there is no usable index."""
+        with self._lock():
+            ix = self._open_existing()
+            if ix is None:
+                return False
+            self._ix = ix
+        self.update_entry(stored)
+        return True
+
     def remove_entry(self, name: str) -> None:
         if self._ix is None:
             self.open()
@@ -446,10 +461,13 @@ class SearchIndex:
         if self._ix is None:
             self.open()
         assert self._ix is not None
+        if self._searcher is not None and self._stale:
+            # a fresh searcher: Searcher.refresh() does not see deletions
+            with contextlib.suppress(Exception):
+                self._searcher.close()
+            self._searcher = None
         if self._searcher is None:
             self._searcher = self._ix.searcher()
-        elif self._stale:
-            self._searcher = self._searcher.refresh()
         self._stale = False
         return self._searcher
 
@@ -471,6 +489,7 @@ class SearchIndex:
             # an index that fails while reading: rebuild it and try once more
             self.close()
             report = self.rebuild()
+            report.notices.append("the search index failed while reading: rebuilt it")
             results = self._search(text, limit, partial, snippets)
             results.notice = "; ".join(filter(None, [*report.notices, results.notice]))
             return results

@@ -20,14 +20,14 @@ from whoosh.query import spans
 from whoosh.query.spans import Span
 from whoosh.reading import IndexReader
 
-from mistakes.search.analysis import query_words
+from mistakes.search.analysis import fold, query_words, term_of
 from mistakes.search.schema import BODY, RANGES, SearchFields, unpack_range
 
 PREFIX_MIN = 3  # a shorter unfinished word is not expanded over the body
 PREFIX_CAP = 48  # at most this many terms per prefix (the most frequent ones)
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _FIELD_NO_VALUE = re.compile(r"(?:^|\s)[A-Za-z_]+:(?=\s|$)")
-_LAST_WORD = re.compile(r"(?:^|(?<=[\s(]))(?P<word>[^\s\"():*~\[\]]+)$")
+_LAST_WORD = re.compile(r"(?:^|(?<=[\s(:]))(?P<word>[^\s\"():*~\[\]]+)$")
 
 
 @dataclass
@@ -66,7 +66,6 @@ class QueryBuilder:
         parser.remove_plugin_class(qparser.WildcardPlugin)  # no leading or inner wildcards
         parser.add_plugin(qparser.PrefixPlugin())
         parser.add_plugin(qparser.FuzzyTermPlugin())
-        parser.add_plugin(qparser.PlusMinusPlugin())
         aliases: dict[str, list[str]] = {}
         if fields.tags:
             aliases[fields.tags] = ["tag"]
@@ -95,6 +94,7 @@ class QueryBuilder:
         dropped = ""
         if partial and not finished:
             source, dropped = self._partial(text)
+        source, unknown = self._field_names(source)
         problem = self._problem(source)
         parsed: wq.Query | None = None
         if not problem:
@@ -108,12 +108,32 @@ class QueryBuilder:
             return self._fallback(text, problem or "could not read the query", reader, partial)
         if dropped and _is_null(parsed):
             parsed = wq.Every()
+        notice = ""
+        if unknown:
+            known = ", ".join(self.field_names())
+            notice = f"no field {', '.join(sorted(unknown))} (fields: {known})"
         if reader is not None:
             try:
                 parsed = prepare(parsed, reader, self.fields)
             except Exception:  # a query shape the rewriting cannot take: use the words
                 return self._fallback(text, "could not run the query", reader, partial)
-        return ParsedQuery(parsed, words=words)
+        return ParsedQuery(parsed, notice=notice, words=words)
+
+    def _field_names(self, text: str) -> tuple[str, set[str]]:
+        """Field names in any case (``Severity:``), and the names that are no field."""
+        known = {name.lower(): name for name in self.schema.names()}
+        known["tag"] = self.fields.tags or "tag"
+        unknown: set[str] = set()
+
+        def fix(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name.lower() in known:
+                return f"{match.group(0)[: -len(name) - 1]}{name.lower()}:"
+            unknown.add(name)
+            return match.group(0)
+
+        text = re.sub(r"(?:(?<=^)|(?<=[\s(]))([A-Za-z_]\w*):(?=\S)", fix, text)
+        return text, unknown
 
     def _problem(self, text: str) -> str:
         if not _balanced(text):
@@ -133,6 +153,8 @@ class QueryBuilder:
         head = text[: match.start("word")]
         if word.upper() in OPERATORS or not re.search(r"\w", word):
             return text, ""
+        if head.endswith(":"):  # a field value being typed: complete it
+            return f"{head}{word}*", ""
         if len(word) >= PREFIX_MIN:
             return f"{head}{word}*", ""
         if head.strip() and query_words(head):
@@ -142,7 +164,8 @@ class QueryBuilder:
     def _fallback(
         self, text: str, problem: str, reader: IndexReader | None, partial: bool
     ) -> ParsedQuery:
-        words = [w for w in query_words(text) if w not in OPERATORS]
+        without_fields = re.sub(r"\b\w+:", " ", text)  # field names are not words to search
+        words = [w for w in query_words(without_fields) if w not in OPERATORS]
         if not words:
             return ParsedQuery(wq.NullQuery, notice=f"{problem}; no words to search", fallback=True)
         joined = " ".join(words)
@@ -312,34 +335,42 @@ def _text(term: object) -> str:
 
 
 def within(a: str, b: str, maxdist: int) -> bool:
-    """True when the edit distance between a and b is at most maxdist."""
+    """True when a and b are at most maxdist edits apart (a swap of two letters is one)."""
     if abs(len(a) - len(b)) > maxdist:
         return False
     if maxdist == 0:
         return a == b
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
-        best = i
         for j, cb in enumerate(b, 1):
             value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                value = min(value, before[j - 2] + 1)
             current.append(value)
-            best = min(best, value)
-        if best > maxdist:
+        if min(current) > maxdist:
             return False
-        previous = current
+        before, previous = previous, current
     return previous[-1] <= maxdist
 
 
 def _expand_fuzzy(q: wq.FuzzyTerm, reader: IndexReader, cap: int, lexicon: str) -> wq.Query:
     """The terms of the field within the edit distance that share the first letter."""
-    text = q.text
+    text = fold(q.text)
+    targets = {text, term_of(text)}  # the typed word, and its stem (the index holds stems)
+    maxdist = min(q.maxdist, 2)
     prefix = text[: max(1, q.prefixlength)]
     found: list[tuple[int, str]] = []
     try:
         for term, info in reader.iter_prefix(lexicon, prefix):
             word = _text(term)
-            if within(word, text, q.maxdist):
+            # the index holds stems, so compare with the typed word as far as the stem goes
+            # ("connectiom" ~ "connect") as well as with the whole word and its stem
+            cut = text[: len(word)] if len(word) >= max(4, len(text) - 4) else None
+            if any(within(word, target, maxdist) for target in targets) or (
+                cut is not None and within(word, cut, maxdist)
+            ):
                 found.append((info.doc_frequency(), word))
     except KeyError:
         return wq.NullQuery

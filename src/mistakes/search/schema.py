@@ -17,7 +17,7 @@ from mistakes.domain.template import FieldKind, Template
 from mistakes.search.analysis import count_positions, make_analyzer
 from mistakes.storage.folder import StoredEntry
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TITLE_BOOST = 3.0
 RESERVED = {"path", "number", "datestr", "body", "ranges"}
 _GENERIC_GROUP_WORDS = ("analysis", "process", "strategy", "assessment", "details", "description")
@@ -154,7 +154,7 @@ def build_schema(fields: SearchFields) -> Schema:
     if fields.date:
         schema.add(fields.date, DATETIME(sortable=True))
     for name in fields.choice_fields:
-        schema.add(name, ID(stored=True))
+        schema.add(name, KEYWORD(stored=True, lowercase=True, commas=True))
     for name in fields.text_fields:
         schema.add(name, TEXT(analyzer=analyzer, stored=True))
     for name in fields.groups.values():

@@ -31,7 +31,15 @@ _NORMALISERS: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b"), "time"),
     (re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b"), "ip"),
-    (re.compile(r"\b(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}\b"), "ip"),
+    (  # compressed IPv6: fd12:3456::7, 2001:db8::1, ::1, fe80::1ff:fe23:4567:890a
+        re.compile(
+            r"(?<![\w:])(?:(?:[0-9a-fA-F]{1,4}:){1,6}|:):"
+            r"(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4})*)?(?![\w:])"
+        ),
+        "ip",
+    ),
+    (re.compile(r"\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b"), "ip"),  # full IPv6
+    (re.compile(r"\b\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d|b|kb|mb|gb|tb|k|%)(?!\w)", re.I), "n"),
     (re.compile(r"\b0x[0-9a-fA-F]+\b"), "hex"),
     (re.compile(r"\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,}\b"), "hex"),
     (re.compile(r"(?:/tmp|/var/tmp|/var/folders|/private/var/folders)/[^\s\"':,)]*"), "tmp"),
@@ -71,6 +79,7 @@ _ERRORISH = re.compile(
     r"not found|no such|deadlock|oom)\b",
     re.IGNORECASE,
 )
+_BOILERPLATE = re.compile(r"^\s*(Traceback \(most recent call last\)|raise\b|During handling)")
 LOG_NOISE = frozenset(
     {
         *("info", "debug", "warn", "warning", "trace", "notice", "file", "line", "most"),
@@ -240,7 +249,11 @@ def explain(
     exceptions = [e for e in signals.exceptions if term_of(e) in matched]
     codes = [c for c in signals.codes if all(term_of(w) in matched for w in re.findall(r"\w+", c))]
     frames = [f for f in signals.frames if term_of(f) in matched]
-    common = [line for line in signals.error_lines if len(line) > 12 and line in other_lines]
+    common = [
+        line
+        for line in signals.error_lines
+        if line in other_lines and len(_words(line)) >= 2 and not _BOILERPLATE.match(line)
+    ]
     covered = {term_of(w) for w in (*exceptions, *frames)}
     for code in codes:
         covered.update(term_of(w) for w in re.findall(r"\w+", code))

@@ -13,7 +13,9 @@ WIDTH = 160
 LEAD = 40
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
-_MARKUP = re.compile(r"(\*\*|__|`{1,3})")
+# Markdown emphasis and code marks are dropped (the snippet marks matches with **);
+# ``2 ** 10`` and ``__init__`` are not emphasis and stay as they are
+_MARKUP = re.compile(r"`+|\*\*(?=\S)|(?<=\S)\*\*")
 
 
 @dataclass
@@ -65,9 +67,13 @@ def _window(matches: list[tuple[int, int, str]]) -> tuple[int, int]:
     return best
 
 
+def _plain(text: str) -> str:
+    return _MARKUP.sub("", text)
+
+
 def _excerpt(text: str, matches: list[tuple[int, int, str]]) -> tuple[str, list[tuple[int, int]]]:
     if not matches:
-        body = _SPACE.sub(" ", _MARKUP.sub("", text)).strip()
+        body = _SPACE.sub(" ", _plain(text)).strip()
         return (body[: WIDTH - 1] + "…" if len(body) > WIDTH else body), []
     first, last = _window(matches)
     chosen = matches[first:last]
@@ -86,7 +92,7 @@ def _excerpt(text: str, matches: list[tuple[int, int, str]]) -> tuple[str, list[
     cursor = start
     inside = [m for m in matches if m[0] >= start and m[1] <= end]
     for m_start, m_end, _term in inside:
-        gap = _SPACE.sub(" ", _MARKUP.sub("", text[cursor:m_start]))
+        gap = _SPACE.sub(" ", _plain(text[cursor:m_start]))
         if not pieces:
             gap = gap.lstrip()
         pieces.append(gap)
@@ -96,7 +102,7 @@ def _excerpt(text: str, matches: list[tuple[int, int, str]]) -> tuple[str, list[
         pieces.append(word)
         length += len(word)
         cursor = m_end
-    pieces.append(_SPACE.sub(" ", _MARKUP.sub("", text[cursor:end])).rstrip())
+    pieces.append(_SPACE.sub(" ", _plain(text[cursor:end])).rstrip())
     excerpt = "".join(pieces)
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""

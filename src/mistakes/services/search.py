@@ -51,11 +51,10 @@ class SearchService:
 
     def saved(self, stored: StoredEntry) -> None:
         """Bring one saved entry into the index, if there is an index to keep in step."""
-        if self._opened or self.exists():
-            if not self._opened:
-                self.open()
-            else:
-                self.index.update_entry(stored)
+        if self._opened:
+            self.index.update_entry(stored)
+        elif self.exists():
+            self.index.update_if_built(stored)  # no index yet: the next search builds it
 
     def close(self) -> None:
         self.index.close()

@@ -12,10 +12,18 @@ from mistakes.storage.document import content_hash
 from mistakes.storage.errors import ConflictError
 
 
-def _default_mode() -> int:
+def _read_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
-    return 0o666 & ~mask
+    return mask
+
+
+# read once, at import: other threads may change the umask for a moment (the index does)
+_UMASK = _read_umask()
+
+
+def _default_mode() -> int:
+    return 0o666 & ~_UMASK
 
 
 def _fsync_dir(folder: Path) -> None:
