@@ -11,7 +11,7 @@ from collections.abc import Callable
 from mistakes.cli.output import entry_rows, is_tty, print_json, visible
 from mistakes.domain.entry import new_entry
 from mistakes.domain.template import FieldKind
-from mistakes.search.index import Hit
+from mistakes.search.index import Hit, query_fields
 from mistakes.services import capture
 from mistakes.services.config import load_user_config, resolve_dir, resolve_template
 from mistakes.services.entries import (
@@ -365,6 +365,11 @@ def _cut(text: str, width: int) -> str:
 
 def cmd_search(args: argparse.Namespace) -> int:
     service = open_service(args)
+    if args.fields:
+        print("\n".join(f"{name}:" for name in query_fields(service.template)))
+        return 0
+    if not args.query:
+        raise UsageError("search needs a QUERY (or --fields)")
     search = _open_search(service)
     text = " ".join(args.query)
     limit = max(1, args.limit)

@@ -104,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = command("search", "ranked full-text search (see 'Query language' in the README)")
-    p.add_argument("query", nargs="+", metavar="QUERY")
+    p.add_argument("query", nargs="*", metavar="QUERY")
+    p.add_argument("--fields", action="store_true", help="list the fields a query can use")
     p.add_argument("--limit", "-n", type=int, default=10)
     p.add_argument("--json", action="store_true")
 

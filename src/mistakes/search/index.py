@@ -31,6 +31,7 @@ from whoosh.query import spans
 from whoosh.searching import Searcher
 
 from mistakes.domain.naming import parse_entry_filename
+from mistakes.domain.template import Template
 from mistakes.search.analysis import fold, query_words, term_of
 from mistakes.search.query import OPERATORS, ParsedQuery, QueryBuilder, section_numbers
 from mistakes.search.schema import (
@@ -707,3 +708,9 @@ def _title_marks(title: str, terms: frozenset[str]) -> tuple[str, list[tuple[int
         if term_of(m.group()) in terms or fold(m.group()) in terms
     ]
     return title, spans
+
+
+def query_fields(template: Template) -> list[str]:
+    """The field names a query can use with this template (for help)."""
+    fields = search_fields(template)
+    return QueryBuilder(build_schema(fields), fields).field_names()

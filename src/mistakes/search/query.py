@@ -360,14 +360,16 @@ def _expand_fuzzy(q: wq.FuzzyTerm, reader: IndexReader, cap: int, lexicon: str) 
     text = fold(q.text)
     targets = {text, term_of(text)}  # the typed word, and its stem (the index holds stems)
     maxdist = min(q.maxdist, 2)
-    prefix = text[: max(1, q.prefixlength)]
+    # typos in the first letters are rare, and scanning the lexicon is what costs:
+    # longer words keep their first two letters, shorter ones their first
+    prefix = text[: max(2 if len(text) >= 6 else 1, q.prefixlength)]
     found: list[tuple[int, str]] = []
     try:
         for term, info in reader.iter_prefix(lexicon, prefix):
             word = _text(term)
             # the index holds stems, so compare with the typed word as far as the stem goes
             # ("connectiom" ~ "connect") as well as with the whole word and its stem
-            cut = text[: len(word)] if len(word) >= max(4, len(text) - 4) else None
+            cut = text[: len(word)] if len(word) >= max(5, len(text) - 4) else None
             if any(within(word, target, maxdist) for target in targets) or (
                 cut is not None and within(word, cut, maxdist)
             ):
