@@ -1,3 +1,3 @@
-from mistakes.cli.main import main
+from mistakes.launch import main
 
 raise SystemExit(main())

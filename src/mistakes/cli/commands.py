@@ -8,9 +8,10 @@ import sys
 import time
 from collections.abc import Callable
 
-from mistakes.cli.output import entry_rows, is_tty, print_json, visible
+from mistakes.cli.output import entry_rows, is_tty, print_json
 from mistakes.domain.entry import new_entry
 from mistakes.domain.template import FieldKind
+from mistakes.domain.text import visible
 from mistakes.search.index import Hit, query_fields
 from mistakes.services import capture
 from mistakes.services.config import load_user_config, resolve_dir, resolve_template
@@ -25,6 +26,8 @@ from mistakes.services.search import SearchService
 from mistakes.storage.folder import EntryFolder, StoredEntry
 from mistakes.storage.template_file import load_template
 
+RunApp = Callable[[str | None, str | None], int]
+
 
 def open_service(args: argparse.Namespace) -> EntryService:
     config = load_user_config()
@@ -33,7 +36,7 @@ def open_service(args: argparse.Namespace) -> EntryService:
     return EntryService(EntryFolder(root, load_template(template_path)))
 
 
-def dispatch(args: argparse.Namespace) -> int:
+def dispatch(args: argparse.Namespace, run_app: RunApp | None = None) -> int:
     handlers = {
         "new": cmd_new,
         "capture": cmd_capture,
@@ -46,11 +49,10 @@ def dispatch(args: argparse.Namespace) -> int:
         "reindex": cmd_reindex,
     }
     if args.command is None:
-        print(
-            "mistakes: the terminal app is not built yet; see 'mistakes --help' for the commands",
-            file=sys.stderr,
-        )
-        return 2
+        if run_app is None:
+            print("mistakes: the terminal app is not installed here", file=sys.stderr)
+            return 2
+        return run_app(getattr(args, "dir", None), getattr(args, "template", None))
     return handlers[args.command](args)
 
 

@@ -120,14 +120,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, run_app: commands.RunApp | None = None) -> int:
+    """The command line. ``run_app`` opens the terminal app (no command given); the
+    launcher passes it, so that this package never imports the UI."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(args_list)
     if args.command == "capture" and args.cmd and args.cmd[0] == "--":
         args.cmd = args.cmd[1:]
     try:
-        return commands.dispatch(args)
+        return commands.dispatch(args, run_app)
     except (UsageError, StorageError, TemplateError, ConfigError) as exc:
         print(f"mistakes: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1

@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import sys
 from typing import Any, TextIO
 
 from mistakes.domain.template import Template
+from mistakes.domain.text import visible
 from mistakes.storage.folder import StoredEntry
-
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def visible(text: str) -> str:
-    """Control characters, escape sequences and bidi overrides made visible and inert."""
-
-    def show(match: re.Match[str]) -> str:
-        ch = match.group(0)
-        code = ord(ch)
-        if code < 0x20:
-            return "^" + chr(code + 0x40)
-        return f"<U+{code:04X}>"
-
-    return _UNSAFE.sub(show, text)
 
 
 def is_tty(stream: TextIO) -> bool:

@@ -129,3 +129,29 @@ def is_full_date(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def entry_to_dict(entry: Entry) -> dict[str, Any]:
+    """A plain form of an entry (drafts are kept as JSON)."""
+    return {
+        "fields": entry.fields,
+        "groups": entry.groups,
+        "sections": entry.sections,
+        "follow_up": [{"text": i.text, "done": i.done} for i in entry.follow_up],
+        "extra": entry.extra,
+        "extra_sections": entry.extra_sections,
+    }
+
+
+def entry_from_dict(data: dict[str, Any]) -> Entry:
+    return Entry(
+        fields=dict(data.get("fields", {})),
+        groups={k: dict(v) for k, v in data.get("groups", {}).items()},
+        sections=dict(data.get("sections", {})),
+        follow_up=[
+            ChecklistItem(str(i.get("text", "")), bool(i.get("done")))
+            for i in data.get("follow_up", [])
+        ],
+        extra=dict(data.get("extra", {})),
+        extra_sections=dict(data.get("extra_sections", {})),
+    )

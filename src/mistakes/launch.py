@@ -1,0 +1,23 @@
+"""The ``mistakes`` console script: the command line, or the terminal app with no command.
+
+The CLI and the UI are independent layers; this launcher is the one place that knows both,
+and it imports Textual only when the app is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mistakes.cli.main import main as cli_main
+
+
+def run_app(folder: str | None, template: str | None) -> int:
+    from mistakes.ui.app import make_app
+
+    app = make_app(folder, template)
+    app.run()
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return cli_main(argv, run_app=run_app)

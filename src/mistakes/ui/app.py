@@ -1,0 +1,518 @@
+"""The terminal app: sidebar search on the left, the entry editor on the right."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shlex
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, ComposeResult, SuspendNotSupported
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Footer, Input, Static, TextArea
+
+from mistakes.domain.entry import Entry
+from mistakes.domain.text import one_line
+from mistakes.search.index import query_fields
+from mistakes.services.entries import UsageError
+from mistakes.services.workspace import Workspace
+from mistakes.storage.document import content_hash
+from mistakes.storage.errors import ConflictError, StorageError
+from mistakes.storage.folder import StoredEntry
+from mistakes.ui.screens.dialogs import ConfirmScreen, DraftsScreen, HelpScreen
+from mistakes.ui.styles import stylesheet
+from mistakes.ui.widgets.editor import EntryEditor
+from mistakes.ui.widgets.sidebar import Sidebar
+
+AUTOSAVE_SECONDS = 3.0
+WATCH_SECONDS = 2.0
+
+
+def run_editor(path: Path) -> int:
+    """Run $VISUAL/$EDITOR on a file (module level, so tests can replace it)."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    return subprocess.run([*shlex.split(editor), str(path)], check=False).returncode
+
+
+class MistakesApp(App[int]):
+    CSS_PATH = str(stylesheet())
+    TITLE = "mistakes"
+    BINDINGS = [
+        Binding("ctrl+f", "focus_search", "Search", id="search", priority=True),
+        Binding("ctrl+n", "new_entry", "New", id="new", priority=True),
+        Binding("ctrl+s", "save", "Save", id="save", priority=True),
+        Binding("ctrl+o", "preview", "Preview", False, id="preview", priority=True),
+        Binding("ctrl+b", "toggle_sidebar", "Sidebar", False, id="sidebar", priority=True),
+        Binding("ctrl+e", "external_editor", "$EDITOR", False, id="external-editor", priority=True),
+        Binding("f1", "help", "Help", id="help"),
+        Binding("ctrl+q", "quit_app", "Quit", id="quit", priority=True),
+        Binding("ctrl+pagedown", "next_tab", "Next tab", False, id="next-tab", priority=True),
+        Binding(
+            "ctrl+pageup", "prev_tab", "Previous tab", show=False, id="prev-tab", priority=True
+        ),
+        Binding("ctrl+down", "next_tab", "Next tab", show=False, id="next-pane", priority=True),
+        Binding("ctrl+up", "prev_tab", "Previous tab", show=False, id="prev-pane", priority=True),
+        Binding(
+            "ctrl+t", "toggle_check", "Toggle item", show=False, id="toggle-item", priority=True
+        ),
+        Binding("f2", "copy_path", "Copy path", show=False, id="copy-path"),
+        *[
+            Binding(f"alt+{n}", f"show_tab({n - 1})", f"Tab {n}", show=False, id=f"tab-{n}")
+            for n in range(1, 10)
+        ],
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        stored: StoredEntry
+
+    @dataclass
+    class Saved(Message):
+        stored: StoredEntry
+        entry: Entry
+
+    @dataclass
+    class Failed(Message):
+        message: str
+        conflict: bool = False
+
+    @dataclass
+    class Synced(Message):
+        notices: list[str]
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.stored: StoredEntry | None = None
+        self.draft_key: str | None = None
+        self._watch_stat: tuple[int, int] | None = None
+        self._asked_about_change = False
+        if workspace.config.keymap:
+            self.set_keymap(workspace.config.keymap)
+
+    # -- layout --------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        with Horizontal(id="main"):
+            yield Sidebar(self.workspace, id="sidebar")
+            yield EntryEditor(self.workspace.template, id="editor")
+        yield Footer()
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one(Sidebar)
+
+    @property
+    def editor(self) -> EntryEditor:
+        return self.query_one(EntryEditor)
+
+    def on_mount(self) -> None:
+        if self.console.color_system in (None, "standard", "windows"):
+            self.theme = "ansi-dark"  # 16 colours: keep error, warning and success apart
+        self._install_signals()
+        self.set_interval(AUTOSAVE_SECONDS, self._autosave)
+        self.set_interval(WATCH_SECONDS, self._watch_file)
+        self._update_topbar()
+        self.sidebar.search_box.focus()
+        self._sync()
+        drafts = self.workspace.drafts.all()
+        if drafts:
+            self.push_screen(DraftsScreen([d.title for d in drafts]), self._drafts_answer)
+
+    def on_unmount(self) -> None:
+        with contextlib.suppress(Exception):
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+
+    def _update_topbar(self) -> None:
+        folder = one_line(str(self.workspace.root))
+        if self.editor.original is None:
+            text = f"{folder}"
+        else:
+            entry = self.editor.original
+            number = f"{self.stored.number:03d} " if self.stored is not None else "new "
+            mark = " [modified]" if self.editor.modified else ""
+            text = f"{folder}  {number}{one_line(entry.title) or '(untitled)'}{mark}"
+        self.query_one("#topbar", Static).update(Content(text))
+
+    # -- the index -----------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def _sync(self) -> None:
+        try:
+            report = self.workspace.sync()
+            notices = list(report.notices) + [str(p) for p in report.problems[:3]]
+        except Exception as exc:  # the app stays usable; search says why it is empty
+            notices = [f"search index unavailable: {exc}"]
+        self.post_message(self.Synced(notices))
+
+    @on(Synced)
+    def _synced(self, message: Synced) -> None:
+        for notice in message.notices:
+            self.notify(one_line(notice), markup=False, severity="warning")
+        self.sidebar.refresh_results()
+
+    # -- signals and drafts --------------------------------------------------------------------
+    def _install_signals(self) -> None:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self._on_signal, sig)
+
+    def _on_signal(self, sig: int) -> None:
+        """A dropped connection or a kill: keep what was typed, then leave."""
+        self.save_draft()
+        self.exit(return_code=128 + int(sig))
+
+    def save_draft(self) -> Path | None:
+        editor = self.editor
+        if editor.original is None or not editor.modified:
+            return None
+        if self.draft_key is None:
+            self.draft_key = self.stored.path.stem if self.stored else f"new-{int(time.time())}"
+        try:
+            entry = editor.collect()
+        except Exception:
+            return None
+        path = self.stored.path if self.stored else None
+        digest = self.stored.digest if self.stored else None
+        return self.workspace.drafts.save(self.draft_key, path, digest, entry)
+
+    def _autosave(self) -> None:
+        self.editor.check_dirty()
+        self.save_draft()
+
+    def _drafts_answer(self, answer: str | None) -> None:
+        drafts = self.workspace.drafts.all()
+        if answer == "discard":
+            for draft in drafts:
+                self.workspace.drafts.discard(draft.key)
+            self.notify("Drafts discarded.")
+        elif answer == "restore" and drafts:
+            self._restore(drafts[0].key)
+            if len(drafts) > 1:
+                self.notify(f"{len(drafts) - 1} more draft(s) stay for the next start.")
+
+    @work(exclusive=True, group="open")
+    async def _restore(self, key: str) -> None:
+        draft = next((d for d in self.workspace.drafts.all() if d.key == key), None)
+        if draft is None:
+            return
+        stored = None
+        if draft.path is not None and draft.path.exists():
+            stored = self.workspace.load(draft.path)
+            if draft.digest and stored.digest != draft.digest:
+                self.notify(
+                    "The file changed since the draft was made; saving will ask first.",
+                    severity="warning",
+                )
+        base = stored.entry if stored is not None else draft.entry
+        self.stored = stored
+        self.draft_key = draft.key
+        await self.editor.load(base)
+        await self._fill(draft.entry)
+        self._remember_stat()
+        self._update_topbar()
+
+    async def _fill(self, entry: Entry) -> None:
+        """Show ``entry`` in the form while the original stays the file's (dirty if differ)."""
+        original = self.editor.original
+        await self.editor.load(entry)
+        if original is not None:
+            self.editor.original = original
+        self.editor.check_dirty()
+
+    # -- opening and creating ------------------------------------------------------------------
+    @on(Sidebar.OpenRequested)
+    def _open_requested(self, message: Sidebar.OpenRequested) -> None:
+        self._when_safe(lambda: self._open(message.path))
+
+    @on(Sidebar.CreateRequested)
+    def _create_requested(self, message: Sidebar.CreateRequested) -> None:
+        self._when_safe(lambda: self._new(message.title))
+
+    def _when_safe(self, then: object) -> None:
+        """Run ``then`` once unsaved work is saved, kept as a draft, or the user cancels."""
+        if not self.editor.modified:
+            then()  # type: ignore[operator]
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "save":
+                self._save(after=then)
+            elif answer == "discard":
+                if self.draft_key:
+                    self.workspace.drafts.discard(self.draft_key)
+                self.editor.modified = False
+                then()  # type: ignore[operator]
+
+        self.push_screen(
+            ConfirmScreen(
+                "This entry has unsaved changes.",
+                [
+                    ("save", "Save", "s"),
+                    ("discard", "Discard", "d"),
+                    ("cancel", "Cancel", "escape"),
+                ],
+            ),
+            answered,
+        )
+
+    @work(exclusive=True, group="open", exit_on_error=False)
+    async def _open(self, path: Path) -> None:
+        try:
+            stored = await asyncio.to_thread(self.workspace.load, path)
+        except (StorageError, OSError) as exc:
+            self.notify(one_line(str(exc)), markup=False, severity="error")
+            return
+        self.stored = stored
+        self.draft_key = None
+        await self.editor.load(stored.entry)
+        self._remember_stat()
+        self._update_topbar()
+        self.editor.show_tab(1 if len(self.editor.template.sections) else 0)
+
+    @work(exclusive=True, group="open", exit_on_error=False)
+    async def _new(self, title: str = "") -> None:
+        entry = await asyncio.to_thread(self.workspace.new_entry, title)
+        self.stored = None
+        self.draft_key = None
+        await self.editor.load(entry)
+        self._update_topbar()
+        self.editor.focus_title()
+
+    # -- saving --------------------------------------------------------------------------------
+    def _save(self, after: object = None, force: bool = False) -> None:
+        editor = self.editor
+        if editor.original is None:
+            self.notify("Nothing to save.")
+            return
+        entry = editor.collect()
+        self._save_worker(self.stored, entry, after, force)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def _save_worker(
+        self, stored: StoredEntry | None, entry: Entry, after: object, force: bool
+    ) -> None:
+        try:
+            if force and stored is not None:
+                stored = self.workspace.load(stored.path)  # save over what is there now
+            saved = self.workspace.save(stored, entry)
+        except ConflictError as exc:
+            self.post_message(self.Failed(str(exc), conflict=True))
+            return
+        except (UsageError, StorageError, OSError) as exc:
+            self.post_message(self.Failed(str(exc)))
+            return
+        self.post_message(self.Saved(saved, entry))
+        if after is not None:
+            self.call_from_thread(after)  # type: ignore[arg-type]
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        self.stored = message.stored
+        if self.draft_key:
+            self.workspace.drafts.discard(self.draft_key)
+        self.draft_key = None
+        self.editor.mark_saved(message.stored.entry)
+        self._remember_stat()
+        self._update_topbar()
+        self.notify(f"Saved {one_line(message.stored.path.name)}", markup=False)
+        self.sidebar.refresh_results()
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        if not message.conflict:
+            self.notify(one_line(message.message), markup=False, severity="error")
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "reload" and self.stored is not None:
+                self.editor.modified = False
+                self._open(self.stored.path)
+            elif answer == "overwrite":
+                self._save(force=True)
+
+        self.push_screen(
+            ConfirmScreen(
+                "The file changed on disk since it was opened (another editor, a git pull). "
+                "Nothing was saved.",
+                [
+                    ("reload", "Reload theirs", "r"),
+                    ("overwrite", "Save mine over it", "o"),
+                    ("cancel", "Keep editing", "escape"),
+                ],
+            ),
+            answered,
+        )
+
+    # -- watching the open file ----------------------------------------------------------------
+    def _remember_stat(self) -> None:
+        self._asked_about_change = False
+        if self.stored is None:
+            self._watch_stat = None
+            return
+        try:
+            info = self.stored.path.stat()
+            self._watch_stat = (info.st_size, info.st_mtime_ns)
+        except OSError:
+            self._watch_stat = None
+
+    def _watch_file(self) -> None:
+        stored = self.stored
+        if stored is None or self._watch_stat is None or self._asked_about_change:
+            return
+        try:
+            info = stored.path.stat()
+        except OSError:
+            return
+        if (info.st_size, info.st_mtime_ns) == self._watch_stat:
+            return
+        try:
+            changed = content_hash(stored.path.read_bytes()) != stored.digest
+        except OSError:
+            return
+        self._watch_stat = (info.st_size, info.st_mtime_ns)
+        if not changed:
+            return
+        self._asked_about_change = True
+
+        def answered(answer: str | None) -> None:
+            if answer == "reload":
+                self.editor.modified = False
+                self._open(stored.path)
+
+        self.push_screen(
+            ConfirmScreen(
+                f"{stored.path.name} changed on disk (another editor, a git pull).",
+                [("reload", "Reload it", "r"), ("keep", "Keep mine (save asks)", "k")],
+            ),
+            answered,
+        )
+
+    # -- actions -------------------------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        self.sidebar.display = True
+        self.sidebar.search_box.focus()
+
+    def action_new_entry(self) -> None:
+        self._when_safe(lambda: self._new(""))
+
+    def action_save(self) -> None:
+        self._save()
+
+    def action_quit_app(self) -> None:
+        if not self.editor.modified:
+            self.exit(0)
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "save":
+                self._save(after=lambda: self.exit(0))
+            elif answer == "discard":
+                if self.draft_key:
+                    self.workspace.drafts.discard(self.draft_key)
+                self.exit(0)
+
+        self.push_screen(
+            ConfirmScreen(
+                "Quit with unsaved changes?",
+                [
+                    ("save", "Save and quit", "s"),
+                    ("discard", "Quit without saving", "d"),
+                    ("cancel", "Cancel", "escape"),
+                ],
+            ),
+            answered,
+        )
+
+    def action_help(self) -> None:
+        keys = [
+            (binding.key_display or binding.key, binding.description)
+            for binding in self.BINDINGS
+            if isinstance(binding, Binding) and binding.description
+        ]
+        keys += [
+            ("/", "Search (outside text fields)"),
+            ("enter", "Open the highlighted result"),
+            ("ctrl+p", "Command palette"),
+        ]
+        self.push_screen(HelpScreen(keys, query_fields(self.workspace.template)))
+
+    def action_preview(self) -> None:
+        editor = self.editor
+        if editor.original is None:
+            return
+        editor.toggle_preview(self.workspace.render(editor.collect()))
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.sidebar
+        sidebar.display = not sidebar.display
+
+    def action_next_tab(self) -> None:
+        self.editor.step_tab(1)
+
+    def action_prev_tab(self) -> None:
+        self.editor.step_tab(-1)
+
+    def action_show_tab(self, index: int) -> None:
+        self.editor.show_tab(index)
+
+    def action_toggle_check(self) -> None:
+        self.editor.toggle_checklist_line()
+
+    def action_copy_path(self) -> None:
+        if self.stored is not None:
+            self.copy_to_clipboard(str(self.stored.path.resolve()))
+            self.notify("Path copied (OSC 52).")
+
+    def action_external_editor(self) -> None:
+        area = self.editor.focused_text_area()
+        if area is None:
+            self.notify("Go to a section pane first (ctrl+e edits it in $EDITOR).")
+            return
+        fd, name = tempfile.mkstemp(prefix="mistakes-", suffix=".md")
+        path = Path(name)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(area.text)
+            try:
+                with self.suspend():
+                    status = run_editor(path)
+            except SuspendNotSupported:
+                self.notify("No terminal to run an editor in.", severity="warning")
+                return
+            text = path.read_text("utf-8")
+            if status == 0 and text != area.text:
+                area.text = text
+                area.move_cursor(area.document.end)
+        finally:
+            path.unlink(missing_ok=True)
+
+    def key_slash(self) -> None:
+        if not isinstance(self.focused, Input | TextArea):
+            self.action_focus_search()
+
+    @on(EntryEditor.DirtyChanged)
+    def _dirty_changed(self) -> None:
+        self._update_topbar()
+
+
+def make_app(
+    folder: str | Path | None = None,
+    template: str | Path | None = None,
+    cache_root: Path | None = None,
+    data_dir: Path | None = None,
+) -> MistakesApp:
+    """The app on an entries folder: one factory for the CLI and the tests."""
+    return MistakesApp(Workspace.open(folder, template, cache_root=cache_root, data_dir=data_dir))

@@ -1,0 +1,332 @@
+"""The entry editor: a Details tab (the template's fields), then one tab per section group
+with one text pane per section, the follow-up checklist, and a Markdown preview."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import (
+    Input,
+    Label,
+    Markdown,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
+
+from mistakes.domain.entry import ChecklistItem, Entry, split_tags
+from mistakes.domain.markdown import CHECKLIST_ITEM
+from mistakes.domain.template import FieldKind, FieldSpec, SectionSpec, Template
+from mistakes.domain.text import visible
+
+# Markdown highlighting needs tree-sitter and its grammar (without the grammar Textual
+# raises); plain text without them
+LANGUAGE: str | None = (
+    "markdown"
+    if importlib.util.find_spec("tree_sitter") and importlib.util.find_spec("tree_sitter_markdown")
+    else None
+)
+
+
+def _field_id(spec: FieldSpec) -> str:
+    return "field-" + spec.dotted.replace(".", "--")
+
+
+def _section_id(spec: SectionSpec) -> str:
+    return f"section-{spec.key}"
+
+
+class SafeMarkdown(Markdown):
+    """The preview: links are shown, never followed (the app may run on a server)."""
+
+    async def _on_markdown_link_clicked(self, message: Markdown.LinkClicked) -> None:
+        message.prevent_default()
+        message.stop()
+        self.app.notify(f"link: {visible(message.href)}", markup=False)
+
+
+class EntryEditor(Vertical):
+    """Shows one entry; ``collect()`` gives the edited entry back."""
+
+    @dataclass
+    class DirtyChanged(Message):
+        modified: bool
+
+    def __init__(self, template: Template, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.template = template
+        self.original: Entry | None = None
+        self.modified = False
+        self._loading = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Content(
+                "No entry open.\n\nctrl+f search, enter opens; ctrl+n new entry; "
+                "F1 help; ctrl+q quit."
+            ),
+            id="editor-empty",
+        )
+
+    # -- building the form --------------------------------------------------------------------
+    def _field_widget(self, spec: FieldSpec, value: str | list[str]) -> Widget:
+        text = ", ".join(value) if isinstance(value, list) else value
+        if spec.kind is FieldKind.CHOICE and spec.choices:
+            options = [(Content(choice), choice) for choice in spec.choices]
+            current = spec.choice_for(text) if text else None
+            if text and current is None:  # a value outside the choices stays as it is
+                options.append((Content(visible(text)), text))
+                current = text
+            return Select(
+                options,
+                value=current if current is not None else Select.NULL,
+                prompt=spec.label,
+                id=_field_id(spec),
+                classes="field-input",
+                compact=True,
+            )
+        placeholder = spec.hint or spec.label
+        if spec.kind is FieldKind.TAGS and spec.suggestions:
+            placeholder = "comma separated, e.g. " + ", ".join(spec.suggestions[:4])
+        return Input(
+            text,
+            placeholder=placeholder,
+            id=_field_id(spec),
+            classes="field-input",
+            compact=True,
+        )
+
+    def _details(self, entry: Entry) -> list[Widget]:
+        return [
+            Horizontal(
+                Label(Content(spec.label[:11]), classes="field-label"),
+                self._field_widget(spec, entry.value(spec)),
+                classes="field-row",
+            )
+            for spec in self.template.all_fields()
+        ]
+
+    def _text_area(self, spec: SectionSpec, text: str) -> TextArea:
+        hint = spec.hint.replace("\n", " ") if spec.hint else spec.title
+        return TextArea(
+            text,
+            language=LANGUAGE,
+            soft_wrap=True,
+            tab_behavior="focus",
+            placeholder=Content(hint[:200]),
+            id=_section_id(spec),
+            classes="section-text",
+            compact=True,
+        )
+
+    async def load(self, entry: Entry) -> None:
+        """Show an entry (replacing what was shown); the caller checks for unsaved work."""
+        self._loading = True
+        self.original = entry.copy()
+        await self.remove_children()
+        tabs = TabbedContent(id="tabs")
+        await self.mount(tabs)
+        template = self.template
+        details = TabPane(Content("Details"), id="tab-details")
+        await tabs.add_pane(details)
+        scroll = VerticalScroll()
+        await details.mount(scroll)
+        await scroll.mount_all(self._details(entry))
+        for spec in template.sections:
+            if spec.parent is not None:
+                continue
+            pane = TabPane(Content(spec.title), id=f"tab-{spec.key}")
+            await tabs.add_pane(pane)
+            body = VerticalScroll()
+            await pane.mount(body)
+            leaves = [spec] if spec.is_leaf else list(template.children(spec.key))
+            widgets: list[Widget] = []
+            for leaf in leaves:
+                if not spec.is_leaf:
+                    widgets.append(Label(Content(leaf.title), classes="section-label"))
+                widgets.append(self._text_area(leaf, entry.sections.get(leaf.key, "")))
+            await body.mount_all(widgets)
+        if template.checklist is not None:
+            pane = TabPane(Content(template.checklist.title), id="tab-checklist")
+            await tabs.add_pane(pane)
+            lines = "\n".join(
+                f"- [{'x' if item.done else ' '}] {item.text}" for item in entry.follow_up
+            )
+            await pane.mount(
+                Label(Content("One '- [ ] item' per line; ctrl+t toggles the current line.")),
+                TextArea(lines, id="checklist", classes="section-text", compact=True),
+            )
+        for key, text in entry.extra_sections.items():
+            index = len(tabs.query(TabPane))
+            pane = TabPane(Content(visible(key)[:24]), id=f"tab-extra-{index}")
+            await tabs.add_pane(pane)
+            area = TextArea(text, id=f"extra-{index}", classes="section-text extra", compact=True)
+            area.extra_key = key  # type: ignore[attr-defined]
+            await pane.mount(area)
+        preview = TabPane(Content("Preview"), id="tab-preview")
+        await tabs.add_pane(preview)
+        await preview.mount(VerticalScroll(SafeMarkdown(id="preview-md"), id="preview-pane"))
+        self._loading = False
+        self._update_modified(False)
+
+    # -- reading the form back ------------------------------------------------------------------
+    def collect(self) -> Entry:
+        assert self.original is not None
+        entry = self.original.copy()
+        for spec in self.template.all_fields():
+            widget = self.query_one(f"#{_field_id(spec)}")
+            if isinstance(widget, Select):
+                value = widget.value
+                text = "" if value is Select.NULL or value is None else str(value)
+            elif isinstance(widget, Input):
+                text = widget.value
+            else:
+                continue
+            if spec.kind is FieldKind.TAGS and not spec.group:
+                entry.set_value(spec, split_tags(text))
+            elif spec.key == "title":
+                entry.set_value(spec, " ".join(text.split()))
+            else:
+                entry.set_value(spec, text.strip() if spec.kind is not FieldKind.TEXT else text)
+        for leaf in self.template.leaves():
+            area = self.query_one(f"#{_section_id(leaf)}", TextArea)
+            entry.sections[leaf.key] = area.text
+        checklists = self.query("#checklist")
+        if checklists:
+            area = checklists.first(TextArea)
+            items = []
+            for raw in area.text.split("\n"):
+                match = CHECKLIST_ITEM.match(raw)
+                if match:
+                    items.append(
+                        ChecklistItem(match.group("text").strip(), match.group("mark") != " ")
+                    )
+                elif raw.strip():
+                    items.append(ChecklistItem(raw.strip().lstrip("-* ").strip(), False))
+            entry.follow_up = items
+        for area in self.query(".extra").results(TextArea):
+            entry.extra_sections[str(getattr(area, "extra_key", ""))] = area.text
+        return entry
+
+    def _normalised(self, entry: Entry) -> Entry:
+        from mistakes.domain.entry import normalize_section_text
+
+        copy = entry.copy()
+        copy.sections = {
+            k: normalize_section_text(v) for k, v in copy.sections.items() if v.strip()
+        }
+        copy.extra_sections = {k: normalize_section_text(v) for k, v in copy.extra_sections.items()}
+        copy.groups = {
+            g: {k: v for k, v in values.items() if v.strip()} for g, values in copy.groups.items()
+        }
+        copy.groups = {g: v for g, v in copy.groups.items() if v}
+        copy.fields = {k: v for k, v in copy.fields.items() if v}
+        return copy
+
+    def check_dirty(self) -> None:
+        if self._loading or self.original is None:
+            return
+        try:
+            current = self.collect()
+        except Exception:  # the form is being rebuilt
+            return
+        self._update_modified(self._normalised(current) != self._normalised(self.original))
+
+    def _update_modified(self, dirty: bool) -> None:
+        if dirty != self.modified:
+            self.modified = dirty
+            self.post_message(self.DirtyChanged(dirty))
+
+    def mark_saved(self, entry: Entry) -> None:
+        self.original = entry.copy()
+        self._update_modified(False)
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        self.check_dirty()
+
+    # -- moving around ----------------------------------------------------------------------------
+    @property
+    def tabs(self) -> TabbedContent | None:
+        found = self.query("#tabs")
+        return found.first(TabbedContent) if found else None
+
+    def show_tab(self, index: int) -> None:
+        tabs = self.tabs
+        if tabs is None:
+            return
+        panes = list(tabs.query(TabPane))
+        if not panes:
+            return
+        pane = panes[index % len(panes)]
+        tabs.active = pane.id or ""
+        if pane.id == "tab-preview":
+            self.update_preview()
+        focusable = [w for w in pane.query("*") if w.focusable]
+        if focusable:
+            focusable[0].focus()
+
+    def step_tab(self, step: int) -> None:
+        tabs = self.tabs
+        if tabs is None:
+            return
+        panes = list(tabs.query(TabPane))
+        ids = [p.id for p in panes]
+        current = ids.index(tabs.active) if tabs.active in ids else 0
+        self.show_tab(current + step)
+
+    def toggle_preview(self, markdown: str) -> None:
+        tabs = self.tabs
+        if tabs is None:
+            return
+        if tabs.active == "tab-preview":
+            self.show_tab(0)
+            return
+        self.query_one("#preview-md", Markdown).update(markdown)
+        tabs.active = "tab-preview"
+        self.query_one("#preview-pane").focus()
+
+    def update_preview(self) -> None:
+        pass  # filled by the app, which knows how to render an entry
+
+    def focus_title(self) -> None:
+        self.show_tab(0)
+        for widget in self.query(".field-input"):
+            widget.focus()
+            break
+
+    def focused_text_area(self) -> TextArea | None:
+        focused = self.app.focused
+        return (
+            focused if isinstance(focused, TextArea) and focused in self.query(TextArea) else None
+        )
+
+    def toggle_checklist_line(self) -> None:
+        area = self.focused_text_area()
+        if area is None or area.id != "checklist":
+            return
+        row = area.cursor_location[0]
+        lines = area.text.split("\n")
+        if row >= len(lines):
+            return
+        match = CHECKLIST_ITEM.match(lines[row])
+        if match:
+            mark = " " if match.group("mark") != " " else "x"
+            lines[row] = f"{match.group('indent')}- [{mark}] {match.group('text')}"
+        elif lines[row].strip():
+            lines[row] = f"- [ ] {lines[row].strip()}"
+        else:
+            return
+        area.text = "\n".join(lines)
+        area.move_cursor((row, len(lines[row])))
