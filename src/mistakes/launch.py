@@ -6,13 +6,21 @@ and it imports Textual only when the app is asked for.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 from mistakes.cli.main import main as cli_main
 
 
 def run_app(folder: str | None, template: str | None) -> int:
-    from mistakes.ui.app import make_app
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(
+            "mistakes: the app needs a terminal; in scripts use the commands "
+            "(see 'mistakes --help')",
+            file=sys.stderr,
+        )
+        return 2
+    from mistakes.ui.app import make_app  # only the app loads textual
 
     app = make_app(folder, template)
     app.run()

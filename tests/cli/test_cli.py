@@ -134,11 +134,29 @@ def no_traceback(text: str) -> bool:
 # -- no command, help, version -------------------------------------------------------------------
 
 
-def test_no_command_says_app_not_built(run, cwd: Path) -> None:
-    result = run()
-    assert result.code != 0
-    assert "not built yet" in result.err
+def test_no_command_without_the_launcher_says_the_app_is_missing(run, cwd: Path) -> None:
+    result = run()  # cli.main alone: the CLI layer never imports the UI
+    assert result.code == 2
+    assert "terminal app" in result.err
     assert not (cwd / "mistakes").exists()
+
+
+def test_the_launcher_opens_the_app_with_no_command(
+    monkeypatch: pytest.MonkeyPatch, cwd: Path
+) -> None:
+    import mistakes.launch
+
+    opened: list[tuple[str | None, str | None]] = []
+
+    def fake_app(folder: str | None, template: str | None) -> int:
+        opened.append((folder, template))
+        return 0
+
+    monkeypatch.setattr(mistakes.launch, "run_app", fake_app)
+    assert mistakes.launch.main(["--dir", "somewhere"]) == 0
+    assert opened == [("somewhere", None)]
+    assert mistakes.launch.main(["list", "--dir", str(cwd / "x")]) == 0
+    assert len(opened) == 1
 
 
 def test_help_and_version(run) -> None:
@@ -1464,9 +1482,9 @@ def test_process_exit_codes(cwd: Path) -> None:
     check = mistakes("check", cwd=cwd)
     assert check.returncode == 1
     assert check.stdout.startswith(f"{Path('mistakes') / '001-bad.md'}:5: ")
-    nothing = mistakes(cwd=cwd)
-    assert nothing.returncode != 0
-    assert "not built yet" in nothing.stderr
+    nothing = mistakes(cwd=cwd)  # no terminal: the app does not start
+    assert nothing.returncode == 2
+    assert "needs a terminal" in nothing.stderr
 
 
 def test_process_capture_exit_status(cwd: Path) -> None:
