@@ -80,6 +80,7 @@ class MistakesApp(App[int]):
     class Saved(Message):
         stored: StoredEntry
         entry: Entry
+        unchanged: bool = False
 
     @dataclass
     class Failed(Message):
@@ -314,7 +315,7 @@ class MistakesApp(App[int]):
         except (UsageError, StorageError, OSError) as exc:
             self.post_message(self.Failed(str(exc)))
             return
-        self.post_message(self.Saved(saved, entry))
+        self.post_message(self.Saved(saved, entry, unchanged=saved is stored))
         if after is not None:
             self.call_from_thread(after)  # type: ignore[arg-type]
 
@@ -327,7 +328,10 @@ class MistakesApp(App[int]):
         self.editor.mark_saved(message.stored.entry)
         self._remember_stat()
         self._update_topbar()
-        self.notify(f"Saved {one_line(message.stored.path.name)}", markup=False)
+        if message.unchanged:
+            self.notify("No changes to save.", markup=False)
+        else:
+            self.notify(f"Saved {one_line(message.stored.path.name)}", markup=False)
         self.sidebar.refresh_results()
 
     @on(Failed)

@@ -273,9 +273,11 @@ class EntryEditor(Vertical):
         tabs.active = pane.id or ""
         if pane.id == "tab-preview":
             self.update_preview()
-        focusable = [w for w in pane.query("*") if w.focusable]
-        if focusable:
-            focusable[0].focus()
+        fields = [w for w in pane.query("TextArea, Input, Select") if w.focusable]
+        if fields:
+            fields[0].focus()
+        elif pane.id == "tab-preview":
+            self.query_one("#preview-pane").focus()
 
     def step_tab(self, step: int) -> None:
         tabs = self.tabs

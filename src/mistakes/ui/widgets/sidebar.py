@@ -71,6 +71,8 @@ class Sidebar(Vertical):
         self.workspace = workspace
         self.hits: list[Hit] = []
         self._generation = 0
+        self._shown_generation = -1
+        self._enter_pending = False  # enter pressed before the results for the text came
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search (ctrl+f)", id="search", compact=True)
@@ -108,6 +110,7 @@ class Sidebar(Vertical):
     def _show(self, message: Results) -> None:
         if message.generation != self._generation:
             return  # an older search answered late
+        self._shown_generation = message.generation
         results = message.results
         same_query = results.query == getattr(self, "_shown_query", None)
         self._shown_query = results.query
@@ -136,6 +139,9 @@ class Sidebar(Vertical):
         self.query_one("#status-line", Static).update(Content(one_line(status)))
         if not results.hits:
             self.query_one("#preview", Static).update("")
+        if self._enter_pending:
+            self._enter_pending = False
+            self._choose(self.search_box.value)
 
     # -- preview of the highlighted result ----------------------------------------------------
     @on(OptionList.OptionHighlighted, "#results")
@@ -184,11 +190,17 @@ class Sidebar(Vertical):
 
     @on(Input.Submitted, "#search")
     def _submitted(self, event: Input.Submitted) -> None:
+        if self._shown_generation != self._generation:
+            self._enter_pending = True  # act on the results of what was typed, not older ones
+            return
+        self._choose(event.value)
+
+    def _choose(self, text: str) -> None:
         index = self.results.highlighted
         if self.hits and index is not None:
             self.post_message(self.OpenRequested(self.hits[index].path))
-        elif event.value.strip():
-            self.post_message(self.CreateRequested(event.value.strip()))
+        elif text.strip():
+            self.post_message(self.CreateRequested(text.strip()))
 
     def on_key(self, event: object) -> None:
         """Up and down in the search box move through the results."""
