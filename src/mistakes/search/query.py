@@ -23,7 +23,8 @@ from whoosh.reading import IndexReader
 from mistakes.search.analysis import fold, query_words, term_of
 from mistakes.search.schema import BODY, RANGES, SearchFields, unpack_range
 
-PREFIX_MIN = 3  # a shorter unfinished word is not expanded over the body
+PREFIX_MIN = 3  # a shorter unfinished word is left out (alone: titles only)
+BODY_PREFIX_MIN = 5  # a shorter one is completed from titles only
 PREFIX_CAP = 48  # at most this many terms per prefix (the most frequent ones)
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _FIELD_NO_VALUE = re.compile(r"(?:^|\s)[A-Za-z_]+:(?=\s|$)")
@@ -155,8 +156,12 @@ class QueryBuilder:
             return text, ""
         if head.endswith(":"):  # a field value being typed: complete it
             return f"{head}{word}*", ""
-        if len(word) >= PREFIX_MIN:
+        if len(word) >= BODY_PREFIX_MIN:
             return f"{head}{word}*", ""
+        if len(word) >= PREFIX_MIN:
+            # a short start of a word matches thousands of body terms (slow, and mostly
+            # noise): complete it from titles, and take it as a whole word elsewhere
+            return f"{head}({self.fields.title}:{word}* OR {word})", ""
         if head.strip() and query_words(head):
             return head.strip() or "", word  # too short to mean anything yet
         return f"{self.fields.title}:{word}*", ""  # one or two letters alone: titles only
