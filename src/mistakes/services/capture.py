@@ -73,22 +73,15 @@ def run(command: list[str], echo: BinaryIO | None = None) -> CaptureResult:
     size = 0
     try:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    except FileNotFoundError:
-        message = f"{command[0]}: command not found\n".encode()
+    except (FileNotFoundError, PermissionError) as exc:
+        # what a shell would say and exit with: 127 not found, 126 not executable
+        missing = isinstance(exc, FileNotFoundError)
+        code = 127 if missing else 126
+        message = f"{command[0]}: {'command not found' if missing else 'permission denied'}\n"
         if echo is not None:
-            echo.write(message)
+            echo.write(message.encode())
             echo.flush()
-        return CaptureResult(
-            command, cwd, 127, message.decode(), 0.0, started, socket.gethostname()
-        )
-    except PermissionError:
-        message = f"{command[0]}: permission denied\n".encode()
-        if echo is not None:
-            echo.write(message)
-            echo.flush()
-        return CaptureResult(
-            command, cwd, 126, message.decode(), 0.0, started, socket.gethostname()
-        )
+        return CaptureResult(command, cwd, code, message, 0.0, started, socket.gethostname())
     assert process.stdout is not None
     interrupted = False
     try:
