@@ -29,6 +29,7 @@ from mistakes.services.workspace import Workspace
 from mistakes.storage.document import content_hash
 from mistakes.storage.errors import ConflictError, StorageError
 from mistakes.storage.folder import StoredEntry
+from mistakes.ui.commands import EntryCommands
 from mistakes.ui.screens.dialogs import ConfirmScreen, DraftsScreen, HelpScreen
 from mistakes.ui.styles import stylesheet
 from mistakes.ui.widgets.editor import EntryEditor
@@ -47,6 +48,7 @@ def run_editor(path: Path) -> int:
 class MistakesApp(App[int]):
     CSS_PATH = str(stylesheet())
     TITLE = "mistakes"
+    COMMANDS = App.COMMANDS | {EntryCommands}
     BINDINGS = [
         Binding("ctrl+f", "focus_search", "Search", id="search", priority=True),
         Binding("ctrl+n", "new_entry", "New", id="new", priority=True),
@@ -236,7 +238,11 @@ class MistakesApp(App[int]):
     # -- opening and creating ------------------------------------------------------------------
     @on(Sidebar.OpenRequested)
     def _open_requested(self, message: Sidebar.OpenRequested) -> None:
-        self._when_safe(lambda: self._open(message.path))
+        self.open_path(message.path)
+
+    def open_path(self, path: Path) -> None:
+        """Open an entry, once unsaved work in the current one is dealt with."""
+        self._when_safe(lambda: self._open(path))
 
     @on(Sidebar.CreateRequested)
     def _create_requested(self, message: Sidebar.CreateRequested) -> None:
