@@ -19,11 +19,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Input, Static, TextArea
+from textual.timer import Timer
+from textual.widgets import Footer, Input, OptionList, Static, TextArea
 
 from mistakes.domain.entry import Entry
 from mistakes.domain.text import one_line
-from mistakes.search.index import query_fields
+from mistakes.search.index import Hit, query_fields
 from mistakes.services.entries import UsageError
 from mistakes.services.workspace import Workspace
 from mistakes.storage.document import content_hash
@@ -36,6 +37,8 @@ from mistakes.ui.widgets.editor import EntryEditor
 from mistakes.ui.widgets.sidebar import Sidebar
 
 AUTOSAVE_SECONDS = 3.0
+SIMILAR_DELAY = 0.8  # seconds of quiet typing before the similar list is looked up
+SIMILAR_SOURCES = {"section-what_happened", "section-error_messages", "section-actual_behavior"}
 WATCH_SECONDS = 2.0
 
 
@@ -93,12 +96,19 @@ class MistakesApp(App[int]):
     class Synced(Message):
         notices: list[str]
 
+    @dataclass
+    class SimilarFound(Message):
+        generation: int
+        hits: list[Hit]
+
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
         self.stored: StoredEntry | None = None
         self.draft_key: str | None = None
         self._watch_stat: tuple[int, int] | None = None
+        self._similar_timer: Timer | None = None
+        self._similar_generation = 0
         self._asked_about_change = False
         if workspace.config.keymap:
             self.set_keymap(workspace.config.keymap)
@@ -288,6 +298,7 @@ class MistakesApp(App[int]):
         self._remember_stat()
         self._update_topbar()
         self.editor.show_tab(1 if len(self.editor.template.sections) else 0)
+        self._schedule_similar()
 
     @work(exclusive=True, group="open", exit_on_error=False)
     async def _new(self, title: str = "") -> None:
@@ -516,6 +527,49 @@ class MistakesApp(App[int]):
     @on(EntryEditor.DirtyChanged)
     def _dirty_changed(self) -> None:
         self._update_topbar()
+
+    # -- similar past entries, following the error sections --------------------------------------
+    @on(TextArea.Changed)
+    def _text_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area.id in SIMILAR_SOURCES:
+            self._schedule_similar()
+
+    def _schedule_similar(self) -> None:
+        if self._similar_timer is not None:
+            self._similar_timer.stop()
+        self._similar_timer = self.set_timer(SIMILAR_DELAY, self._start_similar)
+
+    def _start_similar(self) -> None:
+        text = self.editor.error_text()
+        self._similar_generation += 1
+        exclude = self.stored.path.name if self.stored is not None else None
+        self._find_similar(text, exclude, self._similar_generation)
+
+    @work(thread=True, exclusive=True, group="similar", exit_on_error=False)
+    def _find_similar(self, text: str, exclude: str | None, generation: int) -> None:
+        hits = self.workspace.similar(text, exclude=exclude) if text.strip() else []
+        self.post_message(self.SimilarFound(generation, hits))
+
+    @on(SimilarFound)
+    def _similar_found(self, message: SimilarFound) -> None:
+        if message.generation != self._similar_generation:
+            return
+        self._similar_hits = {hit.name: hit for hit in message.hits}
+        self.editor.show_similar(
+            [
+                (
+                    hit.name,
+                    Content(f"{hit.number:03d} {one_line(hit.title)} - {one_line(hit.reason)}"),
+                )
+                for hit in message.hits
+            ]
+        )
+
+    @on(OptionList.OptionSelected, "#similar-list")
+    def _similar_chosen(self, event: OptionList.OptionSelected) -> None:
+        hit = getattr(self, "_similar_hits", {}).get(event.option_id or "")
+        if hit is not None:
+            self.open_path(hit.path)
 
 
 def make_app(

@@ -3,6 +3,7 @@ with one text pane per section, the follow-up checklist, and a Markdown preview.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 from dataclasses import dataclass
 
@@ -16,12 +17,14 @@ from textual.widgets import (
     Input,
     Label,
     Markdown,
+    OptionList,
     Select,
     Static,
     TabbedContent,
     TabPane,
     TextArea,
 )
+from textual.widgets.option_list import Option
 
 from mistakes.domain.entry import ChecklistItem, Entry, split_tags
 from mistakes.domain.markdown import CHECKLIST_ITEM
@@ -172,6 +175,12 @@ class EntryEditor(Vertical):
             area = TextArea(text, id=f"extra-{index}", classes="section-text extra", compact=True)
             area.extra_key = key  # type: ignore[attr-defined]
             await pane.mount(area)
+        similar = TabPane(Content("Similar"), id="tab-similar")
+        await tabs.add_pane(similar)
+        await similar.mount(
+            Label(Content("Past entries like this one's error (enter opens):")),
+            OptionList(id="similar-list", compact=True),
+        )
         preview = TabPane(Content("Preview"), id="tab-preview")
         await tabs.add_pane(preview)
         await preview.mount(VerticalScroll(SafeMarkdown(id="preview-md"), id="preview-pane"))
@@ -332,3 +341,23 @@ class EntryEditor(Vertical):
             return
         area.text = "\n".join(lines)
         area.move_cursor((row, len(lines[row])))
+
+    def error_text(self) -> str:
+        """What the similar-entries list follows: the error sections as typed."""
+        parts = []
+        for key in ("what_happened", "error_messages", "actual_behavior"):
+            found = self.query(f"#section-{key}")
+            if found:
+                parts.append(found.first(TextArea).text)
+        return "\n".join(parts)
+
+    def show_similar(self, options: list[tuple[str, Content]]) -> None:
+        found = self.query("#similar-list")
+        if not found:
+            return
+        listing = found.first(OptionList)
+        listing.set_options(Option(label, id=name) for name, label in options)
+        tabs = self.tabs
+        if tabs is not None:
+            with contextlib.suppress(Exception):
+                tabs.get_tab("tab-similar").label = Content(f"Similar ({len(options)})")
