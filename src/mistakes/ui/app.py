@@ -133,6 +133,7 @@ class MistakesApp(App[int]):
         if self.console.color_system in (None, "standard", "windows"):
             self.theme = "ansi-dark"  # 16 colours: keep error, warning and success apart
         self._install_signals()
+        self.editor.renderer = self.workspace.render
         self.set_interval(AUTOSAVE_SECONDS, self._autosave)
         self.set_interval(WATCH_SECONDS, self._watch_file)
         self._update_topbar()
@@ -144,6 +145,8 @@ class MistakesApp(App[int]):
 
     def on_unmount(self) -> None:
         with contextlib.suppress(Exception):
+            self.workspace.close()
+        with contextlib.suppress(Exception):
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
@@ -154,6 +157,8 @@ class MistakesApp(App[int]):
             text = f"{folder}"
         else:
             entry = self.editor.original
+            with contextlib.suppress(Exception):  # the title as it is being typed
+                entry = self.editor.collect()
             number = f"{self.stored.number:03d} " if self.stored is not None else "new "
             mark = " [modified]" if self.editor.modified else ""
             text = f"{folder}  {number}{one_line(entry.title) or '(untitled)'}{mark}"
@@ -474,7 +479,7 @@ class MistakesApp(App[int]):
         editor = self.editor
         if editor.original is None:
             return
-        editor.toggle_preview(self.workspace.render(editor.collect()))
+        editor.toggle_preview()
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.sidebar
@@ -525,6 +530,7 @@ class MistakesApp(App[int]):
             self.action_focus_search()
 
     @on(EntryEditor.DirtyChanged)
+    @on(Input.Changed, "#field-title")
     def _dirty_changed(self) -> None:
         self._update_topbar()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on
@@ -70,6 +71,9 @@ class EntryEditor(Vertical):
         self.original: Entry | None = None
         self.modified = False
         self._loading = False
+        self._raw: dict[str, str] = {}  # widget id -> the file's text, where shown changed
+        self._previous_tab = ""
+        self.renderer: Callable[[Entry], str] | None = None  # set by the app (preview)
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -101,7 +105,7 @@ class EntryEditor(Vertical):
         if spec.kind is FieldKind.TAGS and spec.suggestions:
             placeholder = "comma separated, e.g. " + ", ".join(spec.suggestions[:4])
         return Input(
-            text,
+            self._shown(_field_id(spec), text),
             placeholder=placeholder,
             id=_field_id(spec),
             classes="field-input",
@@ -121,7 +125,7 @@ class EntryEditor(Vertical):
     def _text_area(self, spec: SectionSpec, text: str) -> TextArea:
         hint = spec.hint.replace("\n", " ") if spec.hint else spec.title
         return TextArea(
-            text,
+            self._shown(_section_id(spec), text),
             language=LANGUAGE,
             soft_wrap=True,
             tab_behavior="focus",
@@ -135,6 +139,7 @@ class EntryEditor(Vertical):
         """Show an entry (replacing what was shown); the caller checks for unsaved work."""
         self._loading = True
         self.original = entry.copy()
+        self._raw = {}
         await self.remove_children()
         tabs = TabbedContent(id="tabs")
         await self.mount(tabs)
@@ -187,6 +192,18 @@ class EntryEditor(Vertical):
         self._loading = False
         self._update_modified(False)
 
+    def _shown(self, widget_id: str, text: str) -> str:
+        """Text safe to show: control characters made visible. The file's text is kept and
+        written back unless the user edits the field."""
+        shown = visible(text)
+        if shown != text:
+            self._raw[widget_id] = text
+        return shown
+
+    def _kept(self, widget_id: str, value: str) -> str:
+        raw = self._raw.get(widget_id)
+        return raw if raw is not None and value == visible(raw) else value
+
     # -- reading the form back ------------------------------------------------------------------
     def collect(self) -> Entry:
         assert self.original is not None
@@ -197,7 +214,7 @@ class EntryEditor(Vertical):
                 value = widget.value
                 text = "" if value is Select.NULL or value is None else str(value)
             elif isinstance(widget, Input):
-                text = widget.value
+                text = self._kept(_field_id(spec), widget.value)
             else:
                 continue
             if spec.kind is FieldKind.TAGS and not spec.group:
@@ -208,7 +225,7 @@ class EntryEditor(Vertical):
                 entry.set_value(spec, text.strip() if spec.kind is not FieldKind.TEXT else text)
         for leaf in self.template.leaves():
             area = self.query_one(f"#{_section_id(leaf)}", TextArea)
-            entry.sections[leaf.key] = area.text
+            entry.sections[leaf.key] = self._kept(_section_id(leaf), area.text)
         checklists = self.query("#checklist")
         if checklists:
             area = checklists.first(TextArea)
@@ -297,19 +314,30 @@ class EntryEditor(Vertical):
         current = ids.index(tabs.active) if tabs.active in ids else 0
         self.show_tab(current + step)
 
-    def toggle_preview(self, markdown: str) -> None:
+    def toggle_preview(self) -> None:
+        """Show the preview; from the preview, go back to the tab it was opened from."""
         tabs = self.tabs
         if tabs is None:
             return
         if tabs.active == "tab-preview":
-            self.show_tab(0)
+            panes = [p.id for p in tabs.query(TabPane)]
+            back = self._previous_tab if self._previous_tab in panes else panes[0]
+            self.show_tab(panes.index(back))
             return
-        self.query_one("#preview-md", Markdown).update(markdown)
+        self._previous_tab = tabs.active
+        self.update_preview()
         tabs.active = "tab-preview"
         self.query_one("#preview-pane").focus()
 
     def update_preview(self) -> None:
-        pass  # filled by the app, which knows how to render an entry
+        if self.renderer is None or self.original is None:
+            return
+        self.query_one("#preview-md", Markdown).update(self.renderer(self.collect()))
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-preview":
+            self.update_preview()
 
     def focus_title(self) -> None:
         self.show_tab(0)
