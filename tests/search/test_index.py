@@ -447,25 +447,20 @@ print([h.number for h in results.hits], repr(results.notice))
 """
 
 
-@pytest.mark.parametrize(
-    "how",
-    [
-        "truncate",
-        pytest.param(
-            "garbage",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="not detected: garbage in a segment raises nothing in Whoosh, so the "
-                "search finds no hits and there is nothing to rebuild on",
-            ),
-        ),
-    ],
-)
-def test_corruption_after_a_search(small: EntryFolder, cache: Path, how: str) -> None:
-    done = run_python(AFTER_A_SEARCH, str(small.root), str(cache), how)
+def test_corruption_after_a_search(small: EntryFolder, cache: Path) -> None:
+    done = run_python(AFTER_A_SEARCH, str(small.root), str(cache), "truncate")
     assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
     assert done.stdout.startswith("[1] "), done.stdout
     assert "''" not in done.stdout  # says that it rebuilt
+
+
+def test_garbage_in_a_segment_never_crashes(small: EntryFolder, cache: Path) -> None:
+    """Garbage that makes Whoosh raise is rebuilt (as above); garbage that raises nothing
+    can only give wrong hits until the next rebuild: a known limitation. Either way the
+    process must not crash."""
+    done = run_python(AFTER_A_SEARCH, str(small.root), str(cache), "garbage")
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert "Traceback" not in done.stderr
 
 
 def test_template_change_rebuilds(small: EntryFolder, cache: Path, tmp_path: Path) -> None:
