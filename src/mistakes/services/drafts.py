@@ -36,7 +36,14 @@ class DraftStore:
         key = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:20]
         self.dir = data_dir / "drafts" / key
 
-    def save(self, key: str, path: Path | None, digest: str | None, entry: Entry) -> Path:
+    def save(
+        self,
+        key: str,
+        path: Path | None,
+        digest: str | None,
+        entry: Entry,
+        durable: bool = True,
+    ) -> Path:
         self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         target = self.dir / f"{key}.json"
         data = {
@@ -50,7 +57,8 @@ class DraftStore:
         with open(tmp, "w", encoding="utf-8") as handle:
             json.dump(data, handle, ensure_ascii=False)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, target)
         return target
 

@@ -192,7 +192,8 @@ class MistakesApp(App[int]):
         self.save_draft()
         self.exit(return_code=128 + int(sig))
 
-    def save_draft(self) -> Path | None:
+    def _draft(self) -> tuple[str, Path | None, str | None, Entry] | None:
+        """What a draft of the open entry holds now, or None when nothing is unsaved."""
         editor = self.editor
         if editor.original is None or not editor.modified:
             return None
@@ -204,11 +205,20 @@ class MistakesApp(App[int]):
             return None
         path = self.stored.path if self.stored else None
         digest = self.stored.digest if self.stored else None
-        return self.workspace.drafts.save(self.draft_key, path, digest, entry)
+        return self.draft_key, path, digest, entry
+
+    def save_draft(self) -> Path | None:
+        """Write the draft now (a signal: before the process ends)."""
+        draft = self._draft()
+        return self.workspace.drafts.save(*draft) if draft is not None else None
 
     def _autosave(self) -> None:
         self.editor.check_dirty()
-        self.save_draft()
+        draft = self._draft()
+        if draft is not None:
+            # a few KB, replaced atomically; no fsync here (it could stall the event loop):
+            # the signal path and explicit saves are the durable ones
+            self.workspace.drafts.save(*draft, durable=False)
 
     def _drafts_answer(self, answer: str | None) -> None:
         drafts = self.workspace.drafts.all()
