@@ -94,8 +94,20 @@ class Workspace:
         return saved
 
     def render(self, entry: Entry) -> str:
-        """The entry as its file would be (for the preview)."""
-        return new_document(self.template).render(entry)
+        """The entry as Markdown for the preview: the title, the fields on one line, then
+        the sections as the file has them (the YAML frontmatter is not Markdown)."""
+        text = new_document(self.template).render(entry)
+        if text.startswith("---\n"):
+            end = text.find("\n---\n", 4)
+            text = text[end + 5 :] if end != -1 else text
+        facts = []
+        for spec in self.template.fields[1:]:
+            value = entry.value(spec)
+            shown = ", ".join(value) if isinstance(value, list) else value
+            if shown:
+                facts.append(f"**{spec.label}:** {shown}")
+        head = f"# {entry.title or '(untitled)'}\n\n" + " · ".join(facts)
+        return f"{head}\n\n{text.lstrip()}"
 
     def similar(self, text: str, exclude: str | None = None, limit: int = 5) -> list[Hit]:
         return self.search.similar(text, limit, exclude=exclude)

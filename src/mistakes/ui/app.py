@@ -240,11 +240,14 @@ class MistakesApp(App[int]):
         if draft.path is not None and draft.path.exists():
             stored = self.workspace.load(draft.path)
             if draft.digest and stored.digest != draft.digest:
+                # save against the file as the draft knew it: the save then finds the
+                # other change and asks (reload / overwrite / keep editing)
+                stored.digest = draft.digest
                 self.notify(
                     "The file changed since the draft was made; saving will ask first.",
                     severity="warning",
                 )
-        base = stored.entry if stored is not None else draft.entry
+        base = stored.entry if stored is not None else Entry()  # a new entry: all unsaved
         self.stored = stored
         self.draft_key = draft.key
         await self.editor.load(base)
@@ -259,6 +262,7 @@ class MistakesApp(App[int]):
         if original is not None:
             self.editor.original = original
         self.editor.check_dirty()
+        self._update_topbar()
 
     # -- opening and creating ------------------------------------------------------------------
     @on(Sidebar.OpenRequested)
@@ -473,8 +477,9 @@ class MistakesApp(App[int]):
         )
 
     def action_help(self) -> None:
+        keymap = self.workspace.config.keymap
         keys = [
-            (binding.key_display or binding.key, binding.description)
+            (keymap.get(binding.id or "", binding.key_display or binding.key), binding.description)
             for binding in self.BINDINGS
             if isinstance(binding, Binding) and binding.description
         ]

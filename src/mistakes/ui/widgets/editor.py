@@ -325,8 +325,7 @@ class EntryEditor(Vertical):
             self.show_tab(panes.index(back))
             return
         self._previous_tab = tabs.active
-        self.update_preview()
-        tabs.active = "tab-preview"
+        tabs.active = "tab-preview"  # TabActivated fills the preview
         self.query_one("#preview-pane").focus()
 
     def update_preview(self) -> None:
