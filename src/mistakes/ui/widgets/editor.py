@@ -331,7 +331,8 @@ class EntryEditor(Vertical):
     def update_preview(self) -> None:
         if self.renderer is None or self.original is None:
             return
-        self.query_one("#preview-md", Markdown).update(self.renderer(self.collect()))
+        markdown = visible(self.renderer(self.collect()))  # no control sequence reaches the tty
+        self.query_one("#preview-md", Markdown).update(markdown)
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:

@@ -1,0 +1,165 @@
+"""Helpers for driving the real app headless with Textual's Pilot."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from textual.content import Content
+from textual.pilot import Pilot
+from textual.widgets import OptionList, Static, TextArea
+
+import mistakes.ui.app as app_module
+from mistakes.ui.app import MistakesApp, make_app
+
+SIZE = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def quiet_timers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Autosave, the file watcher and the similar-entries lookup run on timers; tests call
+    them when they mean to (a lookup running mid-test also slows every key press down)."""
+    monkeypatch.setattr(app_module, "AUTOSAVE_SECONDS", 3600.0)
+    monkeypatch.setattr(app_module, "WATCH_SECONDS", 3600.0)
+    monkeypatch.setattr(app_module, "SIMILAR_DELAY", 3600.0, raising=False)
+
+
+@pytest.fixture
+def build(samples_copy: Path, tmp_path: Path) -> Iterator[Callable[..., MistakesApp]]:
+    """``build()`` makes an app on the samples copy with its own cache and data folders.
+
+    The fixture closes each app's workspace afterwards too (a no-op when the app did), so that
+    a test failing mid-way does not leave index files open (ResourceWarning is an error here).
+    """
+    apps: list[MistakesApp] = []
+
+    def factory(folder: Path | None = None) -> MistakesApp:
+        app = make_app(
+            folder or samples_copy,
+            cache_root=tmp_path / "cache",
+            data_dir=tmp_path / "data",
+        )
+        app.animation_level = "none"  # tab underlines etc.: pilot waits for every animation
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        app.workspace.close()
+
+
+async def settle(app: MistakesApp, pilot: Pilot, rounds: int = 3) -> None:
+    """Let workers finish and the messages they post be handled (a few hops deep)."""
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def wait_until(
+    pilot: Pilot, check: Callable[[], bool], timeout: float = 3.0, step: float = 0.05
+) -> bool:
+    waited = 0.0
+    while not check():
+        if waited >= timeout:
+            return False
+        await pilot.pause(step)
+        waited += step
+    return True
+
+
+async def dialog(app: MistakesApp, pilot: Pilot, screen_type: type, timeout: float = 3.0) -> str:
+    """Wait for a modal of ``screen_type`` to be up and composed; its question text."""
+
+    def up() -> bool:
+        screen = app.screen
+        return isinstance(screen, screen_type) and bool(screen.query("Static"))
+
+    assert await wait_until(pilot, up, timeout), f"no {screen_type.__name__} (on {app.screen!r})"
+    await pilot.pause()
+    return str(app.screen.query_one(Static).content)
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    await pilot.press(*text)
+
+
+async def started(app: MistakesApp, pilot: Pilot) -> None:
+    await settle(app, pilot)
+    assert await wait_until(pilot, lambda: results(app).option_count > 0)
+
+
+def results(app: MistakesApp) -> OptionList:
+    return app.query_one("#results", OptionList)
+
+
+def prompts(app: MistakesApp) -> list[str]:
+    listing = results(app)
+    out = []
+    for index in range(listing.option_count):
+        prompt = listing.get_option_at_index(index).prompt
+        out.append(prompt.plain if isinstance(prompt, Content) else str(prompt))
+    return out
+
+
+def static_text(app: MistakesApp, selector: str) -> str:
+    content = app.query_one(selector, Static).content
+    return content.plain if isinstance(content, Content) else str(content)
+
+
+def topbar(app: MistakesApp) -> str:
+    return static_text(app, "#topbar")
+
+
+def area(app: MistakesApp, key: str) -> TextArea:
+    return app.query_one(f"#section-{key}", TextArea)
+
+
+def entry_file(folder: Path, number: int) -> Path:
+    (found,) = folder.glob(f"{number:03d}-*.md")
+    return found
+
+
+async def open_entry(app: MistakesApp, pilot: Pilot, number: int) -> None:
+    """Highlight the entry in the start listing and open it with enter."""
+    await started(app, pilot)
+    listing = results(app)
+    index = next(i for i, p in enumerate(prompts(app)) if p.startswith(f"{number:03d} "))
+    app.sidebar.search_box.focus()
+    listing.highlighted = index
+    await pilot.pause()
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert await wait_until(
+        pilot, lambda: app.stored is not None and app.stored.number == number
+    ), f"entry {number} did not open"
+    await pilot.pause()
+
+
+def changed_lines(before: str, after: str) -> list[tuple[str, int, int]]:
+    """(tag, i1, i2) of each non-equal opcode, in ``before``'s line numbers."""
+    matcher = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(), autojunk=False)
+    return [(tag, i1, i2) for tag, i1, i2, _j1, _j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def section_range(text: str, heading: str) -> tuple[int, int]:
+    """Line numbers [start, end) of a section: its heading up to the next heading."""
+    lines = text.splitlines()
+    start = lines.index(heading)
+    end = start + 1
+    fenced = False
+    while end < len(lines):
+        line = lines[end]
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and line.startswith("#"):
+            break
+        end += 1
+    return start, end
+
+
+def diff_text(before: str, after: str) -> str:
+    return "".join(
+        difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), n=1)
+    )

@@ -1,0 +1,193 @@
+"""Editing existing entries: one-section diffs, the checklist, the quit prompt, the keymap."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import TextArea
+
+from mistakes.ui.app import MistakesApp
+from mistakes.ui.screens.dialogs import ConfirmScreen, HelpScreen
+
+from .conftest import (
+    SIZE,
+    area,
+    changed_lines,
+    dialog,
+    diff_text,
+    entry_file,
+    open_entry,
+    section_range,
+    settle,
+    topbar,
+    type_text,
+    wait_until,
+)
+
+
+async def append_to(app: MistakesApp, pilot, key: str, text: str) -> TextArea:
+    """Show a section's tab, put the cursor at the end of its pane, type."""
+    pane = area(app, key)
+    tabs = app.editor.tabs
+    assert tabs is not None
+    tabs.active = pane.query_ancestor("TabPane").id or ""
+    await pilot.pause()
+    pane.focus()
+    pane.move_cursor(pane.document.end)
+    await pilot.pause()
+    await type_text(pilot, text)
+    await pilot.pause()
+    return pane
+
+
+async def saved(app: MistakesApp, pilot) -> None:
+    await settle(app, pilot)
+    assert await wait_until(pilot, lambda: not app.editor.modified), "save did not finish"
+
+
+def only_inside(before: str, after: str, heading: str) -> None:
+    """Every changed line of the file is inside the section under ``heading``."""
+    start, end = section_range(before, heading)
+    changes = changed_lines(before, after)
+    assert changes, "nothing changed"
+    for _tag, i1, i2 in changes:
+        assert start < i1 and i2 <= end, diff_text(before, after)
+
+
+async def test_unchanged_save_then_one_section_edit(build, samples_copy: Path) -> None:
+    """Type and take it back, save: the file stays as it was (bytes and mtime). Then edit
+    one section and save: only that section's lines change."""
+    path = entry_file(samples_copy, 5)
+    before, mtime = path.read_text("utf-8"), path.stat().st_mtime_ns
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_entry(app, pilot, 5)
+        await append_to(app, pilot, "initial_diagnosis", "x")
+        assert app.editor.modified
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert not app.editor.modified
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app._notifications, "saving said nothing"
+        assert not any(n.message.startswith("Saved") for n in app._notifications)
+        assert path.read_text("utf-8") == before
+        assert path.stat().st_mtime_ns == mtime
+
+        await type_text(pilot, " M.")
+        assert app.editor.modified
+        assert topbar(app).endswith(" [modified]")
+        await pilot.press("ctrl+s")
+        await saved(app, pilot)
+        assert not topbar(app).endswith(" [modified]")
+        assert any(n.message.startswith("Saved 005-") for n in app._notifications)
+    after = path.read_text("utf-8")
+    only_inside(before, after, "### Initial Diagnosis")
+    assert "pointed at the application holding connections. M.\n" in after
+
+
+async def test_checklist_ctrl_t_toggles_the_cursor_line(build, samples_copy: Path) -> None:
+    path = entry_file(samples_copy, 5)
+    before = path.read_text("utf-8")
+    item = "Add pool metrics to the default service dashboard template"
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entry(app, pilot, 5)
+        tabs = app.editor.tabs
+        assert tabs is not None
+        tabs.active = "tab-checklist"  # (the tab keys have their own test)
+        await pilot.pause()
+        checklist = app.query_one("#checklist", TextArea)
+        checklist.focus()
+        row = checklist.text.split("\n").index(f"- [ ] {item}")
+        checklist.move_cursor((row, 0))
+        await pilot.pause()
+        assert checklist.cursor_location[0] == row
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert checklist.text.split("\n")[row] == f"- [x] {item}"
+        assert checklist.cursor_location[0] == row
+        assert app.editor.modified
+        await pilot.press("ctrl+t")  # and back
+        await pilot.pause()
+        assert checklist.text.split("\n")[row] == f"- [ ] {item}"
+        assert not app.editor.modified
+        await pilot.press("ctrl+t", "ctrl+s")
+        await saved(app, pilot)
+    after = path.read_text("utf-8")
+    changes = changed_lines(before, after)
+    assert len(changes) == 1, diff_text(before, after)
+    tag, i1, i2 = changes[0]
+    assert (tag, i2 - i1) == ("replace", 1), diff_text(before, after)
+    assert after.splitlines()[i1] == f"- [x] {item}"
+
+
+async def test_quit_prompt_escape_cancels_then_discard_quits(build, samples_copy: Path) -> None:
+    path = entry_file(samples_copy, 5)
+    before = path.read_bytes()
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entry(app, pilot, 5)
+        pane = await append_to(app, pilot, "what_happened", " E.")
+        await pilot.press("ctrl+q")
+        assert "Quit with unsaved changes?" in await dialog(app, pilot, ConfirmScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert app.is_running and app.return_code is None
+        assert pane.text.endswith(" E.")
+        assert app.editor.modified
+        assert app.focused is pane  # back where the typing was
+
+        await pilot.press("ctrl+q")
+        assert "Quit with unsaved changes?" in await dialog(app, pilot, ConfirmScreen)
+        await pilot.press("d")
+        await wait_until(pilot, lambda: not app.is_running)
+    assert app.return_code == 0
+    assert path.read_bytes() == before
+
+
+async def test_quit_prompt_save_saves_then_quits(build, samples_copy: Path) -> None:
+    path = entry_file(samples_copy, 5)
+    before = path.read_text("utf-8")
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entry(app, pilot, 5)
+        await append_to(app, pilot, "what_happened", " E.")
+        await pilot.press("ctrl+q")
+        assert "Quit with unsaved changes?" in await dialog(app, pilot, ConfirmScreen)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: not app.is_running)
+    assert app.return_code == 0
+    after = path.read_text("utf-8")
+    assert "until the rollback to v2.2.4 completed. E.\n" in after
+    only_inside(before, after, "### What Happened")
+
+
+async def test_keymap_from_config_moves_save_to_f5(
+    build, samples_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[keymap]\nsave = "f5"\n', encoding="utf-8")
+    monkeypatch.setenv("MISTAKES_CONFIG", str(config))
+    path = entry_file(samples_copy, 5)
+    before = path.read_bytes()
+    app: MistakesApp = build()
+    assert app.workspace.config.keymap == {"save": "f5"}
+    async with app.run_test(size=SIZE) as pilot:
+        # the help lists the keys in force
+        await pilot.press("f1")
+        lines = (await dialog(app, pilot, HelpScreen)).splitlines()
+        (save,) = [line.split() for line in lines if line.split()[1:] == ["Save"]]
+        assert save[0] == "f5"
+        await pilot.press("escape")
+        await open_entry(app, pilot, 5)
+        await append_to(app, pilot, "what_happened", "!")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert path.read_bytes() == before
+        assert app.editor.modified
+        await pilot.press("f5")
+        await saved(app, pilot)
+    assert "completed.!\n" in path.read_text("utf-8")

@@ -1,0 +1,165 @@
+"""Start, search, open, and create from the search box or with ctrl+n."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.content import Content
+from textual.widgets import Input, Static, TextArea
+
+from mistakes.ui.app import MistakesApp
+
+from .conftest import (
+    SIZE,
+    area,
+    prompts,
+    results,
+    settle,
+    started,
+    static_text,
+    topbar,
+    type_text,
+    wait_until,
+)
+
+MATCHED = {"connection", "connections", "pool"}
+
+
+def highlighted_words(app: MistakesApp) -> set[str]:
+    """The words the preview shows in reverse video (the matched terms)."""
+    content = app.query_one("#preview", Static).content
+    assert isinstance(content, Content)
+    return {
+        content.plain[span.start : span.end].lower()
+        for span in content.spans
+        if "reverse" in str(span.style)
+    }
+
+
+async def test_start_lists_newest_first_and_focuses_search(build, samples_copy: Path) -> None:
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        shown = prompts(app)
+        assert len(shown) == 24
+        assert [int(p[:3]) for p in shown] == list(range(24, 0, -1))
+        assert shown[0] == "024 La Flaky test_webhook_retry times out in CI"
+        assert results(app).highlighted == 0
+        assert isinstance(app.focused, Input) and app.focused.id == "search"
+        assert topbar(app) == str(samples_copy)
+        assert static_text(app, "#status-line") == "24 newest of 24"
+        assert app.editor.original is None
+        # nothing open: ctrl+q leaves at once
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: not app.is_running)
+    assert app.return_code == 0
+
+
+async def test_search_preview_down_and_enter_opens(build, samples_copy: Path) -> None:
+    app: MistakesApp = build()
+    titles = {spec.title for spec in app.workspace.template.sections}
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await type_text(pilot, "connection pool")
+        assert app.sidebar.search_box.value == "connection pool"
+        await settle(app, pilot)
+        assert [p[:3] for p in prompts(app)[:2]] == ["005", "019"]
+        assert results(app).highlighted == 0
+        # the preview: the section the match is in, then the text with the terms marked
+        section, _, snippet = static_text(app, "#preview").partition(": ")
+        assert section in titles
+        assert "connection" in snippet.lower()
+        assert highlighted_words(app) & MATCHED
+
+        await pilot.press("down")
+        await settle(app, pilot)
+        assert results(app).highlighted == 1
+        assert app.sidebar.search_box.has_focus  # the highlight moved, not the focus
+        # 019's snippet is read when it is highlighted
+        assert await wait_until(pilot, lambda: ": " in static_text(app, "#preview"))
+        assert static_text(app, "#preview").partition(": ")[0] in titles
+        assert highlighted_words(app) & MATCHED
+        await pilot.press("up")
+        assert results(app).highlighted == 0
+        await pilot.press("down")
+
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert await wait_until(pilot, lambda: app.stored is not None)
+        assert app.stored is not None and app.stored.number == 19
+        bar = topbar(app)
+        assert bar.startswith(f"{samples_copy}  019 Connection pool exhausted again")
+        assert "[modified]" not in bar
+        what = area(app, "what_happened").text
+        source = next(samples_copy.glob("019-*.md")).read_text("utf-8")
+        assert what.startswith("Two days after orders-api v3.2.0")
+        assert f"### What Happened\n\n{what.strip()}\n" in source
+        assert app.editor.tabs is not None and app.editor.tabs.active == "tab-error_description"
+        assert app.focused is area(app, "what_happened")
+        assert not app.editor.modified
+
+
+async def test_no_match_enter_creates_entry_then_save(build, samples_copy: Path) -> None:
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await started(app, pilot)
+        await type_text(pilot, "quokka")
+        await settle(app, pilot)
+        assert prompts(app) == []
+        assert static_text(app, "#status-line") == "no match: enter creates a new entry"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert await wait_until(pilot, lambda: app.editor.original is not None)
+        assert app.editor.original is not None and app.editor.original.title == "quokka"
+        assert app.stored is None
+        assert app.query_one("#field-title", Input).value == "quokka"
+        assert topbar(app) == f"{samples_copy}  new quokka"
+
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert await wait_until(pilot, lambda: app.stored is not None)
+        created = samples_copy / "025-quokka.md"
+        assert created.is_file()
+        assert len(list(samples_copy.glob("*.md"))) == 25
+        assert "title: quokka\n" in created.read_text("utf-8")
+        assert app.stored is not None and app.stored.path == created
+        # the sidebar searched again: the new entry is the match now
+        assert await wait_until(pilot, lambda: len(prompts(app)) == 1), prompts(app)
+        assert prompts(app)[0].startswith("025 ")
+        assert prompts(app)[0].endswith(" quokka")
+        assert topbar(app) == f"{samples_copy}  025 quokka"
+        assert any("Saved 025-quokka.md" in n.message for n in app._notifications)
+
+
+async def test_ctrl_n_title_section_and_save(build, samples_copy: Path) -> None:
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert await wait_until(pilot, lambda: app.editor.original is not None)
+        assert isinstance(app.focused, Input) and app.focused.id == "field-title"
+        assert topbar(app) == f"{samples_copy}  new (untitled)"
+        await type_text(pilot, "Stampede")
+        assert topbar(app) == f"{samples_copy}  new Stampede [modified]"  # as typed
+        await pilot.press("alt+2")
+        await pilot.pause()
+        assert app.editor.tabs is not None and app.editor.tabs.active == "tab-error_description"
+        # the tab key lands in the tab's first section: typing goes there
+        assert isinstance(app.focused, TextArea) and app.focused.id == "section-what_happened"
+        await type_text(pilot, "Raced.")
+        await pilot.pause()
+        assert area(app, "what_happened").text == "Raced."
+        assert app.editor.modified
+        assert topbar(app).startswith(f"{samples_copy}  new ")
+        assert topbar(app).endswith(" [modified]")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert await wait_until(pilot, lambda: app.stored is not None)
+        created = samples_copy / "025-stampede.md"
+        assert created.is_file(), sorted(p.name for p in samples_copy.iterdir())
+        text = created.read_text("utf-8")
+        assert "title: Stampede\n" in text
+        assert "### What Happened\n\nRaced.\n" in text
+        assert not app.editor.modified
+        assert topbar(app) == f"{samples_copy}  025 Stampede"
