@@ -481,8 +481,11 @@ class MistakesApp(App[int]):
         keys = [
             (keymap.get(binding.id or "", binding.key_display or binding.key), binding.description)
             for binding in self.BINDINGS
-            if isinstance(binding, Binding) and binding.description
+            if isinstance(binding, Binding)
+            and binding.description
+            and not (binding.id or "").startswith("tab-")
         ]
+        keys.append(("alt+1 .. alt+9", "Tab 1 to 9"))
         keys += [
             ("/", "Search (outside text fields)"),
             ("enter", "Open the highlighted result"),
