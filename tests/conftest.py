@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +18,19 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_mistakes"
 CORPUS = REPO.parent / "shared" / "corpus"
 DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass
+class Result:
+    """What a CLI run printed and returned (tests drive ``main([...])`` in-process)."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.out)
 
 
 @pytest.fixture(autouse=True)

@@ -10,14 +10,13 @@ import re
 import shlex
 import subprocess
 import sys
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from mistakes.cli.main import main
+from tests.conftest import Result
 
 JSON_KEYS = {
     "path",
@@ -59,17 +58,6 @@ What fixed it.
 **Checklist:**
 - [ ] item
 """
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.out)
 
 
 @pytest.fixture

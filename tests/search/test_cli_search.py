@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import gc
 import io
-import json
 import os
 import subprocess
 import sys
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from whoosh import index as windex
@@ -22,21 +19,11 @@ from mistakes.cli.main import main
 from mistakes.search.analysis import term_of
 from mistakes.search.index import MARKER, index_dir_for
 from mistakes.services.config import user_cache_dir
+from tests.conftest import Result
 from tests.search.test_similar import TRACEBACK_005
 
 HIT_KEYS = {"path", "number", "title", "severity", "status", "date", "score", "section", "snippet"}
 ENTRY_005 = "005-connection-pool-exhausted-after-deploy-of-v2-3.md"
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.out)
 
 
 @pytest.fixture

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from mistakes.domain.text import one_line, visible
+from mistakes.domain.text import visible
 
 
 def plain(text: str) -> Content:
     """A Content that shows the text literally (``[bold]`` stays ``[bold]``)."""
     return Content(visible(text))
-
-
-def line(text: str) -> Content:
-    return Content(one_line(text))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -36,10 +36,9 @@ class ConfirmScreen(ModalScreen[str]):
     def on_mount(self) -> None:
         self.query(Button).first().focus()
 
-    def on_key(self, event: object) -> None:
-        key = getattr(event, "key", "")
+    def on_key(self, event: events.Key) -> None:
         for answer, _label, choice_key in self.choices:
-            if key == choice_key:
+            if event.key == choice_key:
                 self.dismiss(answer)
 
     @on(Button.Pressed)
@@ -104,10 +103,9 @@ class DraftsScreen(ModalScreen[str]):
     def on_mount(self) -> None:
         self.query_one("#restore", Button).focus()
 
-    def on_key(self, event: object) -> None:
-        key = getattr(event, "key", "")
-        if key in ("r", "d"):
-            self.dismiss("restore" if key == "r" else "discard")
+    def on_key(self, event: events.Key) -> None:
+        if event.key in ("r", "d"):
+            self.dismiss("restore" if event.key == "r" else "discard")
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -27,7 +27,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from mistakes.domain.entry import ChecklistItem, Entry, split_tags
+from mistakes.domain.entry import ChecklistItem, Entry, normalize_section_text, split_tags
 from mistakes.domain.markdown import CHECKLIST_ITEM
 from mistakes.domain.template import FieldKind, FieldSpec, SectionSpec, Template
 from mistakes.domain.text import visible
@@ -244,8 +244,6 @@ class EntryEditor(Vertical):
         return entry
 
     def _normalised(self, entry: Entry) -> Entry:
-        from mistakes.domain.entry import normalize_section_text
-
         copy = entry.copy()
         copy.sections = {
             k: normalize_section_text(v) for k, v in copy.sections.items() if v.strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -202,14 +202,11 @@ class Sidebar(Vertical):
         elif text.strip():
             self.post_message(self.CreateRequested(text.strip()))
 
-    def on_key(self, event: object) -> None:
+    def on_key(self, event: events.Key) -> None:
         """Up and down in the search box move through the results."""
-        key = getattr(event, "key", "")
-        if self.search_box.has_focus and key in ("down", "up") and self.hits:
+        if self.search_box.has_focus and event.key in ("down", "up") and self.hits:
             listing = self.results
             current = listing.highlighted or 0
-            step = 1 if key == "down" else -1
+            step = 1 if event.key == "down" else -1
             listing.highlighted = max(0, min(len(self.hits) - 1, current + step))
-            stop = getattr(event, "stop", None)
-            if callable(stop):
-                stop()
+            event.stop()
