@@ -7,6 +7,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from mistakes.cli.output import entry_rows, is_tty, print_json
 from mistakes.domain.entry import new_entry
@@ -22,6 +23,7 @@ from mistakes.services.entries import (
     parse_assignment,
     record,
 )
+from mistakes.services.importer import Importer, SourceResult
 from mistakes.services.search import SearchService
 from mistakes.storage.folder import EntryFolder, StoredEntry
 from mistakes.storage.template_file import load_template
@@ -47,6 +49,7 @@ def dispatch(args: argparse.Namespace, run_app: RunApp | None = None) -> int:
         "search": cmd_search,
         "similar": cmd_similar,
         "reindex": cmd_reindex,
+        "import": cmd_import,
     }
     if args.command is None:
         if run_app is None:
@@ -424,3 +427,70 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     print(f"indexed {report.added} entries in {seconds:.1f} s", file=sys.stderr)
     search.close()
     return 0
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    if not args.paths:
+        raise UsageError("import needs a file or a folder: mistakes import PATH...")
+    service = open_service(args)
+    results = Importer(service).run([Path(p) for p in args.paths], dry_run=args.dry_run)
+    stored = [s for r in results for s in r.stored]
+    if stored:
+        try:
+            search = SearchService(service.folder)
+            for item in stored:
+                search.saved(item)
+            search.close()
+        except Exception as exc:  # the files are written: the index catches up on next use
+            print(f"mistakes: warning: the search index was not updated ({exc})", file=sys.stderr)
+    if args.json:
+        print_json([r.to_json() for r in results])
+    else:
+        for result in results:
+            _print_import(result, dry_run=args.dry_run)
+    entries = sum(len(r.written) for r in results)
+    read = sum(1 for r in results if r.report is not None)
+    verb = "would write" if args.dry_run else "wrote"
+    print(f"{read} files read, {verb} {entries} entries", file=sys.stderr)
+    unreadable = [r for r in results if r.report is None]
+    return 1 if unreadable and not entries else 0
+
+
+def _print_import(result: SourceResult, *, dry_run: bool) -> None:
+    report = result.report
+    if report is None:
+        for warning in result.warnings:
+            print(f"mistakes: warning: {visible(warning)}", file=sys.stderr)
+        return
+    count = len(report.entries)
+    print(f"{visible(str(result.source))}: {count} {'entry' if count == 1 else 'entries'}")
+    mark = "~" if dry_run else "+"
+    for item, path in zip(report.entries, result.written, strict=False):
+        lines = f"lines {item.start_line}-{item.end_line}"
+        print(f"  {mark} {path.name}  ({lines})")
+    mapped = result.to_json()["mapped"]
+    if mapped:
+        pairs = [f"{visible(label)} -> {_target_name(target)}" for label, target in mapped.items()]
+        print("  mapped: " + "; ".join(pairs))
+    if report.unmapped:
+        print("  kept as extra sections: " + ", ".join(visible(t) for t in report.unmapped))
+    for skipped in report.skipped:
+        print(f"  skipped {skipped.lines}: {visible(skipped.reason)}")
+    for warning in result.warnings:
+        print(f"  warning: {visible(warning)}")
+
+
+def _target_name(target: str) -> str:
+    kind, _, key = target.partition(":")
+    if kind == "section":
+        return key
+    if kind == "field":
+        return f"field {key}"
+    if kind == "extra_field":
+        return f"frontmatter {key}"
+    if kind == "extra":
+        return "extra section"
+    return kind

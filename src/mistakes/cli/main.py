@@ -117,6 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("reindex", "rebuild the search index from the files")
 
+    p = command(
+        "import",
+        "make entries of hand-written Markdown logs (files or folders); nothing is lost",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--dry-run", "-n", action="store_true", help="write nothing; show the plan")
+    p.add_argument("--json", action="store_true", help="one object per source file")
+
     return parser
 
 

@@ -1,0 +1,275 @@
+"""Where the entries of a file are: one per file, or repeated at one heading level.
+
+A file holds many entries when two or more headings at one level look like entry headings
+(``## Error: ...``, ``### 3. ...``, ``## [ERR-012] ...``, ``## 2026-01-07 - ...``, or a
+heading whose own subheadings or bold labels are template sections). Headings above that
+level which hold entries are groups (their names become tags); everything else outside the
+entries (title, table of contents, statistics, a template kept in the file) is reported as
+skipped, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from mistakes.importing.source import Heading, Source
+from mistakes.importing.vocabulary import CORE_SECTIONS, Vocabulary, label_key, strip_symbols
+
+ENTRY_HEADING = re.compile(
+    r"""^(?:
+        (?:error|mistake|bug|issue|incident|problem|pitfall|gotcha|failure|lesson|post-?mortem
+         |config|warning|regression|outage|defect|crash|错误|問題|问题|エラー|障害|chyba)
+            \s*(?:\#?\s*\d+[a-z]?|id)?\s*[:：\-–—]            # Error: / Mistake 3: / Bug #2 -
+      | (?:error|mistake|bug|issue|incident|lesson)\s*\#?\s*\d+\b   # Error #3, Mistake 12
+      | \[?[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-\d+\]?(?:\s|:|$)     # [ERR-012], BUG-003, A-ERR-2025-1
+      | \[\d{1,5}\]\s*\S                                       # [014] Title
+      | \d{1,4}[.)]\s+\S                                      # 1. Title
+      | \[?\d{4}-\d{2}-\d{2}\]?                               # 2026-01-07 - ...
+      | \[\d{1,2}/\d{4}\]                                     # [04/2026]
+      | \#\d+\b                                               # #12 Title
+    )""",
+    re.X | re.I,
+)
+
+LEADING_STATUS = re.compile(r"^(?:FIXED|RESOLVED|SOLVED|DONE|CLOSED|OPEN|ACTIVE|WIP)\s+")
+_DATE_ONLY = re.compile(r"^\[?\d{4}-\d{2}(?:-\d{2})?\]?$")
+# headings of parts of a log that are not entries
+NON_ENTRY = re.compile(
+    r"(?:^|_)(?:template|templates|format|how_to|usage|instructions|contents|toc|overview|"
+    r"statistics|stats|index|legend|example|examples|metrics|tracking_rules|guidelines|"
+    r"quick_reference|cheatsheet|cheat_sheet|quick_lookup|session_status|key_lessons|"
+    r"best_practices|recommendations|"
+    r"vorlage|plantilla|模板|テンプレート)(?:_|$)"
+)
+_NUMBERED = re.compile(r"^\d{1,4}[.)]\s")
+_CONTENTS = {"table_of_contents", "contents", "toc", "index", "overview", "summary"}
+_SECTION_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?\*\*(?P<label>[^*]{1,60}?)\*\*")
+
+
+@dataclass
+class Part:
+    kind: str  # "entry" | "skipped"
+    start: int  # index into Source.lines, inclusive
+    end: int  # exclusive
+    heading: Heading | None = None  # the entry's heading (None: the whole file is one entry)
+    tags: list[str] = field(default_factory=list)  # from the group headings above it
+    status_words: str = ""  # a group heading's words that may say the status ("Resolved")
+    reason: str = ""  # why a skipped part is not an entry
+    pattern: bool = False  # the heading is written as entry headings are ("Error: ...")
+
+
+@dataclass
+class Layout:
+    parts: list[Part]
+    level: int  # the heading level entries repeat at (0: one entry for the file)
+
+
+class Splitter:
+    def __init__(self, source: Source, vocab: Vocabulary) -> None:
+        self.source = source
+        self.vocab = vocab
+        self.headings = source.headings
+
+    # -- what headings are ---------------------------------------------------------------------
+    def maps(self, heading: Heading) -> bool:
+        return (
+            self.vocab.section(heading.text) is not None
+            or self.vocab.field(heading.text) is not None
+        )
+
+    def scope_end(self, position: int) -> int:
+        """Index (into lines) where the heading at ``position`` in self.headings ends."""
+        level = self.headings[position].level
+        for later in self.headings[position + 1 :]:
+            if later.level <= level:
+                return later.index
+        return len(self.source.lines)
+
+    def parent(self, position: int) -> Heading | None:
+        level = self.headings[position].level
+        for earlier in reversed(self.headings[:position]):
+            if earlier.level < level:
+                return earlier
+        return None
+
+    def entry_like(self, position: int) -> bool:
+        heading = self.headings[position]
+        if self.maps(heading):
+            return False
+        parent = self.parent(position)
+        if parent is not None and parent.level > 1 and NON_ENTRY.search(label_key(parent.text)):
+            return False  # "### 1. Verify first" under "## Key Lessons"
+        if (
+            parent is not None
+            and parent.level > 1
+            and self.vocab.section(parent.text) is not None
+            and _NUMBERED.match(strip_symbols(heading.text))
+        ):
+            return False  # "### 1. Checked the logs" under "## Steps Taken" is a step
+        text = strip_symbols(heading.text).replace("**", "")
+        if _DATE_ONLY.match(text):
+            return False  # "## 2026-04-19": a day's group of entries
+        if self.pattern(position):
+            return True
+        if NON_ENTRY.search(label_key(text)):
+            return False
+        return self.structural(position)
+
+    def pattern(self, position: int) -> bool:
+        """A heading written the way entry headings are (``Error: ...``, ``[ERR-012] ...``)."""
+        text = strip_symbols(self.headings[position].text).replace("**", "")
+        text = LEADING_STATUS.sub("", text)  # "✅ FIXED ERROR #1 - ..."
+        return bool(ENTRY_HEADING.match(text)) and not _DATE_ONLY.match(text)
+
+    def structural(self, position: int) -> bool:
+        """A heading whose own subheadings (one level down) or own bold labels (before its
+        first subheading) are two or more template sections."""
+        heading = self.headings[position]
+        end = self.scope_end(position)
+        subs = [h for h in self.headings[position + 1 :] if h.index < end]
+        child_level = min((h.level for h in subs), default=0)
+        found: set[str] = set()
+        for sub in subs:
+            target = self.vocab.section(sub.text) if sub.level == child_level else None
+            if target is not None:
+                found.add(target.key)
+        own_end = subs[0].index if subs else end
+        for line in self.source.lines[heading.index + 1 : own_end]:
+            if line.fenced:
+                continue
+            match = _SECTION_LABEL.match(line.text)
+            if match:
+                target = self.vocab.section(match.group("label"))
+                if target is not None:
+                    found.add(target.key)
+        return len(found) >= 2 and bool(found & CORE_SECTIONS)
+
+    # -- the layout ----------------------------------------------------------------------------
+    def layout(self) -> Layout:
+        body = [i for i, h in enumerate(self.headings) if h.index >= self.source.body_start]
+        counts: dict[int, list[int]] = {}
+        for position in body:
+            if self.entry_like(position):
+                counts.setdefault(self.headings[position].level, []).append(position)
+        best_level = 0
+        best: list[int] = []
+        for level in sorted(counts):
+            if len(counts[level]) > len(best):
+                best_level, best = level, counts[level]
+        if len(best) >= 2:
+            return Layout(self._many(best_level, set(best)), best_level)
+        return Layout(self._one(best), 0)
+
+    def _one(self, entry_like: list[int]) -> list[Part]:
+        if len(entry_like) == 1:
+            return self._many(self.headings[entry_like[0]].level, set(entry_like), single=True)
+        return [Part("entry", self.source.body_start, len(self.source.lines))]
+
+    def _many(self, level: int, starts: set[int], *, single: bool = False) -> list[Part]:
+        parts: list[Part] = []
+        start = self.source.body_start
+        total = len(self.source.lines)
+        positions = [i for i, h in enumerate(self.headings) if h.index >= start]
+        # where each entry ends
+        bounds: list[tuple[int, int, int]] = []  # (position, start index, end index)
+        for position in sorted(starts):
+            heading = self.headings[position]
+            end = total
+            deeper = False
+            for later_position in range(position + 1, len(self.headings)):
+                later = self.headings[later_position]
+                if later.level < level:
+                    end = later.index
+                    break
+                if later.level == level and self._ends_entry(
+                    later_position, later_position in starts, single, deeper
+                ):
+                    end = later.index
+                    break
+                if later.level > level:
+                    deeper = True
+            bounds.append((position, heading.index, end))
+
+        h1_count = sum(1 for p in positions if self.headings[p].level == 1)
+        groups = [
+            p
+            for p in positions
+            if self.headings[p].level < level
+            and not (self.headings[p].level == 1 and h1_count == 1)
+            and any(self.headings[p].index < s < self.scope_end(p) for _pos, s, _e in bounds)
+        ]
+
+        cursor = start
+        for position, begin, end in bounds:
+            if begin > cursor:
+                parts.extend(self._gap(cursor, begin, groups))
+            tags: list[str] = []
+            status_words: list[str] = []
+            for group in groups:
+                g = self.headings[group]
+                if g.index < begin < self.scope_end(group):
+                    tags.append(g.text)
+                    status_words.append(strip_symbols(g.text))
+            parts.append(
+                Part(
+                    "entry",
+                    begin,
+                    end,
+                    self.headings[position],
+                    tags=tags,
+                    pattern=self.pattern(position),
+                    status_words=" ".join(status_words),
+                )
+            )
+            cursor = end
+        if cursor < total:
+            parts.extend(self._gap(cursor, total, groups))
+        return parts
+
+    def _ends_entry(self, position: int, starts_entry: bool, single: bool, deeper: bool) -> bool:
+        """Does a heading at the entries' own level end the entry before it?"""
+        heading = self.headings[position]
+        if starts_entry:
+            return True
+        if self.vocab.section(heading.text) is not None:
+            # "## Root Cause" beside "## Error: x" is that entry's; beside entries whose
+            # sections sit one level down, it is the log's own (e.g. "## Key Learnings")
+            return deeper
+        if single and not deeper:
+            return bool(NON_ENTRY.search(label_key(heading.text)))
+        return True
+
+    def _gap(self, start: int, end: int, groups: list[int]) -> list[Part]:
+        """Lines between entries, cut at headings, each piece with the reason it is skipped."""
+        if not self._has_text(start, end):
+            return [Part("skipped", start, end, reason="blank")] if end > start else []
+        cuts = [h for h in self.headings if start < h.index < end]
+        edges = [start, *[h.index for h in cuts], end]
+        group_lines = {self.headings[g].index for g in groups}
+        parts = []
+        for begin, stop in itertools.pairwise(edges):
+            heading = next((h for h in self.headings if h.index == begin), None)
+            first = not any(
+                not line.blank for line in self.source.lines[self.source.body_start : begin]
+            )
+            if first and (heading is None or heading.level == 1):
+                reason = "preamble"  # the file's title and the words under it
+            elif heading is None:
+                reason = "text between entries"
+            elif begin in group_lines:
+                reason = f"group heading '{heading.text}' (a tag of the entries under it)"
+            elif label_key(heading.text) in _CONTENTS or "contents" in label_key(heading.text):
+                reason = f"not an entry: {heading.text}"
+            else:
+                reason = f"not an entry: {heading.text}"
+            parts.append(Part("skipped", begin, stop, reason=reason))
+        return parts
+
+    def _has_text(self, start: int, end: int) -> bool:
+        return any(not line.blank for line in self.source.lines[start:end])
+
+
+def split(source: Source, vocab: Vocabulary) -> Layout:
+    return Splitter(source, vocab).layout()

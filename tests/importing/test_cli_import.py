@@ -1,0 +1,128 @@
+"""`mistakes import` end to end, in-process, on files written here and on corpus files."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+from mistakes.cli.main import main
+from tests.conftest import CORPUS, Result
+
+LOG = """# Team error log
+
+## Error: Pool exhausted
+**Severity:** 🔴 High
+**Status:** Fixed
+### What Happened
+Requests hung.
+### Root Cause
+A leak.
+
+## Error: Clock skew
+### What Happened
+Tokens rejected.
+### Timeline
+09:00 paged.
+"""
+
+
+@pytest.fixture
+def run(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+
+    def call(*args: str) -> Result:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+        try:
+            code = main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return call
+
+
+@pytest.fixture
+def log(tmp_path: Path) -> Path:
+    path = tmp_path / "incoming" / "errors.md"
+    path.parent.mkdir()
+    path.write_text(LOG, encoding="utf-8")
+    return path
+
+
+def test_import_writes_entries_numbered_after_the_existing_ones(run, tmp_path: Path, log: Path):
+    assert run("--dir", "entries", "new", "--title", "Existing one", "--no-env").code == 0
+    result = run("--dir", "entries", "import", str(log))
+    assert result.code == 0, result.err
+    names = sorted(p.name for p in (tmp_path / "entries").iterdir())
+    assert names == [
+        "001-existing-one.md",
+        "002-pool-exhausted.md",
+        "003-clock-skew.md",
+    ]
+    assert "2 entries" in result.out
+    assert "Timeline" in result.out  # kept as an extra section, and said so
+    assert "skipped line 1: preamble" in result.out
+    text = (tmp_path / "entries" / "002-pool-exhausted.md").read_text("utf-8")
+    assert "severity: high" in text and "status: resolved" in text
+    assert "**Severity:** 🔴 High" in text  # the wording is kept
+    assert run("--dir", "entries", "check").code == 0
+    found = run("--dir", "entries", "search", "leak", "--json").json
+    assert [hit["title"] for hit in found] == ["Pool exhausted"]
+
+
+def test_dry_run_writes_nothing_and_json_reports_each_source(run, tmp_path: Path, log: Path):
+    result = run("--dir", "entries", "import", str(log.parent), "--dry-run", "--json")
+    assert result.code == 0, result.err
+    assert not (tmp_path / "entries").exists()
+    [report] = result.json
+    assert report["source"] == str(log)
+    assert [Path(p).name for p in report["entries"]] == [
+        "001-pool-exhausted.md",
+        "002-clock-skew.md",
+    ]
+    assert report["unmapped"] == ["Timeline"]
+    assert report["warnings"] == []
+    assert report["mapped"]["Root Cause"] == "section:why_it_happened"
+    assert report["mapped"]["Severity"] == "field:severity"
+    assert report["skipped"] == [{"lines": [1, 1], "reason": "preamble"}]
+
+
+def test_json_lists_written_paths(run, tmp_path: Path, log: Path):
+    result = run("--dir", "entries", "import", str(log), "--json")
+    [report] = result.json
+    assert all(Path(p).is_file() for p in report["entries"])
+
+
+def test_bad_paths_and_binary_files_are_reported_not_fatal(run, tmp_path: Path, log: Path):
+    (log.parent / "blob.md").write_bytes(b"\x00\x01binary")
+    result = run("--dir", "entries", "import", str(log.parent), "nope.md")
+    assert result.code == 0
+    assert "blob.md: skipped: a binary file" in result.err
+    assert "nope.md: skipped: no such file or folder" in result.err
+    assert len(list((tmp_path / "entries").iterdir())) == 2
+    assert run("--dir", "entries", "import").code == 2
+
+
+def test_a_file_already_in_the_entries_folder_is_not_imported_again(run, tmp_path: Path):
+    assert run("--dir", "entries", "new", "--title", "One", "--no-env").code == 0
+    result = run("--dir", "entries", "import", "entries")
+    assert "already in the entries folder" in result.err
+    assert len(list((tmp_path / "entries").iterdir())) == 1
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+def test_a_whole_corpus_folder_imports_and_passes_check(run, tmp_path: Path):
+    source = CORPUS / "terrene-foundation__kailash-py"
+    result = run("--dir", "entries", "import", str(source), "--json")
+    assert result.code == 0, result.err
+    written = [p for report in result.json for p in report["entries"]]
+    assert len(written) > 200
+    assert len(list((tmp_path / "entries").iterdir())) == len(written)
+    check = run("--dir", "entries", "check")
+    # duplicate numbers cannot happen: numbers are given by the folder, not taken from files
+    assert check.code == 0, check.out

@@ -1,0 +1,407 @@
+"""One test per import rule, on small documents written here."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from mistakes.domain.template import Template
+from mistakes.importing.reader import FileImport, read_log
+from mistakes.importing.vocabulary import Vocabulary, normalize_date, normalize_choice
+
+
+def read(template: Template, text: str, *, raw: bool = False) -> FileImport:
+    body = text if raw else textwrap.dedent(text).lstrip("\n")
+    return read_log(body.encode("utf-8"), "log.md", template)
+
+
+def titles(report: FileImport) -> list[str]:
+    return [item.title for item in report.entries]
+
+
+# -- splitting ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "## Error: {t}",
+        "### Error: {t}",
+        "## Error #{n} - {t}",
+        "## [ERR-01{n}] {t}",
+        "## 2026-01-0{n} - {t}",
+        "### [0{n}/2026] {t}",
+        "## BUG-00{n}: {t}",
+        "## Mistake {n}: {t}",
+        "### {n}. {t}",
+    ],
+)
+def test_files_with_many_entries_are_split_where_entries_repeat(
+    template: Template, heading: str
+) -> None:
+    parts = []
+    for n, t in ((1, "Pool exhausted"), (2, "Cache stampede"), (3, "Clock skew")):
+        parts.append(heading.format(n=n, t=t) + "\n\n**Severity:** High\n\nIt broke.\n")
+    report = read(template, "# Our error log\n\nIntro words.\n\n" + "\n".join(parts), raw=True)
+    found = titles(report)
+    assert len(found) == 3
+    for title, wanted in zip(
+        found, ["Pool exhausted", "Cache stampede", "Clock skew"], strict=True
+    ):
+        assert title.endswith(wanted)  # ids such as [ERR-011] stay in the title: they are searched
+        assert not title.lower().startswith(("error", "mistake", "#", "3.", "2026"))
+    assert [s.reason for s in report.skipped] == ["preamble"] or report.skipped[0].text.startswith(
+        "# Our error log"
+    )
+    assert all(item.entry.fields["severity"] == "high" for item in report.entries)
+
+
+def test_group_headings_become_tags_and_status_and_date(template: Template) -> None:
+    report = read(
+        template,
+        """
+        # Log
+        ## Authentication Issues
+        Things about logins.
+        ### Error: Token expired early
+        It expired.
+        ### Error: Wrong audience
+        Audience was wrong.
+        ## Resolved Bugs
+        ### Error: Slow start
+        Cold caches.
+        ## 2026-03-04
+        ### Error: Disk full
+        Logs filled the disk.
+        """,
+    )
+    assert titles(report) == ["Token expired early", "Wrong audience", "Slow start", "Disk full"]
+    tags = [item.entry.fields.get("tags", []) for item in report.entries]
+    assert tags[:2] == [["authentication-issues"], ["authentication-issues"]]
+    assert report.entries[2].entry.fields["status"] == "resolved"
+    assert report.entries[3].entry.fields["date"] == "2026-03-04"
+    assert any("Things about logins." in s.text for s in report.skipped)
+
+
+def test_non_entry_parts_are_reported_not_imported(template: Template) -> None:
+    report = read(
+        template,
+        """
+        # Mistakes
+        ## Table of Contents
+        - [one](#one)
+        ## How to use this log
+        Copy the template below.
+        ## Error: First real one
+        ### What Happened
+        A real thing.
+        ## Error: Second real one
+        ### What Happened
+        Another.
+        ## Template
+        ## Error: [Brief Error Title]
+        ### What Happened
+        [Detailed description of what went wrong]
+        """,
+    )
+    assert titles(report) == ["First real one", "Second real one"]
+    reasons = " | ".join(s.reason for s in report.skipped)
+    assert "Table of Contents" in reasons
+    assert "How to use this log" in reasons
+    assert "template" in reasons
+
+
+def test_headings_inside_code_fences_are_text(template: Template) -> None:
+    report = read(
+        template,
+        """
+        # Error: Build breaks
+        ## What Happened
+        ```bash
+        # Error: not a heading
+        ## Root Cause
+        make all
+        ```
+        ## Root Cause
+        Stale cache.
+        """,
+    )
+    assert titles(report) == ["Build breaks"]
+    entry = report.entries[0].entry
+    assert "## Root Cause" in entry.sections["what_happened"]
+    assert entry.sections["why_it_happened"] == "Stale cache."
+
+
+# -- sections ----------------------------------------------------------------------------------
+
+
+def test_headings_map_to_template_sections_by_meaning(template: Template) -> None:
+    report = read(
+        template,
+        """
+        # Mistake #7: Wrong timezone
+        ## Problem
+        Times were off by an hour.
+        ## Symptoms
+        Reports disagreed.
+        ## Root Cause
+        Naive datetimes.
+        ## How We Fixed It
+        Use aware datetimes.
+        ## Prevention
+        A lint rule.
+        ## Lessons Learned
+        Always store UTC.
+        ## Timeline
+        09:00 noticed.
+        """,
+    )
+    item = report.entries[0]
+    sections = item.entry.sections
+    assert sections["what_happened"].startswith("Times were off by an hour.")
+    assert "**Symptoms**\n\nReports disagreed." in sections["what_happened"]
+    assert sections["why_it_happened"] == "Naive datetimes."
+    assert sections["fix"] == "Use aware datetimes."
+    assert sections["prevention_strategy_code_changes"] == "A lint rule."
+    assert sections["what_we_learned"] == "Always store UTC."
+    assert item.entry.extra_sections == {"Timeline": "09:00 noticed."}
+    assert report.unmapped == ["Timeline"]
+
+
+def test_bold_labels_start_sections_and_checklists(template: Template) -> None:
+    report = read(
+        template,
+        """
+        ### 3. **Lambda closure in tests**
+        **What happened.** The loop variable was captured late.
+        **Root Cause**: closures bind names, not values.
+        **Solution**:
+        Bind the value with a default argument.
+
+        **Follow-up Actions:**
+        - [ ] Add a lint
+        - [x] Fix the tests
+        """,
+    )
+    entry = report.entries[0].entry
+    assert entry.title == "Lambda closure in tests"
+    assert entry.sections["what_happened"] == "The loop variable was captured late."
+    assert entry.sections["why_it_happened"] == "closures bind names, not values."
+    assert entry.sections["fix"] == "Bind the value with a default argument."
+    assert [(i.text, i.done) for i in entry.follow_up] == [
+        ("Add a lint", False),
+        ("Fix the tests", True),
+    ]
+
+
+def test_subheadings_are_placed_below_their_section(template: Template) -> None:
+    report = read(
+        template,
+        """
+        # Bug: Leak
+        ## Solution
+        Close it.
+        ### Bad Example
+        open(f)
+        ### What Happened
+        (a heading that is also a template section name)
+        """,
+    )
+    entry = report.entries[0].entry
+    assert "#### Bad Example" in entry.sections["fix"]
+    assert entry.sections["what_happened"] == "(a heading that is also a template section name)"
+
+
+# -- metadata ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "**Severity:** 🔴 High",
+        "**Severity**: High",
+        "- **Severity**: HIGH",
+        "Severity: high",
+        "| **Severity** | High |",
+    ],
+)
+def test_metadata_lines_in_every_style(template: Template, line: str) -> None:
+    report = read(template, f"# Error: Thing\n\n{line}\n\n## What Happened\nIt broke.\n", raw=True)
+    entry = report.entries[0].entry
+    assert entry.fields["severity"] == "high"
+    assert "severity" not in entry.sections.get("what_happened", "").lower()
+
+
+def test_normalised_values_keep_their_original_wording(template: Template) -> None:
+    report = read(
+        template,
+        """
+        # Error: Thing
+        **Severity:** 🔴 High - paging at night
+        **Status:** ✅ Fixed in v2.1
+        **Date Encountered:** January 5, 2026
+        **Type:** design
+        ## What Happened
+        It broke.
+        """,
+    )
+    entry = report.entries[0].entry
+    assert entry.fields["severity"] == "high"
+    assert entry.fields["status"] == "resolved"
+    assert entry.fields["date"] == "2026-01-05"
+    assert entry.extra == {"type": "design"}
+    kept = entry.extra_sections["Original Metadata"]
+    assert "🔴 High - paging at night" in kept
+    assert "✅ Fixed in v2.1" in kept
+    assert "January 5, 2026" in kept
+
+
+def test_a_heading_whose_body_is_the_value(template: Template) -> None:
+    report = read(
+        template,
+        """
+        # Mistake #2: Config drift
+        ## Severity
+        Critical
+        ## Categories
+        testing, ci
+        ## Problem
+        Drift.
+        """,
+    )
+    entry = report.entries[0].entry
+    assert entry.fields["severity"] == "critical"
+    assert entry.fields["tags"] == ["testing", "ci"]
+
+
+def test_status_words_and_emoji_in_headings(template: Template) -> None:
+    report = read(
+        template,
+        """
+        ## Error: Login loop (RESOLVED)
+        Loops.
+        ## ✅ FIXED ERROR #2 - Stale token
+        Stale.
+        ## Error: Slow build - IN PROGRESS
+        Slow.
+        """,
+    )
+    assert titles(report) == ["Login loop", "Stale token", "Slow build"]
+    statuses = [item.entry.fields.get("status") for item in report.entries]
+    assert statuses == ["resolved", "resolved", "investigating"]
+
+
+def test_frontmatter_keys_map_to_fields_and_unknown_keys_are_kept(template: Template) -> None:
+    report = read(
+        template,
+        """
+        ---
+        title: Cache stampede
+        date_encountered: 2026-02-03
+        category: caching
+        owner_team: platform
+        ---
+        # Cache stampede at midnight
+        ## Problem
+        Everything expired at once.
+        """,
+    )
+    entry = report.entries[0].entry
+    assert entry.fields["date"] == "2026-02-03"
+    assert entry.fields["tags"] == ["caching"]
+    assert entry.extra["owner_team"] == "platform"
+    assert entry.title == "Cache stampede at midnight"
+    assert entry.extra["title_original"] == "Cache stampede"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("🔴 High", "high"),
+        ("CRITICAL", "critical"),
+        ("P1", "high"),
+        ("SEV-2", "high"),
+        ("Minor", "low"),
+    ],
+)
+def test_severity_words(template: Template, text: str, expected: str) -> None:
+    spec = template.top_field("severity")
+    assert spec is not None
+    assert normalize_choice(spec, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fixed", "resolved"),
+        ("✅ Resolved", "resolved"),
+        ("In Progress", "investigating"),
+        ("Not yet addressed", "active"),
+        ("Unresolved", "active"),
+        ("Open", "active"),
+    ],
+)
+def test_status_words(template: Template, text: str, expected: str) -> None:
+    spec = template.top_field("status")
+    assert spec is not None
+    assert normalize_choice(spec, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-01-07", "2026-01-07"),
+        ("2026/1/7", "2026-01-07"),
+        ("January 7, 2026", "2026-01-07"),
+        ("7 Jan 2026", "2026-01-07"),
+        ("13/04/2026", "2026-04-13"),
+        ("March 2025", "2025-03"),
+        ("yesterday", None),
+    ],
+)
+def test_dates(text: str, expected: str | None) -> None:
+    assert normalize_date(text) == expected
+
+
+def test_a_team_template_without_the_synonym_targets_still_imports() -> None:
+    from mistakes.domain.template import parse_template
+
+    custom = parse_template(
+        "# Incident\n\n## Incident: [Title]\n\n**Severity:** Low | High\n\n"
+        "## Summary\n[what]\n\n## Cause\n[why]\n",
+        source="custom",
+    )
+    vocab = Vocabulary(custom)
+    assert vocab.section("Summary") is not None
+    report = read(
+        custom, "# Incident: Outage\n\n## Summary\nDown.\n\n## Root Cause\nDNS.\n", raw=True
+    )
+    entry = report.entries[0].entry
+    assert entry.title == "Outage"
+    assert list(entry.sections.values()) == ["Down."]
+    assert entry.extra_sections == {"Root Cause": "DNS."}
+
+
+# -- bytes -------------------------------------------------------------------------------------
+
+
+def test_crlf_bom_missing_final_newline_cjk_and_emoji(template: Template) -> None:
+    text = "\ufeff# 错误: 无法连接 smb 🚨\r\n\r\n## 原因\r\n权限错误\r\n\r\n## 解决\r\n重新挂载 ✅"
+    report = read_log(text.encode("utf-8"), "cjk.md", template)
+    entry = report.entries[0].entry
+    assert entry.title == "无法连接 smb"
+    assert entry.sections["why_it_happened"] == "权限错误"
+    assert entry.sections["fix"] == "重新挂载 ✅"
+
+
+def test_invalid_utf8_is_replaced_with_a_warning_naming_the_line(template: Template) -> None:
+    report = read_log(b"# Error: X\n\nok\n\xff\xfe bad\n", "bad.md", template)
+    assert report.entries
+    assert any(w.startswith("bad.md:4:") for w in report.warnings)
+
+
+def test_unreadable_frontmatter_is_imported_as_text_with_a_warning(template: Template) -> None:
+    report = read_log(b"---\n: : [\n---\n# Error: X\n\nText.\n", "fm.md", template)
+    assert report.entries
+    assert any("fm.md:" in w and "frontmatter" in w for w in report.warnings)
