@@ -8,7 +8,7 @@ import pytest
 
 from mistakes.domain.template import Template
 from mistakes.importing.reader import FileImport, read_log
-from mistakes.importing.vocabulary import Vocabulary, normalize_date, normalize_choice
+from mistakes.importing.vocabulary import Vocabulary, normalize_choice, normalize_date
 
 
 def read(template: Template, text: str, *, raw: bool = False) -> FileImport:
@@ -78,7 +78,7 @@ def test_group_headings_become_tags_and_status_and_date(template: Template) -> N
     )
     assert titles(report) == ["Token expired early", "Wrong audience", "Slow start", "Disk full"]
     tags = [item.entry.fields.get("tags", []) for item in report.entries]
-    assert tags[:2] == [["authentication-issues"], ["authentication-issues"]]
+    assert tags[:2] == [["authentication"], ["authentication"]]
     assert report.entries[2].entry.fields["status"] == "resolved"
     assert report.entries[3].entry.fields["date"] == "2026-03-04"
     assert any("Things about logins." in s.text for s in report.skipped)

@@ -25,6 +25,7 @@ from mistakes.importing.vocabulary import (
     Vocabulary,
     clean_value,
     field_value,
+    group_meaning,
     label_key,
     normalize_date,
     status_from_words,
@@ -51,7 +52,7 @@ _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?P<text>.*)$")
 
 _TITLE_PREFIX = re.compile(
     r"^(?:(?:error|mistake|bug|issue|incident|problem|pitfall|gotcha|failure|lesson"
-    r"|错误|問題|问题|エラー|障害|chyba)s?"
+    r"|错误|問題|问题|エラー|障害|chyba)s?(?![-_]?\d)"  # "ERROR-001: x" is an id: kept
     r"(?:\s*id)?\s*(?:\#?\s*\d+[a-z]?)?\s*[:：\-–—.]\s*"
     r"|(?:error|mistake|bug|issue|incident|lesson)\s*\#?\s*\d+\s*"
     r"|\d{1,4}[.)]\s+|\#\d+\s+)",
@@ -557,17 +558,6 @@ def _keep_key(entry: Entry, vocab: Vocabulary, key: str, raw: Any) -> None:
     entry.extra[name] = raw
 
 
-# group headings that only say "this is a log": they give no tag
-_CONTAINER_WORDS = frozenset(
-    {
-        "mistakes", "mistake", "made", "errors", "error", "issues", "issue", "log", "logs",
-        "entries", "entry", "bugs", "bug", "list", "history", "encountered", "this", "session",
-        "the", "of", "and", "all", "known", "documented", "lessons", "learned", "incidents",
-        "incident", "problems", "problem", "my", "our", "recent",
-    }
-)  # fmt: skip
-
-
 def finish(
     result: ImportedEntry, vocab: Vocabulary, group_tags: list[str], group_words: str
 ) -> None:
@@ -575,27 +565,18 @@ def finish(
     entry = result.entry
     template = vocab.template
     tags_spec = template.tags_field
-    status = template.top_field("status")
     for group in group_tags:
-        # "## 2026-01-07" gives a date, "## Resolved Bugs" a status, "## Log" nothing,
-        # and anything else ("## Authentication Issues") a tag
-        day = normalize_date(group)
-        if day is not None:
-            if not entry.fields.get(DATE_KEY):
-                entry.fields[DATE_KEY] = day
-            continue
-        found = status_from_words(strip_symbols(group), status) if status is not None else None
-        if found is not None:
-            entry.fields.setdefault("status", found)
-            continue
-        slug = tag_slug(group)
-        if tags_spec is None or not slug or set(slug.split("-")) <= _CONTAINER_WORDS:
-            continue
-        current = entry.value(tags_spec)
-        merged = list(current) if isinstance(current, list) else []
-        if slug not in merged:
-            merged.append(slug)
-        entry.set_value(tags_spec, merged)
+        kind, meaning = group_meaning(group, template)
+        if kind == "date" and not entry.fields.get(DATE_KEY):
+            entry.fields[DATE_KEY] = meaning
+        elif kind == "status":
+            entry.fields.setdefault("status", meaning)
+        elif kind == "tag" and tags_spec is not None:
+            current = entry.value(tags_spec)
+            merged = list(current) if isinstance(current, list) else []
+            if meaning not in merged:
+                merged.append(meaning)
+            entry.set_value(tags_spec, merged)
     for spec in template.all_fields():
         value = entry.value(spec)
         problem = validate_value(spec, value)

@@ -15,7 +15,13 @@ import re
 from dataclasses import dataclass, field
 
 from mistakes.importing.source import Heading, Source
-from mistakes.importing.vocabulary import CORE_SECTIONS, Vocabulary, label_key, strip_symbols
+from mistakes.importing.vocabulary import (
+    CORE_SECTIONS,
+    Vocabulary,
+    group_meaning,
+    label_key,
+    strip_symbols,
+)
 
 ENTRY_HEADING = re.compile(
     r"""^(?:
@@ -259,7 +265,13 @@ class Splitter:
             elif heading is None:
                 reason = "text between entries"
             elif begin in group_lines:
-                reason = f"group heading '{heading.text}' (a tag of the entries under it)"
+                kind, value = group_meaning(heading.text, self.vocab.template)
+                says = {
+                    "date": f"the date {value}",
+                    "status": f"the status {value}",
+                    "tag": f"the tag '{value}'",
+                }.get(kind, "nothing")
+                reason = f"group heading '{heading.text}' (gives the entries under it {says})"
             elif label_key(heading.text) in _CONTENTS or "contents" in label_key(heading.text):
                 reason = f"not an entry: {heading.text}"
             else:

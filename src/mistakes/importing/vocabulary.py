@@ -508,3 +508,37 @@ def tag_slug(text: str) -> str:
     words = re.findall(r"[\w+#.]+", text.casefold())
     slug = "-".join(w.strip(".") for w in words if w.strip("."))
     return slug[:60].strip("-")
+
+
+# group headings that only say "this is a log": they give no tag
+_CONTAINER_WORDS = frozenset(
+    {
+        "mistakes", "mistake", "made", "errors", "error", "issues", "issue", "log", "logs",
+        "entries", "entry", "bugs", "bug", "list", "history", "encountered", "this", "session",
+        "the", "of", "and", "all", "known", "documented", "lessons", "learned", "incidents",
+        "incident", "problems", "problem", "my", "our", "recent",
+    }
+)  # fmt: skip
+
+
+_TRAILING_CONTAINER = frozenset({"issues", "errors", "mistakes", "bugs", "problems", "incidents"})
+
+
+def group_meaning(text: str, template: Template) -> tuple[str, str]:
+    """What a group heading above entries says of them: ``("date", "2026-01-07")`` for a
+    day, ``("status", "resolved")`` for "Resolved Bugs", ``("tag", "auth-issues")`` for a
+    category, or ``("none", "")`` for a plain container such as "Mistakes Log"."""
+    plain = strip_symbols(text)
+    day = normalize_date(plain)
+    if day is not None:
+        return "date", day
+    status = template.top_field("status")
+    found = status_from_words(plain, status) if status is not None else None
+    if found is not None:
+        return "status", found
+    words = tag_slug(plain).split("-")
+    if not any(words) or set(words) <= _CONTAINER_WORDS:
+        return "none", ""
+    while len(words) > 1 and words[-1] in _TRAILING_CONTAINER:  # "UI/UX Issues" -> ui-ux
+        words.pop()
+    return "tag", "-".join(words)
