@@ -220,6 +220,15 @@ def test_limit(sample_index: SearchIndex) -> None:
     assert results.total >= 3
 
 
+def test_the_total_is_exact_when_every_match_was_scored(sample_index: SearchIndex) -> None:
+    everything = sample_index.search("connection", limit=100)
+    assert everything.exact
+    assert everything.total == len(everything.hits)
+    page = sample_index.search("connection", limit=2)
+    assert page.total == everything.total  # fewer than limit + 10 matches: still counted
+    assert page.exact
+
+
 # -- queries the parser cannot read ---------------------------------------------------------------
 
 BAD_QUERIES = [

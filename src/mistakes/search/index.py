@@ -94,6 +94,7 @@ class SearchResults:
     hits: list[Hit]
     total: int
     notice: str = ""
+    exact: bool = True  # False: ``total`` is Whoosh's estimate (a page of hits was full)
 
 
 @dataclass
@@ -550,7 +551,11 @@ class SearchIndex:
                 hit.snippet = Snippet("Title", text_, spans)
             else:
                 self.attach_snippet(hit)
-        return SearchResults(text, hits, results.estimated_length(), parsed.notice)
+        scored = results.scored_length()
+        if scored < limit + 10:  # every match was scored: the count is exact
+            return SearchResults(text, hits, scored, parsed.notice)
+        total = max(results.estimated_length(), scored)
+        return SearchResults(text, hits, total, parsed.notice, exact=False)
 
     def _positive_terms(self, parsed: ParsedQuery) -> tuple[bool, list[str]]:
         """Text terms the query looks for (not under NOT), and whether only in titles."""

@@ -131,7 +131,11 @@ class Sidebar(Vertical):
         if not text:
             status = f"{len(results.hits)} newest of {results.total}"
         elif results.hits:
-            status = f"{len(results.hits)} of about {max(results.total, len(results.hits))}"
+            total = max(results.total, len(results.hits))
+            if results.exact:
+                status = f"{total} match" if total == 1 else f"{len(results.hits)} of {total}"
+            else:
+                status = f"{len(results.hits)} of about {total}"
         else:
             status = "no match: enter creates a new entry"
         if results.notice:
