@@ -9,6 +9,7 @@ from textual.widgets import TextArea
 
 from mistakes.ui.app import MistakesApp
 from mistakes.ui.screens.dialogs import ConfirmScreen, HelpScreen
+from mistakes.ui.widgets.checklist import ChecklistEditor
 
 from .conftest import (
     SIZE,
@@ -87,33 +88,42 @@ async def test_unchanged_save_then_one_section_edit(build, samples_copy: Path) -
     assert "pointed at the application holding connections. M.\n" in after
 
 
-async def test_checklist_ctrl_t_toggles_the_cursor_line(build, samples_copy: Path) -> None:
+async def _checklist(app: MistakesApp, pilot) -> ChecklistEditor:  # type: ignore[no-untyped-def]
+    tabs = app.editor.tabs
+    assert tabs is not None
+    tabs.active = "tab-checklist"  # (the tab keys have their own test)
+    await pilot.pause()
+    editor = app.query_one(ChecklistEditor)
+    editor.listing.focus()
+    await pilot.pause()
+    return editor
+
+
+def _rows(editor: ChecklistEditor) -> list[str]:
+    listing = editor.listing
+    return [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+
+
+async def test_checklist_space_toggles_one_line(build, samples_copy: Path) -> None:
     path = entry_file(samples_copy, 5)
     before = path.read_text("utf-8")
     item = "Add pool metrics to the default service dashboard template"
     app: MistakesApp = build()
     async with app.run_test(size=SIZE) as pilot:
         await open_entry(app, pilot, 5)
-        tabs = app.editor.tabs
-        assert tabs is not None
-        tabs.active = "tab-checklist"  # (the tab keys have their own test)
+        editor = await _checklist(app, pilot)
+        row = _rows(editor).index(f"[ ] {item}")
+        editor.listing.highlighted = row
+        await pilot.press("space")
         await pilot.pause()
-        checklist = app.query_one("#checklist", TextArea)
-        checklist.focus()
-        row = checklist.text.split("\n").index(f"- [ ] {item}")
-        checklist.move_cursor((row, 0))
-        await pilot.pause()
-        assert checklist.cursor_location[0] == row
-        await pilot.press("ctrl+t")
-        await pilot.pause()
-        assert checklist.text.split("\n")[row] == f"- [x] {item}"
-        assert checklist.cursor_location[0] == row
+        assert _rows(editor)[row] == f"[x] {item}"
+        assert editor.listing.highlighted == row
         assert app.editor.modified
-        await pilot.press("ctrl+t")  # and back
+        await pilot.press("ctrl+t")  # the older key toggles too, and back
         await pilot.pause()
-        assert checklist.text.split("\n")[row] == f"- [ ] {item}"
+        assert _rows(editor)[row] == f"[ ] {item}"
         assert not app.editor.modified
-        await pilot.press("ctrl+t", "ctrl+s")
+        await pilot.press("space", "ctrl+s")
         await saved(app, pilot)
     after = path.read_text("utf-8")
     changes = changed_lines(before, after)
@@ -121,6 +131,48 @@ async def test_checklist_ctrl_t_toggles_the_cursor_line(build, samples_copy: Pat
     tag, i1, i2 = changes[0]
     assert (tag, i2 - i1) == ("replace", 1), diff_text(before, after)
     assert after.splitlines()[i1] == f"- [x] {item}"
+
+
+async def test_checklist_keys_add_edit_move_and_remove_items(build, samples_copy: Path) -> None:
+    path = entry_file(samples_copy, 5)
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entry(app, pilot, 5)
+        editor = await _checklist(app, pilot)
+        first = _rows(editor)[0]
+        count = len(_rows(editor))
+        editor.listing.highlighted = 0
+        await pilot.press("a")
+        await pilot.pause()
+        await type_text(pilot, "Page the [bold]DB[/] owner")
+        await pilot.press("enter")
+        await pilot.pause()
+        rows = _rows(editor)
+        assert rows[1] == "[ ] Page the [bold]DB[/] owner"  # literal, added under the cursor
+        assert editor.listing.highlighted == 1
+        await pilot.press("e", "end", "!", "enter")
+        await pilot.pause()
+        assert _rows(editor)[1] == "[ ] Page the [bold]DB[/] owner!"
+        await pilot.press("shift+up")
+        await pilot.pause()
+        assert _rows(editor)[:2] == ["[ ] Page the [bold]DB[/] owner!", first]
+        await pilot.press("a")
+        await type_text(pilot, "never mind")
+        await pilot.press("escape")  # cancels: nothing added, the list has focus again
+        await pilot.pause()
+        assert len(_rows(editor)) == count + 1
+        assert app.focused is editor.listing
+        editor.listing.highlighted = len(_rows(editor)) - 1
+        await pilot.press("d")
+        await pilot.pause()
+        assert len(_rows(editor)) == count
+        await pilot.press("ctrl+s")
+        await saved(app, pilot)
+    text = path.read_text("utf-8")
+    block = text[text.index("## Follow-up Actions") :]
+    lines = [line for line in block.splitlines() if line.startswith("- [")]
+    assert lines[0] == "- [ ] Page the [bold]DB[/] owner!"
+    assert len(lines) == count
 
 
 async def test_quit_prompt_escape_cancels_then_discard_quits(build, samples_copy: Path) -> None:

@@ -28,9 +28,9 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from mistakes.domain.entry import ChecklistItem, Entry, normalize_section_text, split_tags
-from mistakes.domain.markdown import CHECKLIST_ITEM
 from mistakes.domain.template import FieldKind, FieldSpec, SectionSpec, Template
 from mistakes.domain.text import visible
+from mistakes.ui.widgets.checklist import ChecklistEditor
 
 # Markdown highlighting needs tree-sitter and its grammar (without the grammar Textual
 # raises); plain text without them
@@ -166,13 +166,7 @@ class EntryEditor(Vertical):
         if template.checklist is not None:
             pane = TabPane(Content(template.checklist.title), id="tab-checklist")
             await tabs.add_pane(pane)
-            lines = "\n".join(
-                f"- [{'x' if item.done else ' '}] {item.text}" for item in entry.follow_up
-            )
-            await pane.mount(
-                Label(Content("One '- [ ] item' per line; ctrl+t toggles the current line.")),
-                TextArea(lines, id="checklist", classes="section-text", compact=True),
-            )
+            await pane.mount(ChecklistEditor(entry.follow_up, id="checklist-editor"))
         for key, text in entry.extra_sections.items():
             index = len(tabs.query(TabPane))
             pane = TabPane(Content(visible(key)[:24]), id=f"tab-extra-{index}")
@@ -226,19 +220,21 @@ class EntryEditor(Vertical):
         for leaf in self.template.leaves():
             area = self.query_one(f"#{_section_id(leaf)}", TextArea)
             entry.sections[leaf.key] = self._kept(_section_id(leaf), area.text)
-        checklists = self.query("#checklist")
+        checklists = self.query(ChecklistEditor)
         if checklists:
-            area = checklists.first(TextArea)
-            items = []
-            for raw in area.text.split("\n"):
-                match = CHECKLIST_ITEM.match(raw)
-                if match:
-                    items.append(
-                        ChecklistItem(match.group("text").strip(), match.group("mark") != " ")
-                    )
-                elif raw.strip():
-                    items.append(ChecklistItem(raw.strip().lstrip("-* ").strip(), False))
-            entry.follow_up = items
+            items = checklists.first().items
+            # unchanged items keep the file's own text (control characters and all)
+            before = {(i.text, i.done) for i in self.original.follow_up}
+            shown = {(visible(i.text), i.done): i.text for i in self.original.follow_up}
+            entry.follow_up = [
+                ChecklistItem(
+                    item.text
+                    if (item.text, item.done) in before
+                    else shown.get((item.text, item.done), item.text),
+                    item.done,
+                )
+                for item in items
+            ]
         for area in self.query(".extra").results(TextArea):
             entry.extra_sections[str(getattr(area, "extra_key", ""))] = area.text
         return entry
@@ -350,23 +346,16 @@ class EntryEditor(Vertical):
         )
 
     def toggle_checklist_line(self) -> None:
-        area = self.focused_text_area()
-        if area is None or area.id != "checklist":
-            return
-        row = area.cursor_location[0]
-        lines = area.text.split("\n")
-        if row >= len(lines):
-            return
-        match = CHECKLIST_ITEM.match(lines[row])
-        if match:
-            mark = " " if match.group("mark") != " " else "x"
-            lines[row] = f"{match.group('indent')}- [{mark}] {match.group('text')}"
-        elif lines[row].strip():
-            lines[row] = f"- [ ] {lines[row].strip()}"
-        else:
-            return
-        area.text = "\n".join(lines)
-        area.move_cursor((row, len(lines[row])))
+        """ctrl+t: toggle the highlighted follow-up item (when the checklist has focus)."""
+        focused = self.app.focused
+        for editor in self.query(ChecklistEditor):
+            if focused is editor.listing:
+                editor.toggle_item(editor.listing.highlighted)
+
+    @on(ChecklistEditor.Changed)
+    def _checklist_changed(self, event: ChecklistEditor.Changed) -> None:
+        event.stop()
+        self.check_dirty()
 
     def error_text(self) -> str:
         """What the similar-entries list follows: the error sections as typed."""
