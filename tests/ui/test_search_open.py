@@ -163,3 +163,36 @@ async def test_ctrl_n_title_section_and_save(build, samples_copy: Path) -> None:
         assert "### What Happened\n\nRaced.\n" in text
         assert not app.editor.modified
         assert topbar(app) == f"{samples_copy}  025 Stampede"
+
+
+async def test_opening_another_entry_refills_the_form(build, samples_copy: Path) -> None:
+    """The form is built once; each open puts in the new entry's values, extra sections,
+    checklist and a fresh undo history, and leaves it unmodified."""
+    from mistakes.ui.widgets.checklist import ChecklistEditor
+
+    from .conftest import entry_file, open_entry
+
+    first = entry_file(samples_copy, 5)
+    with first.open("a", encoding="utf-8") as handle:
+        handle.write("\n## Timeline\n\n09:00 paged.\n")
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entry(app, pilot, 5)
+        assert not app.editor.modified
+        assert app.query_one("#extra-0", TextArea).text == "09:00 paged."
+        what = app.query_one("#section-what_happened", TextArea)
+        five_text = what.text
+        five_items = list(app.query_one(ChecklistEditor).items)
+        await open_entry(app, pilot, 7)
+        await settle(app, pilot)
+        assert app.stored is not None and app.stored.number == 7
+        assert not app.editor.modified
+        assert what.text != five_text and what.text == app.stored.entry.sections["what_happened"]
+        assert not app.query("#extra-0")  # 007 has no extra sections: the tab went
+        assert app.query_one(ChecklistEditor).items != five_items
+        assert app.query_one("#field-title", Input).value == app.stored.entry.title
+        what.focus()
+        await pilot.press("ctrl+z")  # nothing to undo: the text is 007's as loaded
+        await pilot.pause()
+        assert what.text == app.stored.entry.sections["what_happened"]
+        assert not app.editor.modified

@@ -20,7 +20,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static, TextArea
+from textual.widgets import Footer, Input, OptionList, Static, TabbedContent, TextArea
 
 from mistakes.domain.entry import Entry
 from mistakes.domain.text import one_line
@@ -109,6 +109,8 @@ class MistakesApp(App[int]):
         self._watch_stat: tuple[int, int] | None = None
         self._similar_timer: Timer | None = None
         self._similar_generation = 0
+        self._similar_basis: str | None = None  # the error text as the entry was opened
+        self._similar_done: str | None = None  # the error text the list was made for
         self._asked_about_change = False
         if workspace.config.keymap:
             self.set_keymap(workspace.config.keymap)
@@ -317,7 +319,9 @@ class MistakesApp(App[int]):
         self._remember_stat()
         self._update_topbar()
         self.editor.show_tab(1 if len(self.editor.template.sections) else 0)
-        self._schedule_similar()
+        # similar entries are looked up when the Similar tab is shown or the error is edited,
+        # not on every open (at 50,000 entries the lookup takes seconds of CPU)
+        self._similar_basis = self.editor.error_text()
 
     @work(exclusive=True, group="open", exit_on_error=False)
     async def _new(self, title: str = "") -> None:
@@ -556,7 +560,15 @@ class MistakesApp(App[int]):
     @on(TextArea.Changed)
     def _text_changed(self, event: TextArea.Changed) -> None:
         if event.text_area.id in SIMILAR_SOURCES:
+            if self.editor.error_text() == self._similar_basis:
+                return  # the text as opened (the change is the form being filled)
+            self._similar_basis = None
             self._schedule_similar()
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _similar_tab(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-similar" and self._similar_done != self.editor.error_text():
+            self._start_similar()
 
     def _schedule_similar(self) -> None:
         if self._similar_timer is not None:
@@ -565,6 +577,7 @@ class MistakesApp(App[int]):
 
     def _start_similar(self) -> None:
         text = self.editor.error_text()
+        self._similar_done = text
         self._similar_generation += 1
         exclude = self.stored.path.name if self.stored is not None else None
         self._find_similar(text, exclude, self._similar_generation)

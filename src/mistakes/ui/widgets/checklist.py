@@ -78,6 +78,14 @@ class ChecklistEditor(Vertical):
         if self.items:
             listing.highlighted = 0
 
+    def set_items(self, items: list[ChecklistItem]) -> None:
+        """Show another entry's items (no Changed: nothing was edited)."""
+        self.items = [ChecklistItem(item.text, item.done) for item in items]
+        listing = self.listing
+        listing.clear_options()
+        listing.add_options(self._options())
+        listing.highlighted = 0 if self.items else None
+
     @property
     def listing(self) -> ChecklistList:
         return self.query_one("#checklist", ChecklistList)

@@ -73,6 +73,7 @@ class EntryEditor(Vertical):
         self._loading = False
         self._raw: dict[str, str] = {}  # widget id -> the file's text, where shown changed
         self._previous_tab = ""
+        self._extra_serial = 0  # extra-section tabs get fresh ids (a removed id may linger)
         self.renderer: Callable[[Entry], str] | None = None  # set by the app (preview)
 
     def compose(self) -> ComposeResult:
@@ -88,11 +89,7 @@ class EntryEditor(Vertical):
     def _field_widget(self, spec: FieldSpec, value: str | list[str]) -> Widget:
         text = ", ".join(value) if isinstance(value, list) else value
         if spec.kind is FieldKind.CHOICE and spec.choices:
-            options = [(Content(choice), choice) for choice in spec.choices]
-            current = spec.choice_for(text) if text else None
-            if text and current is None:  # a value outside the choices stays as it is
-                options.append((Content(visible(text)), text))
-                current = text
+            options, current = self._choices(spec, text)
             return Select(
                 options,
                 value=current if current is not None else Select.NULL,
@@ -111,6 +108,14 @@ class EntryEditor(Vertical):
             classes="field-input",
             compact=True,
         )
+
+    def _choices(self, spec: FieldSpec, text: str) -> tuple[list[tuple[Content, str]], str | None]:
+        options = [(Content(choice), choice) for choice in spec.choices]
+        current = spec.choice_for(text) if text else None
+        if text and current is None:  # a value outside the choices stays as it is
+            options.append((Content(visible(text)), text))
+            current = text
+        return options, current
 
     def _details(self, entry: Entry) -> list[Widget]:
         return [
@@ -136,19 +141,33 @@ class EntryEditor(Vertical):
         )
 
     async def load(self, entry: Entry) -> None:
-        """Show an entry (replacing what was shown); the caller checks for unsaved work."""
+        """Show an entry (replacing what was shown); the caller checks for unsaved work.
+
+        The form is built once, on the first open; later opens only put the new values in
+        (and replace the tabs of extra sections), which keeps opening an entry fast."""
         self._loading = True
         self.original = entry.copy()
         self._raw = {}
+        if self.tabs is None:
+            await self._build()
+        self._fill_values(entry)
+        await self._extra_tabs(entry)
+        self.show_similar(None)
+        self.query_one("#preview-md", Markdown).update("")
+        self._loading = False
+        self._update_modified(False)
+
+    async def _build(self) -> None:
         await self.remove_children()
         tabs = TabbedContent(id="tabs")
         await self.mount(tabs)
         template = self.template
+        empty = Entry()
         details = TabPane(Content("Details"), id="tab-details")
         await tabs.add_pane(details)
         scroll = VerticalScroll()
         await details.mount(scroll)
-        await scroll.mount_all(self._details(entry))
+        await scroll.mount_all(self._details(empty))
         for spec in template.sections:
             if spec.parent is not None:
                 continue
@@ -161,19 +180,12 @@ class EntryEditor(Vertical):
             for leaf in leaves:
                 if not spec.is_leaf:
                     widgets.append(Label(Content(leaf.title), classes="section-label"))
-                widgets.append(self._text_area(leaf, entry.sections.get(leaf.key, "")))
+                widgets.append(self._text_area(leaf, ""))
             await body.mount_all(widgets)
         if template.checklist is not None:
             pane = TabPane(Content(template.checklist.title), id="tab-checklist")
             await tabs.add_pane(pane)
-            await pane.mount(ChecklistEditor(entry.follow_up, id="checklist-editor"))
-        for key, text in entry.extra_sections.items():
-            index = len(tabs.query(TabPane))
-            pane = TabPane(Content(visible(key)[:24]), id=f"tab-extra-{index}")
-            await tabs.add_pane(pane)
-            area = TextArea(text, id=f"extra-{index}", classes="section-text extra", compact=True)
-            area.extra_key = key  # type: ignore[attr-defined]
-            await pane.mount(area)
+            await pane.mount(ChecklistEditor([], id="checklist-editor"))
         similar = TabPane(Content("Similar"), id="tab-similar")
         await tabs.add_pane(similar)
         await similar.mount(
@@ -183,8 +195,41 @@ class EntryEditor(Vertical):
         preview = TabPane(Content("Preview"), id="tab-preview")
         await tabs.add_pane(preview)
         await preview.mount(VerticalScroll(SafeMarkdown(id="preview-md"), id="preview-pane"))
-        self._loading = False
-        self._update_modified(False)
+
+    def _fill_values(self, entry: Entry) -> None:
+        for spec in self.template.all_fields():
+            widget = self.query_one(f"#{_field_id(spec)}")
+            value = entry.value(spec)
+            text = ", ".join(value) if isinstance(value, list) else value
+            if isinstance(widget, Select):
+                options, current = self._choices(spec, text)
+                widget.set_options(options)
+                widget.value = current if current is not None else Select.NULL
+            elif isinstance(widget, Input):
+                widget.value = self._shown(_field_id(spec), text)
+                widget.cursor_position = 0
+        for leaf in self.template.leaves():
+            area = self.query_one(f"#{_section_id(leaf)}", TextArea)
+            area.load_text(self._shown(_section_id(leaf), entry.sections.get(leaf.key, "")))
+        for checklist in self.query(ChecklistEditor):
+            checklist.set_items(entry.follow_up)
+        for scroll in self.query(VerticalScroll):
+            scroll.scroll_home(animate=False)
+
+    async def _extra_tabs(self, entry: Entry) -> None:
+        tabs = self.tabs
+        assert tabs is not None
+        for pane in list(tabs.query(TabPane)):
+            if (pane.id or "").startswith("tab-extra-"):
+                await tabs.remove_pane(pane.id or "")
+        before = "tab-similar"
+        for number, (key, text) in enumerate(entry.extra_sections.items()):
+            pane = TabPane(Content(visible(key)[:24]), id=f"tab-extra-{self._extra_serial}")
+            self._extra_serial += 1
+            await tabs.add_pane(pane, before=before)
+            area = TextArea(text, id=f"extra-{number}", classes="section-text extra", compact=True)
+            area.extra_key = key  # type: ignore[attr-defined]
+            await pane.mount(area)
 
     def _shown(self, widget_id: str, text: str) -> str:
         """Text safe to show: control characters made visible. The file's text is kept and
@@ -366,13 +411,15 @@ class EntryEditor(Vertical):
                 parts.append(found.first(TextArea).text)
         return "\n".join(parts)
 
-    def show_similar(self, options: list[tuple[str, Content]]) -> None:
+    def show_similar(self, options: list[tuple[str, Content]] | None) -> None:
+        """The similar entries (None: not looked up yet for this entry)."""
         found = self.query("#similar-list")
         if not found:
             return
         listing = found.first(OptionList)
-        listing.set_options(Option(label, id=name) for name, label in options)
+        listing.set_options(Option(label, id=name) for name, label in options or [])
         tabs = self.tabs
         if tabs is not None:
+            label = "Similar" if options is None else f"Similar ({len(options)})"
             with contextlib.suppress(Exception):
-                tabs.get_tab("tab-similar").label = Content(f"Similar ({len(options)})")
+                tabs.get_tab("tab-similar").label = Content(label)
