@@ -196,3 +196,27 @@ async def test_opening_another_entry_refills_the_form(build, samples_copy: Path)
         await pilot.pause()
         assert what.text == app.stored.entry.sections["what_happened"]
         assert not app.editor.modified
+
+
+async def test_while_the_index_is_built_the_status_says_so(build, samples_copy: Path) -> None:
+    from mistakes.search.index import SearchResults
+
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        before = prompts(app)
+        app.post_message(MistakesApp.Indexing(1200, 10000))
+        await pilot.pause()
+        assert static_text(app, "#status-line") == "indexing 1,200 of 10,000 entries…"
+        real = app.workspace.find
+        app.workspace.find = lambda text, *a, **k: SearchResults(text, [], 0, pending=True)  # type: ignore[method-assign]
+        await type_text(pilot, "pool")
+        await pilot.press("enter")  # no answer yet: enter does not offer to create an entry
+        await settle(app, pilot)
+        assert static_text(app, "#status-line") == "indexing 1,200 of 10,000 entries…"
+        assert prompts(app) == before
+        assert not app.screen_stack[1:]
+        app.workspace.find = real  # type: ignore[method-assign]
+        app.post_message(MistakesApp.Synced([]))
+        assert await wait_until(pilot, lambda: "indexing" not in static_text(app, "#status-line"))
+        assert static_text(app, "#status-line") == f"{len(prompts(app))} of {len(prompts(app))}"

@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -64,6 +65,10 @@ MAX_SEGMENTS = 8
 Progress = Callable[[int, int], None]
 
 
+class IndexNotReady(Exception):
+    """The index is being built by this process; searches come back when it is done."""
+
+
 class IndexError_(Exception):
     """The index cannot be used; the message says why (it is rebuilt when possible)."""
 
@@ -95,6 +100,7 @@ class SearchResults:
     total: int
     notice: str = ""
     exact: bool = True  # False: ``total`` is Whoosh's estimate (a page of hits was full)
+    pending: bool = False  # the index is being built: no answer yet
 
 
 @dataclass
@@ -200,6 +206,8 @@ class SearchIndex:
         self._ix: windex.Index | None = None
         self._searcher: Searcher | None = None
         self._stale = True
+        self._busy = 0  # threads of this process opening or building the index
+        self._guard = threading.Lock()
 
     # -- opening --------------------------------------------------------------------------
     def _lock(self) -> _FileLock:
@@ -254,12 +262,41 @@ class SearchIndex:
             return None
 
     # -- bringing in step -----------------------------------------------------------------
+    def open_as_is(self) -> bool:
+        """Open an existing index without bringing it in step (searching can start while a
+        sync runs). False when there is no usable index: ``open`` builds one."""
+        with self._guard:
+            if self._ix is not None:
+                return True
+            if self._busy:
+                return False
+            ix = self._open_existing()
+            if ix is None:
+                return False
+            self._ix = ix
+            self._stale = True
+            return True
+
+    @contextlib.contextmanager
+    def _working(self) -> Iterator[None]:
+        with self._guard:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._guard:
+                self._busy -= 1
+
     def open(self, progress: Progress | None = None) -> SyncReport:
         """Open (or build) the index and bring it in step with the folder."""
+        with self._working():
+            return self._open(progress)
+
+    def _open(self, progress: Progress | None = None) -> SyncReport:
         report = SyncReport()
         with self._lock():
             existed = self.dir.exists() and any(self.dir.iterdir())  # lock is outside
-            ix = self._open_existing()
+            ix = self._ix if self._ix is not None else self._open_existing()
             if ix is None:
                 if existed:
                     report.notices.append(
@@ -289,7 +326,7 @@ class SearchIndex:
 
     def rebuild(self, progress: Progress | None = None) -> SyncReport:
         report = SyncReport()
-        with self._lock():
+        with self._working(), self._lock():
             self._rebuild_locked(report, progress)
         self._stale = True
         return report
@@ -461,6 +498,8 @@ class SearchIndex:
     # -- searching ------------------------------------------------------------------------
     def searcher(self) -> Searcher:
         if self._ix is None:
+            if self._busy:  # another thread builds it: do not wait on the lock it holds
+                raise IndexNotReady("the search index is being built")
             self.open()
         assert self._ix is not None
         if self._searcher is not None and self._stale:
@@ -485,7 +524,7 @@ class SearchIndex:
         """
         try:
             return self._search(text, limit, partial, snippets)
-        except IndexError_:
+        except (IndexError_, IndexNotReady):
             raise
         except Exception:
             # an index that fails while reading: rebuild it and try once more

@@ -33,6 +33,10 @@ class SearchService:
         self._opened = True
         return report
 
+    def open_as_is(self) -> bool:
+        """The existing index, unsynced, for searching at once; False when there is none."""
+        return self.index.open_as_is()
+
     def ensure_open(self, progress: Progress | None = None) -> SyncReport:
         return self.index.sync(progress) if self._opened else self.open(progress)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from mistakes.domain.entry import Entry, new_entry
 from mistakes.domain.template import Template
-from mistakes.search.index import Hit, Progress, SearchResults, SyncReport
+from mistakes.search.index import Hit, IndexNotReady, Progress, SearchResults, SyncReport
 from mistakes.services.config import (
     UserConfig,
     load_user_config,
@@ -68,10 +68,17 @@ class Workspace:
     def sync(self, progress: Progress | None = None) -> SyncReport:
         return self.search.ensure_open(progress)
 
+    def open_as_is(self) -> bool:
+        """Open the index as it is, so that search works while ``sync`` brings it in step."""
+        return self.search.open_as_is()
+
     def find(self, text: str, limit: int = 100, partial: bool = True) -> SearchResults:
-        if not text.strip():
-            return self.search.search("", min(limit, RECENT))
-        return self.search.search(text, limit, partial=partial, snippets=1)
+        try:
+            if not text.strip():
+                return self.search.search("", min(limit, RECENT))
+            return self.search.search(text, limit, partial=partial, snippets=1)
+        except IndexNotReady:
+            return SearchResults(text, [], 0, pending=True)
 
     def snippet(self, hit: Hit) -> Hit:
         if hit.snippet is None:

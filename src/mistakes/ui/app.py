@@ -37,6 +37,7 @@ from mistakes.ui.widgets.editor import EntryEditor
 from mistakes.ui.widgets.sidebar import Sidebar
 
 AUTOSAVE_SECONDS = 3.0
+PROGRESS_SECONDS = 0.25  # how often the index build's progress is shown
 SIMILAR_DELAY = 0.8  # seconds of quiet typing before the similar list is looked up
 SIMILAR_SOURCES = {"section-what_happened", "section-error_messages", "section-actual_behavior"}
 WATCH_SECONDS = 2.0
@@ -93,6 +94,15 @@ class MistakesApp(App[int]):
         conflict: bool = False
 
     @dataclass
+    class IndexOpened(Message):
+        """The index as it was left is open: entries can be listed before the sync."""
+
+    @dataclass
+    class Indexing(Message):
+        done: int
+        total: int
+
+    @dataclass
     class Synced(Message):
         notices: list[str]
 
@@ -109,6 +119,7 @@ class MistakesApp(App[int]):
         self._watch_stat: tuple[int, int] | None = None
         self._similar_timer: Timer | None = None
         self._similar_generation = 0
+        self._prebuilt = False
         self._similar_basis: str | None = None  # the error text as the entry was opened
         self._similar_done: str | None = None  # the error text the list was made for
         self._asked_about_change = False
@@ -169,15 +180,44 @@ class MistakesApp(App[int]):
     # -- the index -----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def _sync(self) -> None:
+        # the index as it was left lists the entries at once; bringing it in step follows
+        with contextlib.suppress(Exception):
+            if self.workspace.open_as_is():
+                self.post_message(self.IndexOpened())
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            now = time.monotonic()
+            if now - last[0] >= PROGRESS_SECONDS or done >= total:
+                last[0] = now
+                self.post_message(self.Indexing(done, total))
+
         try:
-            report = self.workspace.sync()
+            report = self.workspace.sync(progress)
             notices = list(report.notices) + [str(p) for p in report.problems[:3]]
         except Exception as exc:  # the app stays usable; search says why it is empty
             notices = [f"search index unavailable: {exc}"]
         self.post_message(self.Synced(notices))
 
+    @on(IndexOpened)
+    def _index_opened(self) -> None:
+        self.sidebar.refresh_results()
+        self._prebuild_editor()
+
+    def _prebuild_editor(self) -> None:
+        """The editor's form is built once the entries are listed, not on the first open."""
+        if not self._prebuilt:
+            self._prebuilt = True
+            self.call_after_refresh(self.editor.prebuild)
+
+    @on(Indexing)
+    def _indexing(self, message: Indexing) -> None:
+        self.sidebar.show_indexing(message.done, message.total)
+
     @on(Synced)
     def _synced(self, message: Synced) -> None:
+        self.sidebar.show_indexing(1, 1)
+        self._prebuild_editor()
         for notice in message.notices:
             self.notify(one_line(notice), markup=False, severity="warning")
         self.sidebar.refresh_results()

@@ -150,6 +150,10 @@ class EntryEditor(Vertical):
         self._raw = {}
         if self.tabs is None:
             await self._build()
+        tabs = self.tabs
+        assert tabs is not None
+        tabs.display = True
+        self.query_one("#editor-empty").display = False
         self._fill_values(entry)
         await self._extra_tabs(entry)
         self.show_similar(None)
@@ -157,9 +161,14 @@ class EntryEditor(Vertical):
         self._loading = False
         self._update_modified(False)
 
+    async def prebuild(self) -> None:
+        """Build the (hidden) form ahead of the first open, when the app is idle."""
+        if self.tabs is None:
+            await self._build()
+
     async def _build(self) -> None:
-        await self.remove_children()
         tabs = TabbedContent(id="tabs")
+        tabs.display = False
         await self.mount(tabs)
         template = self.template
         empty = Entry()

@@ -73,6 +73,7 @@ class Sidebar(Vertical):
         self._generation = 0
         self._shown_generation = -1
         self._enter_pending = False  # enter pressed before the results for the text came
+        self._indexing = ""  # the build's progress, while the index is built
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search (ctrl+f)", id="search", compact=True)
@@ -112,6 +113,10 @@ class Sidebar(Vertical):
             return  # an older search answered late
         self._shown_generation = message.generation
         results = message.results
+        if results.pending:  # the index is being built: the app refreshes when it is done
+            self._enter_pending = False
+            self._status(self._indexing or "indexing the folder: search works when it is done")
+            return
         same_query = results.query == getattr(self, "_shown_query", None)
         self._shown_query = results.query
         self.hits = results.hits
@@ -140,12 +145,21 @@ class Sidebar(Vertical):
             status = "no match: enter creates a new entry"
         if results.notice:
             status = f"{status} - {results.notice}"
-        self.query_one("#status-line", Static).update(Content(one_line(status)))
+        self._status(status)
         if not results.hits:
             self.query_one("#preview", Static).update("")
         if self._enter_pending:
             self._enter_pending = False
             self._choose(self.search_box.value)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#status-line", Static).update(Content(one_line(text)))
+
+    def show_indexing(self, done: int, total: int) -> None:
+        """Progress of a first build of the index (the list fills when it is done)."""
+        self._indexing = f"indexing {done:,} of {total:,} entries…" if done < total else ""
+        if self._indexing:
+            self._status(self._indexing)
 
     # -- preview of the highlighted result ----------------------------------------------------
     @on(OptionList.OptionHighlighted, "#results")

@@ -1,0 +1,68 @@
+"""Searching while this process builds the index: an answer at once, never a lock wait."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from mistakes.search.index import IndexNotReady, SearchIndex
+from mistakes.services.workspace import Workspace
+from tests.conftest import SAMPLES
+
+
+def test_a_search_during_a_first_build_is_pending_not_blocked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "entries"
+    shutil.copytree(SAMPLES, root)
+    workspace = Workspace.open(root, cache_root=tmp_path / "cache", data_dir=tmp_path / "data")
+    index: SearchIndex = workspace.search.index
+    started, release = threading.Event(), threading.Event()
+    real = SearchIndex._rebuild_locked
+
+    def slow_rebuild(self: SearchIndex, report: object, progress: object) -> None:
+        started.set()
+        assert release.wait(10)
+        real(self, report, progress)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SearchIndex, "_rebuild_locked", slow_rebuild)
+    seen: list[tuple[int, int]] = []
+    builder = threading.Thread(target=lambda: workspace.sync(lambda d, t: seen.append((d, t))))
+    builder.start()
+    try:
+        assert started.wait(10)
+        assert not workspace.open_as_is()  # nothing built yet
+        begun = time.monotonic()
+        results = workspace.find("connection")
+        assert results.pending and results.hits == []
+        assert time.monotonic() - begun < 2  # not the 60 s lock timeout
+        with pytest.raises(IndexNotReady):
+            index.searcher()
+    finally:
+        release.set()
+        builder.join(30)
+    assert seen and seen[-1][0] == seen[-1][1] == 24
+    assert not workspace.find("connection").pending
+    assert workspace.find("connection").hits
+    workspace.close()
+
+
+def test_an_existing_index_opens_as_it_is_before_the_sync(tmp_path: Path) -> None:
+    root = tmp_path / "entries"
+    shutil.copytree(SAMPLES, root)
+    cache = tmp_path / "cache"
+    first = Workspace.open(root, cache_root=cache, data_dir=tmp_path / "data")
+    first.sync()
+    first.close()
+    (root / sorted(p.name for p in root.iterdir())[0]).unlink()  # changed behind its back
+    second = Workspace.open(root, cache_root=cache, data_dir=tmp_path / "data")
+    assert second.open_as_is()
+    assert second.find("").total == 24  # as it was left: listed at once
+    report = second.sync()
+    assert report.deleted == 1
+    assert second.find("").total == 23
+    second.close()
