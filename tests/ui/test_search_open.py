@@ -220,3 +220,15 @@ async def test_while_the_index_is_built_the_status_says_so(build, samples_copy: 
         app.post_message(MistakesApp.Synced([]))
         assert await wait_until(pilot, lambda: "indexing" not in static_text(app, "#status-line"))
         assert static_text(app, "#status-line") == f"{len(prompts(app))} of {len(prompts(app))}"
+
+
+async def test_the_editor_form_is_built_while_idle_after_the_listing(
+    build, samples_copy: Path
+) -> None:
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        assert await wait_until(pilot, lambda: app.editor._built)
+        tabs = app.editor.tabs
+        assert tabs is not None and not tabs.display  # built, hidden until an entry opens
+        assert app.query_one("#editor-empty").display

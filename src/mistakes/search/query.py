@@ -214,13 +214,17 @@ def _expand(q: wq.Query, reader: IndexReader, fields: SearchFields, cap: int) ->
                 best.append((info.doc_frequency(), _text(term)))
             # the index holds stems: "connecti", "exhauste", "handshake" must also find
             # "connect", "exhaust", "handshak" (a stem the typed word has gone past)
-            for cut in range(1, 4):
-                stem = prefix[:-cut]
-                if len(stem) < PREFIX_MIN:
-                    break
-                frequency = reader.doc_frequency(lexicon, stem)
-                if frequency:
-                    best.append((frequency, stem))
+            # (only when the typed word is not a term itself, and only the longest such stem:
+            # "timeout" must not pull in every "time")
+            if not reader.doc_frequency(lexicon, prefix):
+                for cut in range(1, 4):
+                    stem = prefix[:-cut]
+                    if len(stem) < PREFIX_MIN:
+                        break
+                    frequency = reader.doc_frequency(lexicon, stem)
+                    if frequency:
+                        best.append((frequency, stem))
+                        break
         except KeyError:
             return wq.NullQuery
         if not best:

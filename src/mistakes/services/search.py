@@ -46,9 +46,15 @@ class SearchService:
         return report
 
     def search(
-        self, text: str, limit: int = 20, *, partial: bool = False, snippets: int = 1
+        self,
+        text: str,
+        limit: int = 20,
+        *,
+        partial: bool = False,
+        snippets: int = 1,
+        budget: float | None = None,
     ) -> SearchResults:
-        return self.index.search(text, limit, partial=partial, snippets=snippets)
+        return self.index.search(text, limit, partial=partial, snippets=snippets, budget=budget)
 
     def similar(self, text: str, limit: int = 10, exclude: str | None = None) -> list[Hit]:
         return self.index.similar(text, limit, exclude=exclude)
@@ -62,3 +68,7 @@ class SearchService:
 
     def close(self) -> None:
         self.index.close()
+
+    def shutdown(self) -> None:
+        """Close for good (the app's exit): threads still running open nothing more."""
+        self.index.shutdown()

@@ -72,11 +72,15 @@ class Workspace:
         """Open the index as it is, so that search works while ``sync`` brings it in step."""
         return self.search.open_as_is()
 
-    def find(self, text: str, limit: int = 100, partial: bool = True) -> SearchResults:
+    def find(
+        self, text: str, limit: int = 100, partial: bool = True, budget: float | None = None
+    ) -> SearchResults:
+        """What the sidebar lists. With ``budget`` (seconds) a broad query answers with the
+        best of what it scored in that time (``complete=False``); ask again without."""
         try:
             if not text.strip():
                 return self.search.search("", min(limit, RECENT))
-            return self.search.search(text, limit, partial=partial, snippets=1)
+            return self.search.search(text, limit, partial=partial, snippets=1, budget=budget)
         except IndexNotReady:
             return SearchResults(text, [], 0, pending=True)
 
@@ -120,4 +124,4 @@ class Workspace:
         return self.search.similar(text, limit, exclude=exclude)
 
     def close(self) -> None:
-        self.search.close()
+        self.search.shutdown()

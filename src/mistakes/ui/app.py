@@ -37,6 +37,7 @@ from mistakes.ui.widgets.editor import EntryEditor
 from mistakes.ui.widgets.sidebar import Sidebar
 
 AUTOSAVE_SECONDS = 3.0
+PREBUILD_DELAY = 0.3  # after the first listing is painted: build the editor's form
 PROGRESS_SECONDS = 0.25  # how often the index build's progress is shown
 SIMILAR_DELAY = 0.8  # seconds of quiet typing before the similar list is looked up
 SIMILAR_SOURCES = {"section-what_happened", "section-error_messages", "section-actual_behavior"}
@@ -202,13 +203,14 @@ class MistakesApp(App[int]):
     @on(IndexOpened)
     def _index_opened(self) -> None:
         self.sidebar.refresh_results()
-        self._prebuild_editor()
 
+    @on(Sidebar.Results)
     def _prebuild_editor(self) -> None:
-        """The editor's form is built once the entries are listed, not on the first open."""
-        if not self._prebuilt:
+        """The editor's form is built once the entries are listed (after that frame is
+        painted), not on the first open."""
+        if not self._prebuilt and self.sidebar.hits:
             self._prebuilt = True
-            self.call_after_refresh(self.editor.prebuild)
+            self.set_timer(PREBUILD_DELAY, self.editor.prebuild)
 
     @on(Indexing)
     def _indexing(self, message: Indexing) -> None:
@@ -217,7 +219,6 @@ class MistakesApp(App[int]):
     @on(Synced)
     def _synced(self, message: Synced) -> None:
         self.sidebar.show_indexing(1, 1)
-        self._prebuild_editor()
         for notice in message.notices:
             self.notify(one_line(notice), markup=False, severity="warning")
         self.sidebar.refresh_results()

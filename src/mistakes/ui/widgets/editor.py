@@ -3,6 +3,7 @@ with one text pane per section, the follow-up checklist, and a Markdown preview.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib.util
 from collections.abc import Callable
@@ -73,6 +74,8 @@ class EntryEditor(Vertical):
         self._loading = False
         self._raw: dict[str, str] = {}  # widget id -> the file's text, where shown changed
         self._previous_tab = ""
+        self._built = False
+        self._build_lock = asyncio.Lock()
         self._extra_serial = 0  # extra-section tabs get fresh ids (a removed id may linger)
         self.renderer: Callable[[Entry], str] | None = None  # set by the app (preview)
 
@@ -148,8 +151,7 @@ class EntryEditor(Vertical):
         self._loading = True
         self.original = entry.copy()
         self._raw = {}
-        if self.tabs is None:
-            await self._build()
+        await self._ensure_built()
         tabs = self.tabs
         assert tabs is not None
         tabs.display = True
@@ -163,8 +165,18 @@ class EntryEditor(Vertical):
 
     async def prebuild(self) -> None:
         """Build the (hidden) form ahead of the first open, when the app is idle."""
-        if self.tabs is None:
-            await self._build()
+        try:
+            await self._ensure_built()
+        except Exception:
+            if self.is_attached and self.app.is_running:
+                raise
+            # the app is closing while the form was being built: nothing to keep
+
+    async def _ensure_built(self) -> None:
+        async with self._build_lock:  # an open during the prebuild waits for it
+            if not self._built:
+                await self._build()
+                self._built = True
 
     async def _build(self) -> None:
         tabs = TabbedContent(id="tabs")

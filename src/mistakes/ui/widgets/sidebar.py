@@ -40,6 +40,10 @@ def result_prompt(hit: Hit) -> Content:
     )
 
 
+KEY_BUDGET = 0.025  # seconds of scoring per keystroke; a broad query answers with what it has
+REFINE_DELAY = 0.25  # then, once typing pauses this long, the whole ranking replaces it
+
+
 class ResultList(OptionList):
     """Results; every option is one line (``text-wrap: nowrap`` in the stylesheet)."""
 
@@ -99,13 +103,18 @@ class Sidebar(Vertical):
 
     def _start(self, text: str) -> None:
         self._generation += 1
-        self._search(text, self._generation)
+        self._search(text, self._generation, KEY_BUDGET)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, text: str, generation: int) -> None:
-        results = self.workspace.find(text)
+    def _search(self, text: str, generation: int, budget: float | None) -> None:
+        results = self.workspace.find(text, budget=budget)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Results(generation, results))
+
+    def _refine(self, text: str, generation: int) -> None:
+        """Typing paused on a broad query answered within the key budget: rank it all."""
+        if generation == self._generation and text == self.search_box.value:
+            self._search(text, generation, None)
 
     @on(Results)
     def _show(self, message: Results) -> None:
@@ -146,6 +155,8 @@ class Sidebar(Vertical):
         if results.notice:
             status = f"{status} - {results.notice}"
         self._status(status)
+        if not results.complete:
+            self.set_timer(REFINE_DELAY, lambda: self._refine(results.query, message.generation))
         if not results.hits:
             self.query_one("#preview", Static).update("")
         if self._enter_pending:
