@@ -66,3 +66,24 @@ def test_an_existing_index_opens_as_it_is_before_the_sync(tmp_path: Path) -> Non
     assert report.deleted == 1
     assert second.find("").total == 23
     second.close()
+
+
+def test_a_time_budget_answers_with_what_it_scored_then_the_full_ranking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mistakes.search import index as index_module
+
+    root = tmp_path / "entries"
+    shutil.copytree(SAMPLES, root)
+    workspace = Workspace.open(root, cache_root=tmp_path / "cache", data_dir=tmp_path / "data")
+    workspace.sync()
+    full = workspace.find("connection")
+    assert full.complete and len(full.hits) > 2
+    monkeypatch.setattr(index_module, "BUDGET_EVERY", 1)  # look at the clock every match
+    quick = workspace.find("connection", budget=0.0)
+    assert not quick.complete and not quick.exact
+    assert len(quick.hits) < len(full.hits)
+    assert {h.name for h in quick.hits} <= {h.name for h in full.hits}
+    again = workspace.find("connection", budget=None)
+    assert again.complete and [h.name for h in again.hits] == [h.name for h in full.hits]
+    workspace.close()

@@ -232,3 +232,22 @@ async def test_the_editor_form_is_built_while_idle_after_the_listing(
         tabs = app.editor.tabs
         assert tabs is not None and not tabs.display  # built, hidden until an entry opens
         assert app.query_one("#editor-empty").display
+
+
+async def test_a_partial_answer_is_replaced_by_the_full_ranking(
+    build, samples_copy: Path, monkeypatch
+) -> None:
+    from mistakes.search import index as index_module
+    from mistakes.ui.widgets import sidebar as sidebar_module
+
+    monkeypatch.setattr(index_module, "BUDGET_EVERY", 1)
+    monkeypatch.setattr(sidebar_module, "KEY_BUDGET", 0.0)  # every key: partial answers
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        full = app.workspace.find("connection")
+        await type_text(pilot, "connection")
+        assert await wait_until(
+            pilot, lambda: static_text(app, "#status-line") == f"{len(full.hits)} of {full.total}"
+        ), static_text(app, "#status-line")
+        assert [p[:3] for p in prompts(app)] == [f"{h.number:03d}" for h in full.hits]

@@ -65,6 +65,9 @@ MAX_SEGMENTS = 8
 Progress = Callable[[int, int], None]
 
 
+BUDGET_EVERY = 64  # matches between two looks at the clock under a time budget
+
+
 class _OutOfTime(Exception):
     pass
 
@@ -89,7 +92,7 @@ class _Budget(collectors.WrappingCollector):  # type: ignore[misc]
 
     def collect_matches(self) -> None:
         for count, sub_docnum in enumerate(self.matches(), 1):
-            if not count & 63 and time.perf_counter() > self.deadline:
+            if not count % BUDGET_EVERY and time.perf_counter() > self.deadline:
                 self.stopped = True
                 raise _OutOfTime
             self.collect(sub_docnum)
