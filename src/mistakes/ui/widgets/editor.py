@@ -46,6 +46,13 @@ def _field_id(spec: FieldSpec) -> str:
     return "field-" + spec.dotted.replace(".", "--")
 
 
+def _label(spec: FieldSpec) -> str:
+    """The field's label as the form shows it: whole up to 16 characters ("Date
+    Encountered"); the title is "Title" whatever the template's heading calls it."""
+    label = "Title" if spec.key == "title" and not spec.group else spec.label
+    return label if len(label) <= 16 else label[:15] + "…"
+
+
 def _section_id(spec: SectionSpec) -> str:
     return f"section-{spec.key}"
 
@@ -110,6 +117,7 @@ class EntryEditor(Vertical):
             id=_field_id(spec),
             classes="field-input",
             compact=True,
+            select_on_focus=False,  # focusing shows the start of the value, not all selected
         )
 
     def _choices(self, spec: FieldSpec, text: str) -> tuple[list[tuple[Content, str]], str | None]:
@@ -123,7 +131,7 @@ class EntryEditor(Vertical):
     def _details(self, entry: Entry) -> list[Widget]:
         return [
             Horizontal(
-                Label(Content(spec.label[:11]), classes="field-label"),
+                Label(Content(_label(spec)), classes="field-label"),
                 self._field_widget(spec, entry.value(spec)),
                 classes="field-row",
             )
