@@ -243,3 +243,26 @@ async def test_keymap_from_config_moves_save_to_f5(
         await pilot.press("f5")
         await saved(app, pilot)
     assert "completed.!\n" in path.read_text("utf-8")
+
+
+async def test_tags_complete_from_the_tags_already_used(build, samples_copy: Path) -> None:
+    from textual.widgets import Input
+
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entry(app, pilot, 5)
+        assert await wait_until(pilot, lambda: bool(app.editor.tag_suggester.tags))
+        assert "postgres" in app.editor.tag_suggester.tags
+        app.editor.show_tab(0)
+        tags = app.query_one("#field-tags", Input)
+        tags.focus()
+        tags.value = ""
+        await type_text(pilot, "ci, postg")
+        await pilot.pause(0.2)
+        await pilot.press("right")  # accepts the suggestion
+        await pilot.pause()
+        assert tags.value == "ci, postgres"
+        await type_text(pilot, ", postg")  # a tag already listed is not offered again
+        await pilot.pause(0.2)
+        await pilot.press("right")
+        assert tags.value == "ci, postgres, postg"

@@ -808,6 +808,17 @@ class SearchIndex:
         hits.sort(key=lambda h: (_date_key(h.date), -h.number))
         return hits[:limit]
 
+    def known_tags(self) -> list[str]:
+        """Every tag in use, most used first (for completion while typing tags)."""
+        if not self.fields.tags:
+            return []
+        reader = self.searcher().reader()
+        counted = [
+            (info.doc_frequency(), _text(term))
+            for term, info in reader.iter_field(self.fields.tags)
+        ]
+        return [tag for _count, tag in sorted(counted, key=lambda pair: (-pair[0], pair[1]))]
+
     def doc_count(self) -> int:
         return int(self.searcher().doc_count())
 

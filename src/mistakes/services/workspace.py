@@ -84,6 +84,13 @@ class Workspace:
         except IndexNotReady:
             return SearchResults(text, [], 0, pending=True)
 
+    def known_tags(self) -> list[str]:
+        """The tags used in the folder, most used first ([] while the index is built)."""
+        try:
+            return self.search.index.known_tags()
+        except IndexNotReady:
+            return []
+
     def snippet(self, hit: Hit) -> Hit:
         if hit.snippet is None:
             self.search.index.attach_snippet(hit)

@@ -204,6 +204,11 @@ class MistakesApp(App[int]):
     def _index_opened(self) -> None:
         self.sidebar.refresh_results()
 
+    @work(thread=True, exclusive=True, group="tags", exit_on_error=False)
+    def _load_tags(self) -> None:
+        """The folder's tags for completion in the tags field (after a sync or a save)."""
+        self.editor.tag_suggester.tags = self.workspace.known_tags()
+
     @on(Sidebar.Results)
     def _prebuild_editor(self) -> None:
         """The editor's form is built once the entries are listed (after that frame is
@@ -219,6 +224,7 @@ class MistakesApp(App[int]):
     @on(Synced)
     def _synced(self, message: Synced) -> None:
         self.sidebar.show_indexing(1, 1)
+        self._load_tags()
         for notice in message.notices:
             self.notify(one_line(notice), markup=False, severity="warning")
         self.sidebar.refresh_results()
@@ -409,6 +415,7 @@ class MistakesApp(App[int]):
         self.editor.mark_saved(message.stored.entry)
         self._remember_stat()
         self._update_topbar()
+        self._load_tags()  # a new tag completes from now on
         if message.unchanged:
             self.notify("No changes to save.", markup=False)
         else:

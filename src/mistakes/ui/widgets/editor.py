@@ -32,6 +32,7 @@ from mistakes.domain.entry import ChecklistItem, Entry, normalize_section_text, 
 from mistakes.domain.template import FieldKind, FieldSpec, SectionSpec, Template
 from mistakes.domain.text import visible
 from mistakes.ui.widgets.checklist import ChecklistEditor
+from mistakes.ui.widgets.tags import TagSuggester
 
 # Markdown highlighting needs tree-sitter and its grammar (without the grammar Textual
 # raises); plain text without them
@@ -82,6 +83,7 @@ class EntryEditor(Vertical):
         self._raw: dict[str, str] = {}  # widget id -> the file's text, where shown changed
         self._previous_tab = ""
         self._built = False
+        self.tag_suggester = TagSuggester()  # the app gives it the folder's tags
         self._build_lock = asyncio.Lock()
         self._extra_serial = 0  # extra-section tabs get fresh ids (a removed id may linger)
         self.renderer: Callable[[Entry], str] | None = None  # set by the app (preview)
@@ -111,8 +113,10 @@ class EntryEditor(Vertical):
         placeholder = spec.hint or spec.label
         if spec.kind is FieldKind.TAGS and spec.suggestions:
             placeholder = "comma separated, e.g. " + ", ".join(spec.suggestions[:4])
+        suggester = self.tag_suggester if spec.kind is FieldKind.TAGS else None
         return Input(
             self._shown(_field_id(spec), text),
+            suggester=suggester,
             placeholder=placeholder,
             id=_field_id(spec),
             classes="field-input",
