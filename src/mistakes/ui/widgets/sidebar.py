@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.worker import get_current_worker
@@ -40,7 +41,7 @@ def result_prompt(hit: Hit) -> Content:
     )
 
 
-KEY_BUDGET = 0.025  # seconds of scoring per keystroke; a broad query answers with what it has
+KEY_BUDGET = 0.015  # seconds of scoring per keystroke; a broad query answers with what it has
 REFINE_DELAY = 0.25  # then, once typing pauses this long, the whole ranking replaces it
 
 
@@ -78,6 +79,7 @@ class Sidebar(Vertical):
         self._shown_generation = -1
         self._enter_pending = False  # enter pressed before the results for the text came
         self._indexing = ""  # the build's progress, while the index is built
+        self._refine_timer: Timer | None = None  # the full ranking after a partial answer
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search (ctrl+f)", id="search", compact=True)
@@ -155,8 +157,11 @@ class Sidebar(Vertical):
         if results.notice:
             status = f"{status} - {results.notice}"
         self._status(status)
+        self._stop_refine()
         if not results.complete:
-            self.set_timer(REFINE_DELAY, lambda: self._refine(results.query, message.generation))
+            self._refine_timer = self.set_timer(
+                REFINE_DELAY, lambda: self._refine(results.query, message.generation)
+            )
         if not results.hits:
             self.query_one("#preview", Static).update("")
         if self._enter_pending:
@@ -213,6 +218,7 @@ class Sidebar(Vertical):
     # -- choosing ---------------------------------------------------------------------------------
     @on(OptionList.OptionSelected, "#results")
     def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._stop_refine()
         index = event.option_index
         if 0 <= index < len(self.hits):
             self.post_message(self.OpenRequested(self.hits[index].path))
@@ -224,7 +230,13 @@ class Sidebar(Vertical):
             return
         self._choose(event.value)
 
+    def _stop_refine(self) -> None:
+        if self._refine_timer is not None:
+            self._refine_timer.stop()
+            self._refine_timer = None
+
     def _choose(self, text: str) -> None:
+        self._stop_refine()  # the user chose from what is shown: no reshuffle under them
         index = self.results.highlighted
         if self.hits and index is not None:
             self.post_message(self.OpenRequested(self.hits[index].path))
