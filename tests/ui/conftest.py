@@ -87,7 +87,11 @@ async def type_text(pilot: Pilot, text: str) -> None:
 
 async def started(app: MistakesApp, pilot: Pilot) -> None:
     await settle(app, pilot)
-    assert await wait_until(pilot, lambda: results(app).option_count > 0)
+    listed = await wait_until(pilot, lambda: results(app).option_count > 0)
+    assert listed, (
+        static_text(app, "#status-line"),
+        [(w.name, w.state.name, repr(w.error)) for w in app.workers],
+    )
 
 
 def results(app: MistakesApp) -> OptionList:

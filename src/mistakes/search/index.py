@@ -11,6 +11,7 @@ read again. A missing, corrupt or outdated index is rebuilt with a notice.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -22,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from whoosh import collectors, sorting
 from whoosh import index as windex
@@ -65,6 +66,7 @@ MAX_SEGMENTS = 8
 Progress = Callable[[int, int], None]
 
 
+FORK_MIN_ENTRIES = 500  # a smaller build is quicker in one process than in two
 BUDGET_EVERY = 64  # matches between two looks at the clock under a time budget
 
 
@@ -222,8 +224,30 @@ class _FileLock:
             self.handle = None
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _reading(method: _F) -> _F:
+    """Run a method that reads through the shared searcher under the index's read lock.
+
+    With mmap off, Whoosh reads segment files through shared file objects (seek, then read):
+    two threads reading at once (the sidebar's search and its snippet, the similar list, the
+    tag completion) interleave their seeks and read garbage (seen: zlib errors on stored
+    fields, an empty listing at start). Reads are short; taking turns costs little."""
+
+    @functools.wraps(method)
+    def locked(self: SearchIndex, *args: Any, **kwargs: Any) -> Any:
+        with self._read_lock:
+            return method(self, *args, **kwargs)
+
+    return cast(_F, locked)
+
+
 class SearchIndex:
-    def __init__(self, folder: EntryFolder, cache_root: Path) -> None:
+    def __init__(
+        self, folder: EntryFolder, cache_root: Path, *, forking_allowed: bool = True
+    ) -> None:
+        self.forking_allowed = forking_allowed  # False in a threaded process (the app)
         self.folder = folder
         self.template = folder.template
         self.fields: SearchFields = search_fields(folder.template)
@@ -243,6 +267,7 @@ class SearchIndex:
         self._busy = 0  # threads of this process opening or building the index
         self._closed = False  # shut down: nothing is opened again
         self._retired: list[Searcher] = []  # replaced searchers, closed a little later
+        self._read_lock = threading.RLock()  # see _reading
         self._guard = threading.Lock()
 
     # -- opening --------------------------------------------------------------------------
@@ -424,7 +449,10 @@ class SearchIndex:
         current = self._scan()
         manifest: dict[str, list[Any]] = {}
         total = len(current)
-        writer = ix.writer(procs=2, multisegment=True, limitmb=64)
+        # a second process halves a big build, but it is forked: never from a process with
+        # other threads running (the app), where the child can inherit a held lock and hang
+        procs = 2 if self.forking_allowed and total >= FORK_MIN_ENTRIES else 1
+        writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=64)
         try:
             for done, (name, (size, mtime)) in enumerate(sorted(current.items()), 1):
                 if self._closed:
@@ -582,6 +610,7 @@ class SearchIndex:
         reader = (searcher or self.searcher()).reader()
         return self.queries.parse(text, partial=partial, reader=reader)
 
+    @_reading
     def search(
         self,
         text: str,
@@ -746,6 +775,7 @@ class SearchIndex:
             return
         hit.snippet = make_snippet(stored.entry, self.template, hit.terms, prefer=hit.prefer)
 
+    @_reading
     def similar(self, text: str, limit: int = 10, exclude: str | None = None) -> list[Hit]:
         """Past entries most like a pasted traceback or log, best first, with the reason."""
         signals = extract(text)
@@ -796,6 +826,7 @@ class SearchIndex:
         hits.sort(key=lambda h: (-round(h.score, 6), _date_key(h.date)))
         return hits[:limit]
 
+    @_reading
     def recent(self, limit: int) -> list[Hit]:
         """The newest entries (by date, then number): what the sidebar shows with no query."""
         searcher = self.searcher()
@@ -808,6 +839,7 @@ class SearchIndex:
         hits.sort(key=lambda h: (_date_key(h.date), -h.number))
         return hits[:limit]
 
+    @_reading
     def known_tags(self) -> list[str]:
         """Every tag in use, most used first (for completion while typing tags)."""
         if not self.fields.tags:
@@ -819,6 +851,7 @@ class SearchIndex:
         ]
         return [tag for _count, tag in sorted(counted, key=lambda pair: (-pair[0], pair[1]))]
 
+    @_reading
     def doc_count(self) -> int:
         return int(self.searcher().doc_count())
 

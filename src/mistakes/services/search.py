@@ -18,10 +18,13 @@ from mistakes.storage.folder import EntryFolder, StoredEntry
 
 
 class SearchService:
-    def __init__(self, folder: EntryFolder, cache_root: Path | None = None) -> None:
+    def __init__(
+        self, folder: EntryFolder, cache_root: Path | None = None, *, threaded: bool = False
+    ) -> None:
         self.folder = folder
         self.cache_root = cache_root or user_cache_dir()
-        self.index = SearchIndex(folder, self.cache_root)
+        # a process with threads (the app) builds in one process: forking it can hang
+        self.index = SearchIndex(folder, self.cache_root, forking_allowed=not threaded)
         self._opened = False
 
     def exists(self) -> bool:

@@ -52,7 +52,7 @@ class Workspace:
         entry_folder = EntryFolder(root, load_template(template_path))
         return cls(
             entries=EntryService(entry_folder),
-            search=SearchService(entry_folder, cache_root),
+            search=SearchService(entry_folder, cache_root, threaded=True),
             drafts=DraftStore(data_dir or user_data_dir(), root),
             config=config,
         )

@@ -378,6 +378,8 @@ class MistakesApp(App[int]):
         # similar entries are looked up when the Similar tab is shown or the error is edited,
         # not on every open (at 50,000 entries the lookup takes seconds of CPU)
         self._similar_basis = self.editor.error_text()
+        if not self.editor.tag_suggester.tags:
+            self._load_tags()  # (none yet: the index was still being built at the sync)
 
     @work(exclusive=True, group="open", exit_on_error=False)
     async def _new(self, title: str = "") -> None:
