@@ -202,3 +202,29 @@ async def test_ctrl_e_edits_the_focused_section_in_editor(
         assert pane.text == before + "\nAdded in $EDITOR.\n"
         assert app.editor.modified
         assert pane.cursor_location == pane.document.end
+
+
+async def test_ctrl_up_down_move_between_tabs_and_f2_f3_copy(build, samples_copy: Path) -> None:
+    app: MistakesApp = build()
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entry(app, pilot, 5)
+        tabs = app.editor.tabs
+        assert tabs is not None
+        area(app, "what_happened").focus()
+        await pilot.press("ctrl+down")
+        await pilot.pause()
+        assert tabs.active == "tab-environment_details"
+        await pilot.press("ctrl+up", "ctrl+up")
+        await pilot.pause()
+        assert tabs.active == "tab-details"
+        await pilot.press("f2")
+        assert app.stored is not None
+        assert copied == [str(app.stored.path.resolve())]
+        await pilot.press("ctrl+down")
+        await pilot.pause()
+        pane = area(app, "what_happened")
+        assert app.focused is pane
+        await pilot.press("f3")
+        assert copied[-1] == pane.text and pane.text

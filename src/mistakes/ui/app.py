@@ -75,6 +75,7 @@ class MistakesApp(App[int]):
             "ctrl+t", "toggle_check", "Toggle item", show=False, id="toggle-item", priority=True
         ),
         Binding("f2", "copy_path", "Copy path", show=False, id="copy-path"),
+        Binding("f3", "copy_pane", "Copy pane", show=False, id="copy-pane"),
         *[
             Binding(f"alt+{n}", f"show_tab({n - 1})", f"Tab {n}", show=False, id=f"tab-{n}")
             for n in range(1, 10)
@@ -582,6 +583,15 @@ class MistakesApp(App[int]):
         if self.stored is not None:
             self.copy_to_clipboard(str(self.stored.path.resolve()))
             self.notify("Path copied (OSC 52).")
+
+    def action_copy_pane(self) -> None:
+        """The focused pane's whole text to the clipboard (OSC 52: works over SSH)."""
+        area = self.editor.focused_text_area()
+        if area is None:
+            self.notify("Go to a section pane first (F3 copies its text).")
+            return
+        self.copy_to_clipboard(area.text)
+        self.notify(f"Copied {len(area.text.splitlines())} lines (OSC 52).")
 
     def action_external_editor(self) -> None:
         area = self.editor.focused_text_area()
