@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -20,6 +21,7 @@ import shutil
 import stat
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -320,6 +322,11 @@ class SearchIndex:
                 searcher.doc_count()
             return ix
         except Exception:  # any failure of Whoosh: rebuild
+            # Whoosh leaves the files of a half-opened corrupt segment open: let them go now,
+            # quietly (they would warn as unclosed files at some later collection)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ResourceWarning)
+                gc.collect()
             return None
 
     # -- bringing in step -----------------------------------------------------------------
