@@ -311,23 +311,24 @@ class SearchIndex:
     def _open_existing(self) -> windex.Index | None:
         if not _trusted(self.dir, self.folder.root):
             return None
-        try:
-            marker = json.loads((self.dir / MARKER).read_text("utf-8"))
-            if marker.get("signature") != self.signature:
-                return None
-            if not windex.exists_in(str(self.dir)):
-                return None
-            ix = FileStorage(str(self.dir), supports_mmap=False).open_index()
-            with ix.searcher() as searcher:  # read something: a corrupt index fails here
-                searcher.doc_count()
-            return ix
-        except Exception:  # any failure of Whoosh: rebuild
-            # Whoosh leaves the files of a half-opened corrupt segment open: let them go now,
-            # quietly (they would warn as unclosed files at some later collection)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ResourceWarning)
-                gc.collect()
-            return None
+        # Whoosh leaves the files of a half-opened corrupt segment open; they are let go
+        # quietly here rather than warn as unclosed files at some later collection
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                marker = json.loads((self.dir / MARKER).read_text("utf-8"))
+                if marker.get("signature") != self.signature:
+                    return None
+                if not windex.exists_in(str(self.dir)):
+                    return None
+                ix = FileStorage(str(self.dir), supports_mmap=False).open_index()
+                with ix.searcher() as searcher:  # read something: a corrupt index fails here
+                    searcher.doc_count()
+                return ix
+            except Exception:  # any failure of Whoosh: rebuild
+                pass
+            gc.collect()
+        return None
 
     # -- bringing in step -----------------------------------------------------------------
     def open_as_is(self) -> bool:
