@@ -91,11 +91,11 @@ async def test_unchanged_save_then_one_section_edit(build, samples_copy: Path) -
 async def _checklist(app: MistakesApp, pilot) -> ChecklistEditor:  # type: ignore[no-untyped-def]
     tabs = app.editor.tabs
     assert tabs is not None
-    tabs.active = "tab-checklist"  # (the tab keys have their own test)
+    panes = [pane.id for pane in tabs.query("TabPane")]
+    app.editor.show_tab(panes.index("tab-checklist"))  # as the tab keys do
     await pilot.pause()
     editor = app.query_one(ChecklistEditor)
-    editor.listing.focus()
-    await pilot.pause()
+    assert app.focused is editor.listing  # not the hidden input under it
     return editor
 
 

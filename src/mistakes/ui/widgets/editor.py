@@ -371,7 +371,12 @@ class EntryEditor(Vertical):
         tabs.active = pane.id or ""
         if pane.id == "tab-preview":
             self.update_preview()
-        fields = [w for w in pane.query("TextArea, Input, Select") if w.focusable]
+        # (a hidden input, such as the checklist's, counts as focusable: skip it)
+        fields = [
+            w
+            for w in pane.query("TextArea, Input, Select, OptionList")
+            if w.focusable and w.display
+        ]
         if fields:
             fields[0].focus()
         elif pane.id == "tab-preview":
