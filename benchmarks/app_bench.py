@@ -71,7 +71,6 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -82,7 +81,7 @@ _SRC = HERE.parent / "src"
 if _SRC.is_dir() and str(_SRC) not in sys.path:
     sys.path.append(str(_SRC))  # appended: an installed ``mistakes`` still wins
 
-from search_bench import percentile, prepare_folder  # noqa: E402
+from search_bench import package_version, percentile, prepare_folder  # noqa: E402
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import Input, OptionList, Static  # noqa: E402
 
@@ -492,13 +491,6 @@ def _say(message: str) -> None:
     print(f"[app_bench] {message}", file=sys.stderr, flush=True)
 
 
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "?"
-
-
 def _import_s(module: str) -> float:
     """Seconds to import ``module`` in a fresh interpreter (median of 3)."""
     code = (
@@ -666,8 +658,8 @@ def run(
             "load_before": _load(),
             "versions": {
                 "python": platform.python_version(),
-                "textual": _version("textual"),
-                "whoosh": _version("whoosh-reloaded"),
+                "textual": package_version("textual"),
+                "whoosh": package_version("whoosh-reloaded"),
                 "cpus": os.cpu_count(),
             },
         }

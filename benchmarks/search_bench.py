@@ -462,7 +462,7 @@ def _say(message: str) -> None:
     print(f"[search_bench] {message}", file=sys.stderr, flush=True)
 
 
-def _version(package: str) -> str:
+def package_version(package: str) -> str:
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
@@ -506,7 +506,7 @@ def _run_in(work: Path, n: int, seed: int, rounds: int, kept: bool) -> dict[str,
         work_dir=str(work) if kept else None,
         versions={
             "python": platform.python_version(),
-            "whoosh": _version("whoosh-reloaded"),
+            "whoosh": package_version("whoosh-reloaded"),
             "sqlite": sqlite3.sqlite_version,
             "cpus": os.cpu_count(),
         },

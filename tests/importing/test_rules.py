@@ -357,6 +357,7 @@ def test_status_words(template: Template, text: str, expected: str) -> None:
         ("7 Jan 2026", "2026-01-07"),
         ("13/04/2026", "2026-04-13"),
         ("March 2025", "2025-03"),
+        ("[04/2026]", "2026-04"),
         ("yesterday", None),
     ],
 )

@@ -113,11 +113,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def _index_saved(service: EntryService, stored: StoredEntry) -> None:
-    """Keep the search index (where there is one) in step with a save; never fail the save."""
+def _index_saved(service: EntryService, *saved: StoredEntry) -> None:
+    """Keep the search index (where there is one) in step with saves; never fail a save."""
     try:
         search = SearchService(service.folder)
-        search.saved(stored)
+        for stored in saved:
+            search.saved(stored)
         search.close()
     except Exception as exc:  # the file is saved: the index catches up on the next search
         print(f"mistakes: warning: the search index was not updated ({exc})", file=sys.stderr)
@@ -439,13 +440,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     results = Importer(service).run([Path(p) for p in args.paths], dry_run=args.dry_run)
     stored = [s for r in results for s in r.stored]
     if stored:
-        try:
-            search = SearchService(service.folder)
-            for item in stored:
-                search.saved(item)
-            search.close()
-        except Exception as exc:  # the files are written: the index catches up on next use
-            print(f"mistakes: warning: the search index was not updated ({exc})", file=sys.stderr)
+        _index_saved(service, *stored)
     if args.json:
         print_json([r.to_json() for r in results])
     else:

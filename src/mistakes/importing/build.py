@@ -180,7 +180,7 @@ class EntryBuilder:
             text = text[leading.end() :]
         dated = _TITLE_DATE.match(text)
         if dated and dated.group("rest").strip():
-            value = normalize_date(dated.group("date")) or _month_year(dated.group("date"))
+            value = normalize_date(dated.group("date"))
             if value:
                 self.entry.fields[DATE_KEY] = value
             text = dated.group("rest")
@@ -337,9 +337,7 @@ class EntryBuilder:
         current = self.entry.value(spec)
         if spec.kind is FieldKind.TAGS:
             assert isinstance(value, list)
-            merged = list(current) if isinstance(current, list) else []
-            merged += [tag for tag in value if tag not in merged]
-            self.entry.set_value(spec, merged)
+            add_tags(self.entry, spec, value)
         elif current and current != value:
             return False
         else:
@@ -423,11 +421,7 @@ class EntryBuilder:
         tags = self.template.tags_field
         slug = tag_slug(chunk.label)
         if tags is not None and slug:
-            current = self.entry.value(tags)
-            merged = list(current) if isinstance(current, list) else []
-            if slug not in merged:
-                merged.append(slug)
-            self.entry.set_value(tags, merged)
+            add_tags(self.entry, tags, [slug])
             self.result.mappings.append(Mapping(chunk.line, chunk.label, "tag"))
             if chunk.label in self.result.unmapped:
                 self.result.unmapped.remove(chunk.label)
@@ -448,11 +442,10 @@ class EntryBuilder:
         value, whole = field_value(spec, text)
         current = self.entry.value(spec)
         if value is not None and (not current or spec.kind is FieldKind.TAGS):
-            if spec.kind is FieldKind.TAGS:
-                merged = list(current) if isinstance(current, list) else []
-                merged += [t for t in value if t not in merged]
-                value = merged
-            self.entry.set_value(spec, value)
+            if isinstance(value, list):
+                add_tags(self.entry, spec, value)
+            else:
+                self.entry.set_value(spec, value)
             if not whole:
                 self.original.append(f"- {chunk.label}: {' / '.join(b.text.strip() for b in body)}")
         else:
@@ -500,6 +493,14 @@ class EntryBuilder:
         return "\n".join(out)
 
 
+def add_tags(entry: Entry, spec: FieldSpec, tags: list[str]) -> None:
+    """Add tags to an entry's tags field, keeping its order and no tag twice."""
+    current = entry.value(spec)
+    merged = list(current) if isinstance(current, list) else []
+    merged += [tag for tag in tags if tag not in merged]
+    entry.set_value(spec, merged)
+
+
 def _join(pieces: list[tuple[str, str]]) -> str:
     if len(pieces) == 1:
         return pieces[0][1]
@@ -507,13 +508,6 @@ def _join(pieces: list[tuple[str, str]]) -> str:
     for label, text in pieces[1:]:
         out.append(f"**{strip_symbols(label) or label}**\n\n{text}" if label else text)
     return "\n\n".join(out)
-
-
-def _month_year(text: str) -> str | None:
-    match = re.fullmatch(r"(\d{1,2})/(\d{4})", text)
-    if match and 1 <= int(match.group(1)) <= 12:
-        return f"{match.group(2)}-{int(match.group(1)):02d}"
-    return None
 
 
 def apply_frontmatter(
@@ -536,10 +530,8 @@ def apply_frontmatter(
         if value is None:
             _keep_key(entry, vocab, str(key), raw)
             continue
-        if spec.kind is FieldKind.TAGS:
-            merged = list(current) if isinstance(current, list) else []
-            merged += [t for t in value if t not in merged]
-            entry.set_value(spec, merged)
+        if isinstance(value, list):
+            add_tags(entry, spec, value)
         elif not current:
             entry.set_value(spec, value)
         else:
@@ -558,25 +550,20 @@ def _keep_key(entry: Entry, vocab: Vocabulary, key: str, raw: Any) -> None:
     entry.extra[name] = raw
 
 
-def finish(
-    result: ImportedEntry, vocab: Vocabulary, group_tags: list[str], group_words: str
-) -> None:
-    """Group tags and status, then anything a field may not hold moved to the text."""
+def finish(result: ImportedEntry, vocab: Vocabulary, groups: list[str]) -> None:
+    """What the group headings above say (a date, a status, a tag), then anything a field
+    may not hold moved to the text."""
     entry = result.entry
     template = vocab.template
     tags_spec = template.tags_field
-    for group in group_tags:
+    for group in groups:
         kind, meaning = group_meaning(group, template)
         if kind == "date" and not entry.fields.get(DATE_KEY):
             entry.fields[DATE_KEY] = meaning
         elif kind == "status":
             entry.fields.setdefault("status", meaning)
         elif kind == "tag" and tags_spec is not None:
-            current = entry.value(tags_spec)
-            merged = list(current) if isinstance(current, list) else []
-            if meaning not in merged:
-                merged.append(meaning)
-            entry.set_value(tags_spec, merged)
+            add_tags(entry, tags_spec, [meaning])
     for spec in template.all_fields():
         value = entry.value(spec)
         problem = validate_value(spec, value)
@@ -617,7 +604,3 @@ def has_content(result: ImportedEntry) -> bool:
         m.target.startswith("section:") and m.target.split(":", 1)[1] in CORE_SECTIONS
         for m in result.mappings
     )
-
-
-def carried_lines(result: ImportedEntry) -> set[int]:
-    return {m.line for m in result.mappings if m.line}

@@ -78,7 +78,7 @@ def read_log(data: bytes, path: str, template: Template) -> FileImport:
             continue
         if source.frontmatter:
             apply_frontmatter(result, source.frontmatter, vocab, single=single)
-        finish(result, vocab, part.tags, part.status_words)
+        finish(result, vocab, part.groups)
         if not result.entry.title:
             result.entry.fields["title"] = _fallback_title(path, len(report.entries) + 1)
         report.entries.append(result)

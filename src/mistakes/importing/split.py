@@ -50,7 +50,6 @@ NON_ENTRY = re.compile(
     r"vorlage|plantilla|模板|テンプレート)(?:_|$)"
 )
 _NUMBERED = re.compile(r"^\d{1,4}[.)]\s")
-_CONTENTS = {"table_of_contents", "contents", "toc", "index", "overview", "summary"}
 _SECTION_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?\*\*(?P<label>[^*]{1,60}?)\*\*")
 
 
@@ -60,8 +59,7 @@ class Part:
     start: int  # index into Source.lines, inclusive
     end: int  # exclusive
     heading: Heading | None = None  # the entry's heading (None: the whole file is one entry)
-    tags: list[str] = field(default_factory=list)  # from the group headings above it
-    status_words: str = ""  # a group heading's words that may say the status ("Resolved")
+    groups: list[str] = field(default_factory=list)  # the group headings above it, as written
     reason: str = ""  # why a skipped part is not an entry
     pattern: bool = False  # the heading is written as entry headings are ("Error: ...")
 
@@ -211,22 +209,19 @@ class Splitter:
         for position, begin, end in bounds:
             if begin > cursor:
                 parts.extend(self._gap(cursor, begin, groups))
-            tags: list[str] = []
-            status_words: list[str] = []
-            for group in groups:
-                g = self.headings[group]
-                if g.index < begin < self.scope_end(group):
-                    tags.append(g.text)
-                    status_words.append(strip_symbols(g.text))
+            above = [
+                self.headings[group].text
+                for group in groups
+                if self.headings[group].index < begin < self.scope_end(group)
+            ]
             parts.append(
                 Part(
                     "entry",
                     begin,
                     end,
                     self.headings[position],
-                    tags=tags,
+                    groups=above,
                     pattern=self.pattern(position),
-                    status_words=" ".join(status_words),
                 )
             )
             cursor = end
@@ -272,8 +267,6 @@ class Splitter:
                     "tag": f"the tag '{value}'",
                 }.get(kind, "nothing")
                 reason = f"group heading '{heading.text}' (gives the entries under it {says})"
-            elif label_key(heading.text) in _CONTENTS or "contents" in label_key(heading.text):
-                reason = f"not an entry: {heading.text}"
             else:
                 reason = f"not an entry: {heading.text}"
             parts.append(Part("skipped", begin, stop, reason=reason))

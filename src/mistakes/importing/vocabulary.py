@@ -306,6 +306,7 @@ def status_from_words(text: str, spec: FieldSpec) -> str | None:
 
 _ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?!\d)")
 _DMY = re.compile(r"(?<!\d)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
+_MY = re.compile(r"(?<![\d/.])(\d{1,2})/(\d{4})(?!\d)")  # "04/2026", as in "### [04/2026]"
 _MONTH_NAME = re.compile(
     r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([A-Za-z]{3,9})\.?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?(\d{4})"
 )
@@ -326,6 +327,11 @@ def normalize_date(text: str) -> str | None:
         # month/day, as US-written logs dominate the corpus
         month, day = (second, first) if first > 12 else (first, second)
         value = _valid(year, month, day)
+        if value:
+            found.append((match.start(), value))
+            break
+    for match in _MY.finditer(text):
+        value = _valid(int(match.group(2)), int(match.group(1)), None)
         if value:
             found.append((match.start(), value))
             break

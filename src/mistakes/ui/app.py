@@ -217,7 +217,11 @@ class MistakesApp(App[int]):
     @work(thread=True, exclusive=True, group="tags", exit_on_error=False)
     def _load_tags(self) -> None:
         """The folder's tags for completion in the tags field (after a sync or a save)."""
-        self.editor.tag_suggester.tags = self.workspace.known_tags()
+        tags = self.workspace.known_tags()  # the index is read here, in the thread
+        self.call_from_thread(self._set_tags, tags)
+
+    def _set_tags(self, tags: list[str]) -> None:
+        self.editor.tag_suggester.tags = tags
 
     @on(Sidebar.Results)
     def _prebuild_editor(self) -> None:
@@ -379,8 +383,6 @@ class MistakesApp(App[int]):
         # similar entries are looked up when the Similar tab is shown or the error is edited,
         # not on every open (at 50,000 entries the lookup takes seconds of CPU)
         self._similar_basis = self.editor.error_text()
-        if not self.editor.tag_suggester.tags:
-            self._load_tags()  # (none yet: the index was still being built at the sync)
 
     @work(exclusive=True, group="open", exit_on_error=False)
     async def _new(self, title: str = "") -> None:

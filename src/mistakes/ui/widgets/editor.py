@@ -298,21 +298,9 @@ class EntryEditor(Vertical):
         for leaf in self.template.leaves():
             area = self.query_one(f"#{_section_id(leaf)}", TextArea)
             entry.sections[leaf.key] = self._kept(_section_id(leaf), area.text)
-        checklists = self.query(ChecklistEditor)
-        if checklists:
-            items = checklists.first().items
-            # unchanged items keep the file's own text (control characters and all)
-            before = {(i.text, i.done) for i in self.original.follow_up}
-            shown = {(visible(i.text), i.done): i.text for i in self.original.follow_up}
-            entry.follow_up = [
-                ChecklistItem(
-                    item.text
-                    if (item.text, item.done) in before
-                    else shown.get((item.text, item.done), item.text),
-                    item.done,
-                )
-                for item in items
-            ]
+        for checklist in self.query(ChecklistEditor):
+            # items keep the file's own text unless the user edited them (ChecklistEditor)
+            entry.follow_up = [ChecklistItem(i.text, i.done) for i in checklist.items]
         for area in self.query(".extra").results(TextArea):
             entry.extra_sections[str(getattr(area, "extra_key", ""))] = area.text
         return entry
