@@ -251,3 +251,32 @@ async def test_a_partial_answer_is_replaced_by_the_full_ranking(
             pilot, lambda: static_text(app, "#status-line") == f"{len(full.hits)} of {full.total}"
         ), static_text(app, "#status-line")
         assert [p[:3] for p in prompts(app)] == [f"{h.number:03d}" for h in full.hits]
+
+
+async def test_similar_tab_lists_past_entries_and_enter_opens_the_best(
+    build, samples_copy: Path
+) -> None:
+    from textual.widgets import OptionList
+
+    from .conftest import open_entry
+
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entry(app, pilot, 19)
+        tabs = app.editor.tabs
+        assert tabs is not None
+        panes = [pane.id for pane in tabs.query("TabPane")]
+        while tabs.active != "tab-similar":  # with the keys, as a user gets there
+            await pilot.press("ctrl+pagedown")
+            await pilot.pause()
+        listing = app.query_one("#similar-list", OptionList)
+        assert app.focused is listing
+        assert await wait_until(pilot, lambda: listing.option_count > 0, timeout=10)
+        assert str(tabs.get_tab("tab-similar").label) == f"Similar ({listing.option_count})"
+        best = listing.get_option_at_index(0).id
+        assert best is not None and not best.startswith("019-")
+        assert "tab-similar" in panes
+        await pilot.press("enter")  # the best match is highlighted: enter opens it
+        assert await wait_until(
+            pilot, lambda: app.stored is not None and app.stored.path.name == best
+        )

@@ -444,6 +444,8 @@ class EntryEditor(Vertical):
             return
         listing = found.first(OptionList)
         listing.set_options(Option(label, id=name) for name, label in options or [])
+        if options:
+            listing.highlighted = 0  # enter opens the best match (set_options clears it)
         tabs = self.tabs
         if tabs is not None:
             label = "Similar" if options is None else f"Similar ({len(options)})"
