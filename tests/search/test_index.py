@@ -29,7 +29,7 @@ from mistakes.search.index import (
     LOCK,
     MARKER,
     MAX_SEGMENTS,
-    IndexError_,
+    IndexUnavailable,
     SearchIndex,
     _FileLock,
     index_dir_for,
@@ -691,7 +691,7 @@ def test_a_lock_held_by_a_killed_process_does_not_block(
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "locked"
         monkeypatch.setattr(index_module, "LOCK_TIMEOUT", 0.3)
-        with pytest.raises(IndexError_, match="locked"), _FileLock(lock_path):
+        with pytest.raises(IndexUnavailable, match="locked"), _FileLock(lock_path):
             pass  # pragma: no cover - held by the other process
     finally:
         os.kill(proc.pid, signal.SIGKILL)

@@ -9,10 +9,8 @@ from collections.abc import Sequence
 
 from mistakes import __version__
 from mistakes.cli import commands
-from mistakes.domain.template import TemplateError
-from mistakes.services.config import ConfigError
+from mistakes.domain.errors import MistakesError
 from mistakes.services.entries import UsageError
-from mistakes.storage.errors import StorageError
 
 DESCRIPTION = """\
 Write up mistakes, incidents and post-mortems from a template, and find past ones.
@@ -138,7 +136,7 @@ def main(argv: Sequence[str] | None = None, run_app: commands.RunApp | None = No
         args.cmd = args.cmd[1:]
     try:
         return commands.dispatch(args, run_app)
-    except (UsageError, StorageError, TemplateError, ConfigError) as exc:
+    except MistakesError as exc:
         print(f"mistakes: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
     except BrokenPipeError:

@@ -23,11 +23,12 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from mistakes.domain.errors import MistakesError
 from mistakes.domain.markdown import CHECKLIST_ITEM, parse_heading, structural_lines
 from mistakes.domain.naming import normalize_heading, snake_key
 
 
-class TemplateError(ValueError):
+class TemplateError(MistakesError, ValueError):
     """The template text cannot be used; ``line`` is 1-based."""
 
     def __init__(self, message: str, line: int = 0, source: str = "template") -> None:

@@ -34,6 +34,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.query import spans
 from whoosh.searching import Searcher
 
+from mistakes.domain.errors import MistakesError
 from mistakes.domain.naming import parse_entry_filename
 from mistakes.domain.template import Template
 from mistakes.search.analysis import fold, query_words, term_of
@@ -102,11 +103,11 @@ class _Budget(collectors.WrappingCollector):  # type: ignore[misc]
             self.collect(sub_docnum)
 
 
-class IndexNotReady(Exception):
+class IndexNotReady(MistakesError):
     """The index is being built by this process; searches come back when it is done."""
 
 
-class IndexError_(Exception):
+class IndexUnavailable(MistakesError):
     """The index cannot be used; the message says why (it is rebuilt when possible)."""
 
 
@@ -211,7 +212,7 @@ class _FileLock:
                 if time.monotonic() > deadline:
                     self.handle.close()
                     os.umask(self._umask)
-                    raise IndexError_(
+                    raise IndexUnavailable(
                         f"the index is locked by another process ({self.path})"
                     ) from None
                 time.sleep(delay)
@@ -398,7 +399,7 @@ class SearchIndex:
             except _ShutDown:
                 return report
             except Exception as exc:  # a corrupt index: start again
-                if isinstance(exc, IndexError_) or self._closed:
+                if isinstance(exc, IndexUnavailable) or self._closed:
                     raise
                 report.notices.append(f"the search index failed ({exc}): rebuilt it")
                 with contextlib.suppress(_ShutDown):
@@ -636,7 +637,7 @@ class SearchIndex:
         """
         try:
             return self._search(text, limit, partial, snippets, budget)
-        except (IndexError_, IndexNotReady):
+        except (IndexUnavailable, IndexNotReady):
             raise
         except Exception:
             # an index that fails while reading: rebuild it and try once more

@@ -22,12 +22,14 @@ from typing import Any
 
 import platformdirs
 
+from mistakes.domain.errors import MistakesError
+
 APP_NAME = "mistakes"
 FOLDER_CONFIG = ".mistakes.toml"
 DEFAULT_DIR = "mistakes"
 
 
-class ConfigError(Exception):
+class ConfigError(MistakesError):
     def __init__(self, path: Path, message: str, line: int = 0) -> None:
         where = f"{path}:{line}" if line else str(path)
         super().__init__(f"{where}: {message}")

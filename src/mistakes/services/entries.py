@@ -14,6 +14,7 @@ from mistakes.domain.entry import (
     split_tags,
     validate_value,
 )
+from mistakes.domain.errors import MistakesError
 from mistakes.domain.markdown import fenced, is_one_code_block
 from mistakes.domain.naming import parse_entry_filename, snake_key
 from mistakes.domain.template import DATE_KEY, TITLE_KEY, FieldKind, FieldSpec, Template
@@ -21,7 +22,7 @@ from mistakes.services import environment
 from mistakes.storage.folder import EntryFolder, Problem, StoredEntry
 
 
-class UsageError(ValueError):
+class UsageError(MistakesError, ValueError):
     """Input from the user that cannot be applied; the message says why."""
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mistakes.domain.errors import MistakesError
 
-class StorageError(Exception):
+
+class StorageError(MistakesError):
     """Base of the errors this layer raises on purpose."""
 
 
