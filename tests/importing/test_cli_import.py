@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from mistakes.cli.main import main
-from tests.conftest import CORPUS, Result
+from tests.conftest import Result
+from tests.importing.measure import CORPUS
 
 LOG = """# Team error log
 

@@ -76,12 +76,20 @@ def test_group_headings_become_tags_and_status_and_date(template: Template) -> N
         Logs filled the disk.
         """,
     )
-    assert titles(report) == ["Token expired early", "Wrong audience", "Slow start", "Disk full"]
+    assert titles(report)[:4] == [
+        "Token expired early",
+        "Wrong audience",
+        "Slow start",
+        "Disk full",
+    ]
     tags = [item.entry.fields.get("tags", []) for item in report.entries]
     assert tags[:2] == [["authentication"], ["authentication"]]
     assert report.entries[2].entry.fields["status"] == "resolved"
     assert report.entries[3].entry.fields["date"] == "2026-03-04"
-    assert any("Things about logins." in s.text for s in report.skipped)
+    # the words under a group heading are no entry's: kept in the file's notes entry
+    assert any("Things about logins." in s.text for s in report.kept)
+    assert titles(report)[4:] == ["Notes from Log"]
+    assert "Things about logins." in report.entries[4].entry.extra_sections["Notes"]
 
 
 def test_non_entry_parts_are_reported_not_imported(template: Template) -> None:
@@ -406,3 +414,66 @@ def test_unreadable_frontmatter_is_imported_as_text_with_a_warning(template: Tem
     report = read_log(b"---\n: : [\n---\n# Error: X\n\nText.\n", "fm.md", template)
     assert report.entries
     assert any("fm.md:" in w and "frontmatter" in w for w in report.warnings)
+
+
+# -- nothing lost, counted honestly ---------------------------------------------------------------
+
+
+def test_a_skipped_part_counts_as_lost_unless_a_file_may_leave_it_out(template: Template) -> None:
+    """tests/importing/lossless.py: a skip with a reason is not a line kept."""
+    from mistakes.importing.reader import Skipped
+    from tests.importing.lossless import account
+
+    text = "# Log\n\n## Error: One\n\n### What Happened\nIt broke.\n\n## Rules\nAlways test.\n"
+    report = read(template, text, raw=True)
+    report.entries = [e for e in report.entries if not e.notes]
+    title = [s for s in report.skipped if s.kind == "preamble"]
+    report.skipped = [*title, Skipped(8, 9, "not an entry: Rules", "## Rules\nAlways test.")]
+    accounting = account(text.encode(), "log.md", report, template)
+    assert [n for n, _ in accounting.lost] == [8, 9]
+    # the same lines as a table of contents under a heading that says so may be left out
+    report.skipped = [*title, Skipped(8, 9, "contents", "## Contents\nAlways test.", "contents")]
+    assert [n for n, _ in account(text.encode(), "log.md", report, template).lost] == [8, 9]
+    contents = text.replace("## Rules", "## Contents")
+    assert account(contents.encode(), "log.md", report, template).lost == []
+
+
+def test_rules_and_lessons_outside_the_entries_are_kept_as_a_notes_entry(
+    template: Template,
+) -> None:
+    report = read(
+        template,
+        """
+        # Project mistakes
+        Read this first.
+        ## Rules
+        - Always run the tests before pushing.
+        ## Error: Pushed a broken build
+        ### What Happened
+        CI was red for a day.
+        ## What worked
+        Pairing on reviews.
+        ## Error: Lost a migration
+        ### What Happened
+        It was never committed.
+        ## Lessons
+        Small commits.
+        """,
+    )
+    assert titles(report) == [
+        "Pushed a broken build",
+        "Lost a migration",
+        "Notes from Project mistakes",
+    ]
+    notes = report.entries[-1]
+    assert notes.notes and "imported-notes" in notes.entry.fields["tags"]
+    assert "Always run the tests before pushing." in notes.entry.extra_sections["Rules"]
+    assert "Pairing on reviews." in notes.entry.extra_sections["What worked"]
+    assert "Small commits." in notes.entry.sections["what_we_learned"]
+    assert [s.reason.split(":")[0] for s in report.kept] == [
+        "not an entry",
+        "not an entry",
+        "not an entry",
+    ]
+    assert all("Notes from Project mistakes" in s.reason for s in report.kept)
+    assert [s.kind for s in report.skipped] == ["preamble"]

@@ -34,6 +34,7 @@ from mistakes.importing.vocabulary import (
 )
 
 ORIGINAL_METADATA = "Original Metadata"
+NOTES_TAG = "imported-notes"  # an entry of a file's rules, lessons and notes, not a mistake
 _METADATA_KEYS = frozenset(label_key(name) for name in METADATA_HEADINGS)
 
 # "**Severity:** High", "**Severity**: High", "- **Date**: x", "**What happened.** text"
@@ -85,6 +86,8 @@ class ImportedEntry:
     mappings: list[Mapping] = field(default_factory=list)
     unmapped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: bool = False  # the file's notes (rules, lessons, ...), not a mistake
+    ranges: list[tuple[int, int]] = field(default_factory=list)  # source lines, when not one span
 
     @property
     def title(self) -> str:
@@ -116,6 +119,8 @@ class EntryBuilder:
 
     # -- the whole part ------------------------------------------------------------------------
     def build(self) -> ImportedEntry:
+        if self.part.ranges:
+            return self._build_pieces(self.part.ranges)
         lines = self.source.lines[self.part.start : self.part.end]
         first = 0
         heading = self.part.heading
@@ -138,7 +143,28 @@ class EntryBuilder:
         current = _Chunk("intro", "", "", heading.level if heading else 0, lines[0].number)
         self.intro = current
         self.chunks.append(current)
-        position = first
+        self._walk(lines, first, current)
+        self._assemble()
+        return self.result
+
+    def _build_pieces(self, ranges: list[tuple[int, int]]) -> ImportedEntry:
+        """Pieces of a file, each under its own heading (or "Notes"), as one entry."""
+        self.result.ranges = [(start + 1, end) for start, end in ranges]
+        current = _Chunk("intro", "", "", 0, ranges[0][0] + 1)
+        self.intro = current
+        self.chunks.append(current)
+        for start, end in ranges:
+            lines = self.source.lines[start:end]
+            first = lines[0]
+            if first.number - 1 not in self.headings or first.fenced:
+                current = self._open(
+                    _Chunk("extra", "Notes", "Notes", 0, first.number), "extra:Notes"
+                )
+            current = self._walk(lines, 0, current)
+        self._assemble()
+        return self.result
+
+    def _walk(self, lines: list[Line], position: int, current: _Chunk) -> _Chunk:
         while position < len(lines):
             line = lines[position]
             position += 1
@@ -150,8 +176,7 @@ class EntryBuilder:
                 current = self._heading_chunk(found, current, lines, position)
                 continue
             current = self._line(line, current)
-        self._assemble()
-        return self.result
+        return current
 
     # -- titles --------------------------------------------------------------------------------
     def _title_from(self, heading: Heading) -> None:

@@ -6,16 +6,18 @@ from dataclasses import dataclass, field
 
 from mistakes.domain.template import Template
 from mistakes.importing.build import (
+    NOTES_TAG,
     EntryBuilder,
     ImportedEntry,
+    add_tags,
     apply_frontmatter,
     finish,
     has_content,
     is_placeholder_only,
 )
 from mistakes.importing.source import Source, read_source
-from mistakes.importing.split import split
-from mistakes.importing.vocabulary import Vocabulary
+from mistakes.importing.split import Part, links_to_files, split
+from mistakes.importing.vocabulary import Vocabulary, strip_symbols
 
 
 @dataclass
@@ -26,6 +28,10 @@ class Skipped:
     end_line: int
     reason: str
     text: str
+    # "preamble" (the title and the words under it), "contents", "how-to", "template",
+    # "index" (links to other files), "group" (a group heading: its meaning is in the
+    # entries' fields); "notes" for a part kept in the file's notes entry
+    kind: str = "other"
 
     @property
     def lines(self) -> str:
@@ -39,6 +45,8 @@ class FileImport:
     source: str
     entries: list[ImportedEntry] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    # parts that are no entry but were kept, in the notes entry (tag imported-notes)
+    kept: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     level: int = 0  # the heading level entries repeat at (0: the file is one entry)
 
@@ -58,32 +66,112 @@ def read_log(data: bytes, path: str, template: Template) -> FileImport:
     layout = split(source, vocab)
     report.level = layout.level
     single = layout.level == 0
+    notes: list[Part] = []
     for part in layout.parts:
         if part.kind == "skipped":
-            if part.reason != "blank":
-                _skip(report, source, part.start, part.end, part.reason)
+            if part.skip_kind == "notes":
+                notes.append(part)
+            elif part.reason != "blank":
+                _skip(report, source, part.start, part.end, part.reason, part.skip_kind)
             continue
         result = EntryBuilder(source, vocab, part).build()
-        if single and not part.pattern and not has_content(result) and not _plain(source):
+        plain = not part.pattern and not has_content(result) and not _plain(source)
+        if single and plain and is_index(source):
             _skip(
                 report,
                 source,
                 part.start,
                 part.end,
-                "no entry found: no heading or label maps to a template section",
+                "an index of other files: no heading or label maps to a template section",
+                "index",
             )
             continue
         if is_placeholder_only(result):
-            _skip(report, source, part.start, part.end, "the template (placeholders only)")
+            _skip(
+                report, source, part.start, part.end, "the template (placeholders only)", "template"
+            )
             continue
-        if source.frontmatter:
-            apply_frontmatter(result, source.frontmatter, vocab, single=single)
-        finish(result, vocab, part.groups)
-        if not result.entry.title:
-            result.entry.fields["title"] = _fallback_title(path, len(report.entries) + 1)
-        report.entries.append(result)
-        report.warnings += result.warnings
+        _add(report, result, source, vocab, part.groups, single=single, notes=single and plain)
+        if single and plain:  # rules, lessons, a session's notes: kept whole, tagged as notes
+            _skip(
+                report,
+                source,
+                part.start,
+                part.end,
+                "no heading or label maps to a template section: kept whole as the entry "
+                f"'{result.entry.title}' (tag {NOTES_TAG})",
+                "notes",
+                into=report.kept,
+            )
+    if notes and any(_has_words(source, part) for part in notes):
+        _add_notes(report, source, vocab, notes)
     return report
+
+
+def _add(
+    report: FileImport,
+    result: ImportedEntry,
+    source: Source,
+    vocab: Vocabulary,
+    groups: list[str],
+    *,
+    single: bool,
+    notes: bool = False,
+) -> None:
+    result.notes = result.notes or notes
+    if source.frontmatter:
+        apply_frontmatter(result, source.frontmatter, vocab, single=single)
+    finish(result, vocab, groups)
+    if not result.entry.title:
+        result.entry.fields["title"] = _fallback_title(report.source, len(report.entries) + 1)
+    if result.notes and vocab.template.tags_field is not None:
+        add_tags(result.entry, vocab.template.tags_field, [NOTES_TAG])
+    report.entries.append(result)
+    report.warnings += result.warnings
+
+
+def _add_notes(report: FileImport, source: Source, vocab: Vocabulary, parts: list[Part]) -> None:
+    """The parts of a file outside its entries that are no title, contents, how-to, template
+    or index (rules, lessons, statistics, ...) kept as one entry, "Notes from FILE"."""
+    ranges = [(part.start, part.end) for part in parts]
+    whole = Part("entry", ranges[0][0], ranges[-1][1], ranges=ranges)
+    result = EntryBuilder(source, vocab, whole).build()
+    result.notes = True
+    result.entry.fields["title"] = f"Notes from {_file_title(source)}"
+    _add(report, result, source, vocab, [], single=False)
+    name = result.entry.title
+    for part in parts:
+        _skip(
+            report,
+            source,
+            part.start,
+            part.end,
+            f"{part.reason}: kept in the entry '{name}' (tag {NOTES_TAG})",
+            "notes",
+            into=report.kept,
+        )
+
+
+def _has_words(source: Source, part: Part) -> bool:
+    return any(not line.blank for line in source.lines[part.start : part.end])
+
+
+def _file_title(source: Source) -> str:
+    first = next((h for h in source.headings if h.index >= source.body_start), None)
+    if first is not None and first.level == 1:
+        return strip_symbols(first.text).replace("**", "").strip() or first.text
+    return source.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
+def is_index(source: Source) -> bool:
+    """A file whose items are links to other files (a folder's README): no entry of its own."""
+    lines = [
+        line.text
+        for line in source.lines[source.body_start :]
+        if not line.blank and not line.fenced and not line.text.lstrip().startswith("#")
+    ]
+    links = links_to_files(lines)
+    return links >= 5 and links * 4 >= len(lines)
 
 
 def _plain(source: Source) -> bool:
@@ -95,7 +183,16 @@ def _plain(source: Source) -> bool:
     )
 
 
-def _skip(report: FileImport, source: Source, start: int, end: int, reason: str) -> None:
+def _skip(
+    report: FileImport,
+    source: Source,
+    start: int,
+    end: int,
+    reason: str,
+    kind: str,
+    *,
+    into: list[Skipped] | None = None,
+) -> None:
     lines = source.lines[start:end]
     while lines and lines[-1].blank:
         lines = lines[:-1]
@@ -104,7 +201,9 @@ def _skip(report: FileImport, source: Source, start: int, end: int, reason: str)
     if not lines:
         return
     text = "\n".join(line.text for line in lines)
-    report.skipped.append(Skipped(lines[0].number, lines[-1].number, reason, text))
+    (report.skipped if into is None else into).append(
+        Skipped(lines[0].number, lines[-1].number, reason, text, kind)
+    )
 
 
 def _fallback_title(path: str, number: int) -> str:

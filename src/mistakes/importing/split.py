@@ -49,6 +49,33 @@ NON_ENTRY = re.compile(
     r"best_practices|recommendations|"
     r"vorlage|plantilla|模板|テンプレート)(?:_|$)"
 )
+# parts of a log that may be left out of its entries (see tests/importing/lossless.py)
+CONTENTS = re.compile(r"^(?:table_of_)?contents$|^toc$|^index$|^inhalt|^目次$|^目录$")
+HOW_TO = re.compile(
+    r"^(?:how_to_(?:use|add|read|contribute|write|document|log)|usage|instructions"
+    r"|adding_(?:a_)?new|when_to_add|contributing)"
+)
+TEMPLATE = re.compile(
+    r"^(?:[a-z]+_)?(?:template|templates|vorlage|plantilla)(?:_|$)"
+    r"|^(?:entry_|log_|entries_)?format(?:_for|_of|$)|模板|テンプレート"
+)
+_PLACEHOLDER_LINE = re.compile(r"\[[^\]]{2,}\]")
+_FILE_LINK = re.compile(r"\]\([^)#][^)]*\)|[\w./-]+\.mdx?\b")
+
+
+def placeholder_share(lines: list[str]) -> float:
+    """How many of the lines hold a ``[placeholder]`` (links aside), as a share."""
+    if not lines:
+        return 0.0
+    found = sum(1 for line in lines if _PLACEHOLDER_LINE.search(re.sub(r"\[[^\]]*\]\(", "", line)))
+    return found / len(lines)
+
+
+def links_to_files(lines: list[str]) -> int:
+    """How many lines link to another file (``[x](other.md)``, ``` `M01-x.md` ```)."""
+    return sum(1 for line in lines if _FILE_LINK.search(line))
+
+
 _NUMBERED = re.compile(r"^\d{1,4}[.)]\s")
 _SECTION_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?\*\*(?P<label>[^*]{1,60}?)\*\*")
 
@@ -61,6 +88,10 @@ class Part:
     heading: Heading | None = None  # the entry's heading (None: the whole file is one entry)
     groups: list[str] = field(default_factory=list)  # the group headings above it, as written
     reason: str = ""  # why a skipped part is not an entry
+    # what a skipped part is: "preamble", "contents", "how-to", "template", "index", "group",
+    # "blank"; or "notes" for text that is no entry but is kept (rules, lessons, statistics)
+    skip_kind: str = ""
+    ranges: list[tuple[int, int]] = field(default_factory=list)  # a notes part: its pieces
     pattern: bool = False  # the heading is written as entry headings are ("Error: ...")
 
 
@@ -243,9 +274,14 @@ class Splitter:
         return True
 
     def _gap(self, start: int, end: int, groups: list[int]) -> list[Part]:
-        """Lines between entries, cut at headings, each piece with the reason it is skipped."""
+        """Lines between entries, cut at headings, each piece with what it is: a part that may
+        be left out (the title, a table of contents, ...) or notes to keep."""
         if not self._has_text(start, end):
-            return [Part("skipped", start, end, reason="blank")] if end > start else []
+            return (
+                [Part("skipped", start, end, reason="blank", skip_kind="blank")]
+                if end > start
+                else []
+            )
         cuts = [h for h in self.headings if start < h.index < end]
         edges = [start, *[h.index for h in cuts], end]
         group_lines = {self.headings[g].index for g in groups}
@@ -256,9 +292,9 @@ class Splitter:
                 not line.blank for line in self.source.lines[self.source.body_start : begin]
             )
             if first and (heading is None or heading.level == 1):
-                reason = "preamble"  # the file's title and the words under it
+                kind, reason = "preamble", "preamble"  # the file's title and the words under it
             elif heading is None:
-                reason = "text between entries"
+                kind, reason = self._kind(None, begin, stop, "text between entries")
             elif begin in group_lines:
                 kind, value = group_meaning(heading.text, self.vocab.template)
                 says = {
@@ -267,10 +303,34 @@ class Splitter:
                     "tag": f"the tag '{value}'",
                 }.get(kind, "nothing")
                 reason = f"group heading '{heading.text}' (gives the entries under it {says})"
+                kind = "group"
+                if self._has_text(begin + 1, stop):
+                    # the heading gives a tag; the words under it are notes
+                    parts.append(Part("skipped", begin, begin + 1, reason=reason, skip_kind=kind))
+                    kind, reason = "notes", f"text under the group heading '{heading.text}'"
+                    begin += 1
             else:
-                reason = f"not an entry: {heading.text}"
-            parts.append(Part("skipped", begin, stop, reason=reason))
+                kind, reason = self._kind(heading, begin, stop, f"not an entry: {heading.text}")
+            parts.append(Part("skipped", begin, stop, reason=reason, skip_kind=kind))
         return parts
+
+    def _kind(self, heading: Heading | None, begin: int, stop: int, what: str) -> tuple[str, str]:
+        """What a piece of a file outside the entries is, and the reason shown for it."""
+        lines = [
+            line.text
+            for line in self.source.lines[begin:stop]
+            if not line.blank and not line.text.lstrip().startswith("#")
+        ]
+        key = label_key(heading.text) if heading is not None else ""
+        if key and CONTENTS.search(key):
+            return "contents", f"table of contents: {heading.text if heading else ''}"
+        if key and HOW_TO.search(key):
+            return "how-to", f"how to use this file: {heading.text if heading else ''}"
+        if (key and TEMPLATE.search(key)) or (lines and placeholder_share(lines) >= 0.6):
+            return "template", f"the file's template: {heading.text if heading else what}"
+        if links_to_files(lines) >= 3 and links_to_files(lines) * 2 >= len(lines):
+            return "index", f"an index of other files: {heading.text if heading else what}"
+        return "notes", what
 
     def _has_text(self, start: int, end: int) -> bool:
         return any(not line.blank for line in self.source.lines[start:end])

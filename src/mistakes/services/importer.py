@@ -38,6 +38,11 @@ class SourceResult:
                 {"lines": [s.start_line, s.end_line], "reason": s.reason}
                 for s in (report.skipped if report else [])
             ],
+            # no entry, but kept in the file's notes entry (tag imported-notes)
+            "kept": [
+                {"lines": [s.start_line, s.end_line], "reason": s.reason}
+                for s in (report.kept if report else [])
+            ],
         }
 
 
