@@ -477,3 +477,40 @@ def test_rules_and_lessons_outside_the_entries_are_kept_as_a_notes_entry(
     ]
     assert all("Notes from Project mistakes" in s.reason for s in report.kept)
     assert [s.kind for s in report.skipped] == ["preamble"]
+
+
+def test_a_plural_label_is_a_readable_key_and_its_value_is_kept_whole(
+    template: Template,
+) -> None:
+    report = read(
+        template,
+        """
+        ## Error: Two files disagreed
+        **File(s):** `a.py`, `b.py`
+        **Owner(s):** `ops`
+        ### What Happened
+        They disagreed.
+        """,
+    )
+    extra = report.entries[0].entry.extra
+    assert extra["files"] == "`a.py`, `b.py`"
+    assert extra["owners"] == "ops"
+    assert "file_s" not in extra
+
+
+def test_a_label_that_names_no_date_is_not_read_as_one(template: Template) -> None:
+    report = read(
+        template,
+        """
+        ## Error: Cache served stale prices
+        **Discovered:** during the quarterly review
+        **Detected:** 2026-02-03
+        ### What Happened
+        Prices were a day old.
+        """,
+    )
+    item = report.entries[0]
+    assert item.entry.fields.get("date") == "2026-02-03"  # a label whose value is a date
+    assert item.entry.extra["discovered"] == "during the quarterly review"
+    assert not any("not a valid" in w for w in report.warnings)
+    assert "Original Metadata" not in item.entry.extra_sections

@@ -46,6 +46,8 @@ _BOLD_LABEL = re.compile(
 _PLAIN_FIELD = re.compile(
     r"^\s*(?:[-*+]\s+)?(?P<label>[A-Za-z][A-Za-z /_-]{1,30}?)\s*:\s+(?P<rest>\S.*)$"
 )
+_PLURAL = re.compile(r"\((?:e?s)\)", re.I)  # "File(s)" -> "Files"
+_NAMES_A_DATE = re.compile(r"date|when|\bday\b|日|fecha|datum", re.I)
 _TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _PLACEHOLDER = re.compile(r"^\s*(?:[-*+]|\d+\.)?\s*(?:\*\*[^*]+\*\*:?\s*)?\[[^\]]+\]\s*$")
@@ -292,7 +294,7 @@ class EntryBuilder:
                 if rest:
                     chunk.lines.append(Line(line.number, f"- {rest}"))
                 return chunk
-            target = self.vocab.field(label)
+            target = self._field_for(label, rest)
             if (
                 target is not None
                 and rest
@@ -321,7 +323,7 @@ class EntryBuilder:
                 and len(rest) <= 100
                 and not bold.group("lead").strip()[:1].isdigit()
             ):
-                key = snake_key(label, drop_articles=False)
+                key = snake_key(_PLURAL.sub(lambda m: m.group(0)[1:-1], label), drop_articles=False)
                 if key and key not in self.entry.extra and self._known(key) is None:
                     self.entry.extra[key] = clean_value(rest)
                     self.result.mappings.append(Mapping(line.number, label, f"extra_field:{key}"))
@@ -329,7 +331,7 @@ class EntryBuilder:
         elif current.kind in {"intro", "meta"}:
             plain = _PLAIN_FIELD.match(line.text)
             if plain is not None:
-                target = self.vocab.field(plain.group("label"))
+                target = self._field_for(plain.group("label"), plain.group("rest"))
                 if target is not None and self._take_field(
                     target, plain.group("rest"), line, plain.group("label")
                 ):
@@ -338,13 +340,23 @@ class EntryBuilder:
         if row is not None and current.kind in {"intro", "meta"}:
             cells = [c.strip() for c in row.group(1).split("|")]
             if len(cells) == 2 and cells[1]:
-                target = self.vocab.field(clean_value(cells[0]))
+                target = self._field_for(clean_value(cells[0]), cells[1])
                 if target is not None and self._take_field(
                     target, cells[1], line, clean_value(cells[0])
                 ):
                     return current
         current.lines.append(line)
         return current
+
+    def _field_for(self, label: str, value: str) -> Target | None:
+        """The field a label sets; a date only when the label names a date or the value is
+        one (``**Discovered:** in code review`` says how, not when)."""
+        target = self.vocab.field(label)
+        if target is None or self.vocab.spec(target).kind is not FieldKind.DATE:
+            return target
+        if _NAMES_A_DATE.search(label) or normalize_date(clean_value(value)) is not None:
+            return target
+        return None
 
     def _known(self, key: str) -> FieldSpec | None:
         return self.template.field_named(key)

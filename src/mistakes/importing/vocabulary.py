@@ -503,7 +503,7 @@ def clean_value(text: str) -> str:
     text = text.strip()
     text = re.sub(r"^\*+|\*+$", "", text).strip()
     text = re.sub(r"^_+(?=\S)|(?<=\S)_+$", "", text).strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'`":
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'`" and text[0] not in text[1:-1]:
         text = text[1:-1].strip()
     return text
 
