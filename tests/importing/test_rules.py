@@ -514,3 +514,62 @@ def test_a_label_that_names_no_date_is_not_read_as_one(template: Template) -> No
     assert item.entry.extra["discovered"] == "during the quarterly review"
     assert not any("not a valid" in w for w in report.warnings)
     assert "Original Metadata" not in item.entry.extra_sections
+
+
+def test_a_post_mortem_is_one_entry_with_its_hypotheses_inside(template: Template) -> None:
+    report = read(
+        template,
+        """
+        # Post-mortem: Checkout outage
+        ## Summary
+        Checkout failed for 40 minutes.
+        ## Timeline
+        - 10:02 alerts fired
+        ## Problem
+        Orders returned 502.
+        ## Investigation
+        ### 1. DNS
+        Ruled out: resolvers were fine.
+        ### 2. Load balancer
+        Ruled out.
+        ### 3. Database pool
+        Pool was exhausted.
+        ### 4. Deploy
+        A config change halved the pool.
+        ## Root Cause
+        The pool size was halved by a deploy.
+        ## Resolution
+        Rolled the config back.
+        """,
+    )
+    assert titles(report) == ["Post-mortem: Checkout outage"]
+    entry = report.entries[0].entry
+    assert "Checkout failed for 40 minutes." in entry.sections["what_happened"]
+    assert "Orders returned 502." in entry.sections["what_happened"]
+    assert "10:02 alerts fired" in entry.extra_sections["Timeline"]
+    assert "Pool was exhausted." in entry.sections["steps_taken"]
+    assert "Load balancer" in entry.sections["steps_taken"]
+    assert "halved by a deploy" in entry.sections["why_it_happened"]
+    assert entry.sections["fix"] == "Rolled the config back."
+    assert report.skipped == [] and report.kept == []
+
+
+def test_a_file_with_one_title_and_numbered_subheadings_is_one_entry(template: Template) -> None:
+    report = read(
+        template,
+        """
+        # Mistake #12: Cache keys collided
+        ## What Happened
+        Two tenants saw each other's data.
+        ## Root Causes
+        ### 1. Keys without the tenant
+        The key was the user id only.
+        ### 2. No test with two tenants
+        Only one tenant in the fixtures.
+        ## Solutions Implemented
+        ### 1. Tenant in every key
+        ### 2. A two-tenant fixture
+        """,
+    )
+    assert titles(report) == ["Cache keys collided"]
+    assert "No test with two tenants" in report.entries[0].entry.sections["why_it_happened"]

@@ -76,6 +76,14 @@ def links_to_files(lines: list[str]) -> int:
     return sum(1 for line in lines if _FILE_LINK.search(line))
 
 
+# the sections of a post-mortem or incident report, and the words that name one
+_REPORT_WORDS = re.compile(
+    r"(?:^|_)(?:summary|timeline|root|causes?|resolution|impact|lessons|learned|action_items"
+    r"|investigation|problem|prevention|detection|conclusion|mitigation|trigger|follow_up"
+    r"|what_happened|background|recovery|response|solutions?|fix|fixes|remediation"
+    r"|learnings|takeaways)(?:_|$)"
+)
+_REPORT_TITLE = re.compile(r"post[- _]?mortem|incident|\bRCA\b|root cause analysis", re.I)
 _NUMBERED = re.compile(r"^\d{1,4}[.)]\s")
 _SECTION_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?\*\*(?P<label>[^*]{1,60}?)\*\*")
 
@@ -193,9 +201,33 @@ class Splitter:
         for level in sorted(counts):
             if len(counts[level]) > len(best):
                 best_level, best = level, counts[level]
+        total = len(self.source.lines)
+        if len(best) >= 2 and self._one_report(best_level):
+            # a post-mortem: its numbered hypotheses or measures are parts of one report
+            return Layout([Part("entry", self.source.body_start, total, pattern=True)], 0)
         if len(best) >= 2:
             return Layout(self._many(best_level, set(best)), best_level)
         return Layout(self._one(best), 0)
+
+    def _one_report(self, level: int) -> bool:
+        """Is the file one report (Summary, Timeline, Root Cause, Resolution, ...) whose
+        sections hold the headings that look like entries, one level or more down?"""
+        body = [h for h in self.headings if h.index >= self.source.body_start]
+        if sum(1 for h in body if h.level == 1) > 1:
+            return False
+        top = min((h.level for h in body if h.level > 1), default=0)
+        if not top or level <= top:
+            return False
+        sections = [h for h in body if h.level == top]
+        named = sum(
+            1
+            for h in sections
+            if _REPORT_WORDS.search(label_key(h.text)) or self.vocab.section(h.text) is not None
+        )
+        titled = any(
+            h.level == 1 and _REPORT_TITLE.search(strip_symbols(h.text)) for h in body
+        ) or bool(_REPORT_TITLE.search(self.source.path.rsplit("/", 1)[-1]))
+        return named * 2 >= len(sections) and (named >= 3 or (titled and named >= 2))
 
     def _one(self, entry_like: list[int]) -> list[Part]:
         if len(entry_like) == 1:
