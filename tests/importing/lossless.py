@@ -47,6 +47,7 @@ _TEMPLATE_WORDS = re.compile(
     r"template|vorlage|plantilla|模板|テンプレート|^\W*(?:entry |log )?format\b", re.I
 )
 _EXAMPLE = re.compile(r"^\W*(?:example|e\.g\.)\s*:", re.I)
+_BLANK_CELL = re.compile(r"^(?:_[^_]*_|\[[^\]]*\]|\.{3}|-|template|)$", re.I)
 _PLACEHOLDER = re.compile(r"\[[^\]]{2,}\]")
 _FILE_LINK = re.compile(r"\]\([^)#][^)]*\)|[\w./-]+\.mdx?\b")
 
@@ -96,11 +97,25 @@ def allowed_skip(kind: str, text: str, source: Source, first_entry: int | None) 
     if kind == "template":
         placeholders = sum(1 for line in body if _PLACEHOLDER.search(line))
         example = any(_EXAMPLE.match(line) for line in body)  # "Example: ..." entry
-        return bool(_TEMPLATE_WORDS.search(title)) or example or placeholders * 5 >= len(body) * 3
+        return (
+            bool(_TEMPLATE_WORDS.search(title))
+            or example
+            or placeholders * 5 >= len(body) * 3
+            or _placeholder_row(body)
+        )
     if kind == "index":
         links = sum(1 for line in body if _FILE_LINK.search(line))
         return links >= 3 and links * 4 >= len(body)
     return False
+
+
+def _placeholder_row(lines: list[str]) -> bool:
+    """A table (header, rule, rows) whose rows are placeholders: ``| _template_ | ... |``."""
+    rows = [line for line in lines if line.strip().startswith("|")]
+    if len(rows) != len(lines) or len(rows) < 3 or not set(rows[1]) <= set("|-: "):
+        return False
+    cells = [c.strip() for row in rows[2:] for c in row.strip().strip("|").split("|")]
+    return all(_BLANK_CELL.match(c) for c in cells)
 
 
 def account(data: bytes, path: str, report: FileImport, template: Template) -> Accounting:

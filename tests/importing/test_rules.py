@@ -573,3 +573,34 @@ def test_a_file_with_one_title_and_numbered_subheadings_is_one_entry(template: T
     )
     assert titles(report) == ["Cache keys collided"]
     assert "No test with two tenants" in report.entries[0].entry.sections["why_it_happened"]
+
+
+def test_a_table_whose_header_names_template_fields_is_one_entry_per_row(
+    template: Template,
+) -> None:
+    report = read(
+        template,
+        """
+        # Mistakes
+        ## Build Errors
+        | Date | Error | Root Cause | Fix | Prevention |
+        |------|-------|------------|-----|------------|
+        | 2026-02-16 | Tailwind v4 plugin error | Installed v4 | Downgraded to v3 | Pin v3 |
+        | 2026-02-17 | `a \\| b` type error | Wrong union | Narrowed it | Strict mode |
+        ## Runtime Errors
+        | Date | Error | Root Cause | Fix | Prevention |
+        |------|-------|------------|-----|------------|
+        | _template_ | _describe error_ | _why it happened_ | _what fixed it_ | _how to prevent_ |
+        """,
+    )
+    mistakes = [item for item in report.entries if not item.notes]
+    assert [item.title for item in mistakes] == ["Tailwind v4 plugin error", "a | b type error"]
+    first = mistakes[0].entry
+    assert first.fields["date"] == "2026-02-16"
+    assert first.fields["tags"] == ["build"]
+    assert "what_happened" not in first.sections  # the title says it all
+    assert first.sections["why_it_happened"] == "Installed v4"
+    assert first.sections["fix"] == "Downgraded to v3"
+    assert first.sections["prevention_strategy_code_changes"] == "Pin v3"
+    assert mistakes[1].entry.sections["what_happened"] == "`a | b` type error"
+    assert any(s.kind == "template" and "_template_" in s.text for s in report.skipped)

@@ -17,7 +17,7 @@ from mistakes.domain.markdown import CHECKLIST_ITEM, parse_heading
 from mistakes.domain.naming import snake_key
 from mistakes.domain.template import DATE_KEY, TITLE_KEY, FieldKind, FieldSpec
 from mistakes.importing.source import Heading, Line, Source
-from mistakes.importing.split import LEADING_STATUS, Part
+from mistakes.importing.split import LEADING_STATUS, Part, table_cells
 from mistakes.importing.vocabulary import (
     CORE_SECTIONS,
     METADATA_HEADINGS,
@@ -123,6 +123,8 @@ class EntryBuilder:
     def build(self) -> ImportedEntry:
         if self.part.ranges:
             return self._build_pieces(self.part.ranges)
+        if self.part.row >= 0:
+            return self._build_row()
         lines = self.source.lines[self.part.start : self.part.end]
         first = 0
         heading = self.part.heading
@@ -164,6 +166,51 @@ class EntryBuilder:
                 )
             current = self._walk(lines, 0, current)
         self._assemble()
+        return self.result
+
+    def _build_row(self) -> ImportedEntry:
+        """A table row under a header that names template fields and sections."""
+        part = self.part
+        row = self.source.lines[part.row]
+        cells = table_cells(row.text) or []
+        for line in self.source.lines[part.start : part.row]:
+            if not line.blank:  # the table's header and its rule: the labels of the cells
+                self.result.mappings.append(Mapping(line.number, "table header", "meta"))
+        title = ""
+        texts: list[tuple[str, str]] = []
+        for label, cell in zip(part.columns, cells, strict=False):
+            value = cell.replace("\\|", "|").strip()
+            if not value:
+                continue
+            field_target = self._field_for(label, value)
+            section = self.vocab.section(label)
+            if field_target is not None and field_target.key == TITLE_KEY and not title:
+                title = value
+                self.result.mappings.append(Mapping(row.number, label, "title"))
+                short = _short_title(clean_value(re.sub(r"\*\*|`", "", value)))
+                if short != value and self.template.section("what_happened") is not None:
+                    self.entry.sections["what_happened"] = value  # the title is cut from it
+            elif field_target is not None and self._take_field(field_target, value, row, label):
+                pass
+            elif section is not None and section.kind == "checklist":
+                self.entry.follow_up.append(ChecklistItem(value))
+                self.result.mappings.append(Mapping(row.number, label, "checklist"))
+            elif section is not None:
+                if not title and section.key in CORE_SECTIONS:
+                    title = value
+                current = self.entry.sections.get(section.key)
+                self.entry.sections[section.key] = (
+                    f"{current}\n\n**{label}**\n\n{value}" if current else value
+                )
+                self.result.mappings.append(Mapping(row.number, label, f"section:{section.key}"))
+            else:
+                texts.append((label, value))
+        for label, value in texts:
+            name = strip_symbols(label) or label or "Notes"
+            self.entry.extra_sections[self._extra_title(name)] = value
+            self.result.mappings.append(Mapping(row.number, label, f"extra:{name}"))
+        title = clean_value(re.sub(r"\*\*|`", "", title))
+        self.entry.fields[TITLE_KEY] = _short_title(title) if title else ""
         return self.result
 
     def _walk(self, lines: list[Line], position: int, current: _Chunk) -> _Chunk:
@@ -528,6 +575,15 @@ class EntryBuilder:
         while out and (not out[0].strip() or _RULE.match(out[0])):
             out.pop(0)
         return "\n".join(out)
+
+
+def _short_title(text: str, limit: int = 100) -> str:
+    """A cell's text as a title: its first sentence, cut at a word when longer than limit."""
+    text = " ".join(text.split())
+    first = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0]
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-") + "..."
 
 
 def add_tags(entry: Entry, spec: FieldSpec, tags: list[str]) -> None:

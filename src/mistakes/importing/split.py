@@ -84,6 +84,21 @@ _REPORT_WORDS = re.compile(
     r"|learnings|takeaways)(?:_|$)"
 )
 _REPORT_TITLE = re.compile(r"post[- _]?mortem|incident|\bRCA\b|root cause analysis", re.I)
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_BLANK_CELL = re.compile(r"^(?:_[^_]*_|\[[^\]]*\]|\.{3}|-|—|template|)$", re.I)
+
+
+def table_cells(text: str) -> list[str] | None:
+    """The cells of a Markdown table row (``\\|`` is a pipe inside a cell), or None."""
+    stripped = text.strip()
+    if not stripped.startswith("|") or len(stripped) < 2:
+        return None
+    inner = (
+        stripped[1:-1] if stripped.endswith("|") and not stripped.endswith("\\|") else stripped[1:]
+    )
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", inner)]
+
+
 _NUMBERED = re.compile(r"^\d{1,4}[.)]\s")
 _SECTION_LABEL = re.compile(r"^\s*(?:[-*+]\s+)?\*\*(?P<label>[^*]{1,60}?)\*\*")
 
@@ -100,6 +115,9 @@ class Part:
     # "blank"; or "notes" for text that is no entry but is kept (rules, lessons, statistics)
     skip_kind: str = ""
     ranges: list[tuple[int, int]] = field(default_factory=list)  # a notes part: its pieces
+    # a table row that is an entry: the header's cells, and the row's line index
+    columns: list[str] = field(default_factory=list)
+    row: int = -1
     pattern: bool = False  # the heading is written as entry headings are ("Error: ...")
 
 
@@ -205,9 +223,62 @@ class Splitter:
         if len(best) >= 2 and self._one_report(best_level):
             # a post-mortem: its numbered hypotheses or measures are parts of one report
             return Layout([Part("entry", self.source.body_start, total, pattern=True)], 0)
+        if len(best) < 2:
+            rows = self._table_rows()
+            if rows:
+                return Layout(self._table_parts(rows), 0)
         if len(best) >= 2:
             return Layout(self._many(best_level, set(best)), best_level)
         return Layout(self._one(best), 0)
+
+    # -- entries as table rows -----------------------------------------------------------------
+    def _table_rows(self) -> list[tuple[int, int, list[str], bool]]:
+        """Rows of tables whose header names template fields and sections (``| Date | Error |
+        Root Cause | Fix |``): (start, row index, header cells, placeholder row?) for each,
+        where start is the header's index for a table's first row."""
+        lines = self.source.lines
+        found: list[tuple[int, int, list[str], bool]] = []
+        index = self.source.body_start
+        while index < len(lines) - 2:
+            header = table_cells(lines[index].text) if not lines[index].fenced else None
+            if header is None or not _TABLE_RULE.match(lines[index + 1].text):
+                index += 1
+                continue
+            end = index + 2
+            while end < len(lines) and table_cells(lines[end].text) is not None:
+                end += 1
+            body = [table_cells(line.text) or [] for line in lines[index + 2 : end]]
+            if self._entry_columns(header) and links_to_files(
+                [c for r in body for c in r]
+            ) * 2 < len(body):
+                start = index
+                for row in range(index + 2, end):
+                    cells = table_cells(lines[row].text) or []
+                    blank = all(_BLANK_CELL.match(c) for c in cells)
+                    found.append((start, row, header, blank))
+                    start = row + 1
+            index = end
+        return found
+
+    def _entry_columns(self, header: list[str]) -> bool:
+        sections = {t.key for t in map(self.vocab.section, header) if t is not None}
+        fields = [c for c in header if self.vocab.field(c) is not None]
+        return bool(sections & CORE_SECTIONS) and len(sections) + len(fields) >= 3
+
+    def _table_parts(self, rows: list[tuple[int, int, list[str], bool]]) -> list[Part]:
+        bounds = []
+        for start, row, header, blank in rows:
+            part = Part("entry", start, row + 1, columns=header, row=row)
+            if blank:  # "| _template_ | _describe error_ | ..." is the file's template
+                part = Part(
+                    "skipped",
+                    start,
+                    row + 1,
+                    reason="the template (a placeholder row)",
+                    skip_kind="template",
+                )
+            bounds.append(part)
+        return self._fill(bounds)
 
     def _one_report(self, level: int) -> bool:
         """Is the file one report (Summary, Timeline, Root Cause, Resolution, ...) whose
@@ -235,10 +306,7 @@ class Splitter:
         return [Part("entry", self.source.body_start, len(self.source.lines))]
 
     def _many(self, level: int, starts: set[int], *, single: bool = False) -> list[Part]:
-        parts: list[Part] = []
-        start = self.source.body_start
         total = len(self.source.lines)
-        positions = [i for i, h in enumerate(self.headings) if h.index >= start]
         # where each entry ends
         bounds: list[tuple[int, int, int]] = []  # (position, start index, end index)
         for position in sorted(starts):
@@ -259,35 +327,49 @@ class Splitter:
                     deeper = True
             bounds.append((position, heading.index, end))
 
+        parts = [
+            Part(
+                "entry",
+                begin,
+                end,
+                self.headings[position],
+                pattern=self.pattern(position),
+            )
+            for position, begin, end in bounds
+        ]
+        return self._fill(parts)
+
+    def _fill(self, entries: list[Part]) -> list[Part]:
+        """The entries with the parts between them, and the group headings above them."""
+        start = self.source.body_start
+        total = len(self.source.lines)
+        positions = [i for i, h in enumerate(self.headings) if h.index >= start]
+        levels = [p.heading.level for p in entries if p.heading is not None]
+        level = min(levels) if levels else 7
         h1_count = sum(1 for p in positions if self.headings[p].level == 1)
         groups = [
             p
             for p in positions
             if self.headings[p].level < level
             and not (self.headings[p].level == 1 and h1_count == 1)
-            and any(self.headings[p].index < s < self.scope_end(p) for _pos, s, _e in bounds)
+            and any(
+                self.headings[p].index < e.start < self.scope_end(p)
+                for e in entries
+                if e.kind == "entry"
+            )
         ]
-
+        parts: list[Part] = []
         cursor = start
-        for position, begin, end in bounds:
-            if begin > cursor:
-                parts.extend(self._gap(cursor, begin, groups))
-            above = [
+        for part in entries:
+            if part.start > cursor:
+                parts.extend(self._gap(cursor, part.start, groups))
+            part.groups = [
                 self.headings[group].text
                 for group in groups
-                if self.headings[group].index < begin < self.scope_end(group)
+                if self.headings[group].index < part.start < self.scope_end(group)
             ]
-            parts.append(
-                Part(
-                    "entry",
-                    begin,
-                    end,
-                    self.headings[position],
-                    groups=above,
-                    pattern=self.pattern(position),
-                )
-            )
-            cursor = end
+            parts.append(part)
+            cursor = part.end
         if cursor < total:
             parts.extend(self._gap(cursor, total, groups))
         return parts
