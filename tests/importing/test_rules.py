@@ -604,3 +604,33 @@ def test_a_table_whose_header_names_template_fields_is_one_entry_per_row(
     assert first.sections["prevention_strategy_code_changes"] == "Pin v3"
     assert mistakes[1].entry.sections["what_happened"] == "`a | b` type error"
     assert any(s.kind == "template" and "_template_" in s.text for s in report.skipped)
+
+
+def test_entries_whose_headings_keep_the_templates_date_placeholder(template: Template) -> None:
+    report = read(
+        template,
+        """
+        # Error Log
+        ## Template
+        ### [Date] Error: [Brief Title]
+        **Problem:** [What went wrong]
+        **Solution:** [How it was fixed]
+        ## Quick Reference
+        ### [Date] Error: Database Connection Failed
+        **Problem:** The app could not reach Postgres on start.
+        **Solution:** Started the database container first.
+        **Prevention:** Add a health check to compose.
+        **Tags:** [database, setup]
+        ### [Date] Error: Port Already In Use
+        **Problem:** Port 3000 was taken.
+        **Solution:** Killed the old process.
+        """,
+    )
+    assert titles(report) == ["Database Connection Failed", "Port Already In Use"]
+    first = report.entries[0].entry
+    assert not first.fields.get("date")
+    assert {"database", "setup"} <= set(first.fields["tags"])
+    assert first.sections["what_happened"] == "The app could not reach Postgres on start."
+    assert first.sections["fix"] == "Started the database container first."
+    assert first.sections["prevention_strategy_code_changes"] == "Add a health check to compose."
+    assert any(s.kind == "template" and "[Brief Title]" in s.text for s in report.skipped)

@@ -17,7 +17,7 @@ from mistakes.domain.markdown import CHECKLIST_ITEM, parse_heading
 from mistakes.domain.naming import snake_key
 from mistakes.domain.template import DATE_KEY, TITLE_KEY, FieldKind, FieldSpec
 from mistakes.importing.source import Heading, Line, Source
-from mistakes.importing.split import LEADING_STATUS, Part, table_cells
+from mistakes.importing.split import LEADING_PLACEHOLDER, LEADING_STATUS, Part, table_cells
 from mistakes.importing.vocabulary import (
     CORE_SECTIONS,
     METADATA_HEADINGS,
@@ -252,6 +252,7 @@ class EntryBuilder:
             if found is not None:
                 self.entry.fields.setdefault("status", found)
             text = text[leading.end() :]
+        text = LEADING_PLACEHOLDER.sub("", text)  # "[Date] Error: x": no date is given
         dated = _TITLE_DATE.match(text)
         if dated and dated.group("rest").strip():
             value = normalize_date(dated.group("date"))

@@ -39,6 +39,8 @@ ENTRY_HEADING = re.compile(
     re.X | re.I,
 )
 
+# a template's placeholder left at the start of a real entry's heading: "[Date] Error: x"
+LEADING_PLACEHOLDER = re.compile(r"^\[[A-Za-z][^\]\d]{0,30}\]\s*[-–—:|]?\s*(?=\S)")
 LEADING_STATUS = re.compile(r"^(?:FIXED|RESOLVED|SOLVED|DONE|CLOSED|OPEN|ACTIVE|WIP)\s+")
 _DATE_ONLY = re.compile(r"^\[?\d{4}-\d{2}(?:-\d{2})?\]?$")
 # headings of parts of a log that are not entries
@@ -160,7 +162,12 @@ class Splitter:
         if self.maps(heading):
             return False
         parent = self.parent(position)
-        if parent is not None and parent.level > 1 and NON_ENTRY.search(label_key(parent.text)):
+        if (
+            parent is not None
+            and parent.level > 1
+            and NON_ENTRY.search(label_key(parent.text))
+            and not (self.pattern(position) and self._named(position))
+        ):
             return False  # "### 1. Verify first" under "## Key Lessons"
         if (
             parent is not None
@@ -180,9 +187,17 @@ class Splitter:
 
     def pattern(self, position: int) -> bool:
         """A heading written the way entry headings are (``Error: ...``, ``[ERR-012] ...``)."""
+        text = self._pattern_text(position)
+        return bool(ENTRY_HEADING.match(text)) and not _DATE_ONLY.match(text)
+
+    def _pattern_text(self, position: int) -> str:
         text = strip_symbols(self.headings[position].text).replace("**", "")
         text = LEADING_STATUS.sub("", text)  # "✅ FIXED ERROR #1 - ..."
-        return bool(ENTRY_HEADING.match(text)) and not _DATE_ONLY.match(text)
+        return LEADING_PLACEHOLDER.sub("", text)  # "[Date] Error: ..." (a template's date kept)
+
+    def _named(self, position: int) -> bool:
+        """An entry heading that says so in words (``Error: x``), not a number (``1. x``)."""
+        return not _NUMBERED.match(self._pattern_text(position))
 
     def structural(self, position: int) -> bool:
         """A heading whose own subheadings (one level down) or own bold labels (before its
