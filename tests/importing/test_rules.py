@@ -634,3 +634,45 @@ def test_entries_whose_headings_keep_the_templates_date_placeholder(template: Te
     assert first.sections["fix"] == "Started the database container first."
     assert first.sections["prevention_strategy_code_changes"] == "Add a health check to compose."
     assert any(s.kind == "template" and "[Brief Title]" in s.text for s in report.skipped)
+
+
+def test_list_items_whose_fields_are_key_value_lines_are_entries(template: Template) -> None:
+    report = read(
+        template,
+        """
+        # Mistakes
+
+        ## Format
+        - Date: YYYY-MM-DD
+        - Mistake: what went wrong
+        - Impact: who or what it hurt
+        - Prevention: what stops it next time
+
+        ## Log
+        - Date: 2026-02-19
+          Mistake: Pushed to main without running the tests.
+          Impact: CI was red for two hours.
+          Prevention: A pre-push hook runs the fast tests.
+        - Date: 2026-02-21
+          Mistake: Dropped a column still read by the report job.
+            The job failed at midnight.
+          Impact: The daily report was missing.
+          Prevention: Deprecate columns a release before dropping them.
+          Severity: high
+        """,
+    )
+    assert titles(report) == [
+        "Pushed to main without running the tests",
+        "Dropped a column still read by the report job",
+    ]
+    first, second = (item.entry for item in report.entries)
+    assert first.fields["date"] == "2026-02-19"
+    assert first.sections["user_impact"] == "CI was red for two hours."
+    assert (
+        first.sections["prevention_strategy_code_changes"] == "A pre-push hook runs the fast tests."
+    )
+    assert second.sections["what_happened"] == (
+        "Dropped a column still read by the report job.\nThe job failed at midnight."
+    )
+    assert second.fields["severity"] == "high"
+    assert any(s.kind == "template" and "Format" in s.text for s in report.skipped)

@@ -17,7 +17,13 @@ from mistakes.domain.markdown import CHECKLIST_ITEM, parse_heading
 from mistakes.domain.naming import snake_key
 from mistakes.domain.template import DATE_KEY, TITLE_KEY, FieldKind, FieldSpec
 from mistakes.importing.source import Heading, Line, Source
-from mistakes.importing.split import LEADING_PLACEHOLDER, LEADING_STATUS, Part, table_cells
+from mistakes.importing.split import (
+    FIELD_LINE,
+    LEADING_PLACEHOLDER,
+    LEADING_STATUS,
+    Part,
+    table_cells,
+)
 from mistakes.importing.vocabulary import (
     CORE_SECTIONS,
     METADATA_HEADINGS,
@@ -125,6 +131,8 @@ class EntryBuilder:
             return self._build_pieces(self.part.ranges)
         if self.part.row >= 0:
             return self._build_row()
+        if self.part.item:
+            return self._build_item()
         lines = self.source.lines[self.part.start : self.part.end]
         first = 0
         heading = self.part.heading
@@ -209,6 +217,50 @@ class EntryBuilder:
             name = strip_symbols(label) or label or "Notes"
             self.entry.extra_sections[self._extra_title(name)] = value
             self.result.mappings.append(Mapping(row.number, label, f"extra:{name}"))
+        title = clean_value(re.sub(r"\*\*|`", "", title))
+        self.entry.fields[TITLE_KEY] = _short_title(title) if title else ""
+        return self.result
+
+    def _build_item(self) -> ImportedEntry:
+        """A list item whose lines are ``Key: value`` fields."""
+        title = ""
+        current: _Chunk | None = None
+        for line in self.source.lines[self.part.start : self.part.end]:
+            match = FIELD_LINE.match(line.text) if not line.fenced else None
+            label = match.group("label") if match else ""
+            rest = match.group("rest").strip() if match else ""
+            section = self.vocab.section(label) if match else None
+            target = self._field_for(label, rest) if match else None
+            if target is not None and target.key == TITLE_KEY and not title:
+                title = rest
+                self.result.mappings.append(Mapping(line.number, label, "title"))
+                continue
+            if (
+                target is not None
+                and section is None
+                and self._take_field(target, rest, line, label)
+            ):
+                continue
+            if match is not None and section is not None and section.kind == "section":
+                current = self._open(
+                    _Chunk("section", section.key, label, 0, line.number), f"section:{section.key}"
+                )
+                current.lines.append(Line(line.number, rest))
+                if not title and section.key in CORE_SECTIONS:
+                    title = rest
+                continue
+            if match is not None and section is None and target is None:
+                name = strip_symbols(label) or label
+                current = self._open(_Chunk("extra", name, label, 0, line.number), f"extra:{name}")
+                current.lines.append(Line(line.number, rest))
+                continue
+            if current is None:
+                current = self.intro = _Chunk("intro", "", "", 0, line.number)
+                self.chunks.append(current)
+            current.lines.append(Line(line.number, line.text.strip(), line.fenced))
+        if not hasattr(self, "intro"):
+            self.intro = _Chunk("intro", "", "", 0, self.part.start + 1)
+        self._assemble()
         title = clean_value(re.sub(r"\*\*|`", "", title))
         self.entry.fields[TITLE_KEY] = _short_title(title) if title else ""
         return self.result
@@ -583,7 +635,7 @@ def _short_title(text: str, limit: int = 100) -> str:
     text = " ".join(text.split())
     first = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0]
     if len(first) <= limit:
-        return first
+        return first.rstrip(".") or first
     return first[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-") + "..."
 
 

@@ -86,6 +86,8 @@ _REPORT_WORDS = re.compile(
     r"|learnings|takeaways)(?:_|$)"
 )
 _REPORT_TITLE = re.compile(r"post[- _]?mortem|incident|\bRCA\b|root cause analysis", re.I)
+_FIELD_ITEM = re.compile(r"^[-*+]\s+[A-Za-z][\w /()-]{0,30}:\s")  # "- Date: 2026-02-19"
+FIELD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?P<label>[A-Za-z][\w /()-]{0,30}?):\s+(?P<rest>\S.*)$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _BLANK_CELL = re.compile(r"^(?:_[^_]*_|\[[^\]]*\]|\.{3}|-|—|template|)$", re.I)
 
@@ -120,6 +122,7 @@ class Part:
     # a table row that is an entry: the header's cells, and the row's line index
     columns: list[str] = field(default_factory=list)
     row: int = -1
+    item: bool = False  # a list item whose fields are "Key: value" lines under it
     pattern: bool = False  # the heading is written as entry headings are ("Error: ...")
 
 
@@ -242,9 +245,42 @@ class Splitter:
             rows = self._table_rows()
             if rows:
                 return Layout(self._table_parts(rows), 0)
+            items = self._field_items()
+            if items:
+                return Layout(self._fill(items), 0)
         if len(best) >= 2:
             return Layout(self._many(best_level, set(best)), best_level)
         return Layout(self._one(best), 0)
+
+    # -- entries as list items ------------------------------------------------------------------
+    def _field_items(self) -> list[Part]:
+        """List items whose lines are ``Key: value`` fields (``- Date: 2026-02-19`` /
+        ``  Mistake: ...`` / ``  Prevention: ...``), each naming a core section and three
+        template fields or sections in all: one entry each, when there are two or more."""
+        lines = self.source.lines
+        found: list[Part] = []
+        index = self.source.body_start
+        while index < len(lines):
+            line = lines[index]
+            if line.fenced or not _FIELD_ITEM.match(line.text):
+                index += 1
+                continue
+            end = index + 1
+            while end < len(lines) and not lines[end].fenced:
+                text = lines[end].text
+                if text.strip() and (not text[:1].isspace() or _FIELD_ITEM.match(text)):
+                    break
+                end += 1
+            keys = [FIELD_LINE.match(line.text) for line in lines[index:end]]
+            labels = [m.group("label") for m in keys if m is not None]
+            sections = {t.key for t in map(self.vocab.section, labels) if t is not None}
+            fields = [label for label in labels if self.vocab.field(label) is not None]
+            if sections & CORE_SECTIONS and len(sections) + len(fields) >= 3:
+                while end > index + 1 and lines[end - 1].blank:
+                    end -= 1
+                found.append(Part("entry", index, end, item=True, pattern=True))
+            index = end
+        return found if len(found) >= 2 else []
 
     # -- entries as table rows -----------------------------------------------------------------
     def _table_rows(self) -> list[tuple[int, int, list[str], bool]]:
