@@ -175,6 +175,15 @@ EXPECTED: dict[str, Expect] = {
         skipped=("Summary of Files Modified", "Dependency Installation Summary", "Key Learnings"),
         note="'### Error N:' under '## Error History', H4 sections; the mobile to-do is no entry.",
     ),
+    "kartikeychoudhary__minted/docs__MISTAKES.md": Expect(
+        entries=41,
+        first_title="Tailwind CSS v4 PostCSS plugin error",
+        last_title="PrimeNG p-dialog [contentStyle]",
+        tags=("build errors", "angular errors", "ui / styling errors"),
+        skipped=("_template_", "HIGH PRIORITY", "Implementation Notes"),
+        note="Entries as table rows: 44 dated rows, of which 3 are under 'Implementation Notes'"
+        " (| Date | Feature | ... |, no entry columns); one '_template_' row is the template.",
+    ),
     # --- single-entry files --------------------------------------------------------------
     "terrene-foundation__kailash-py/shared__mistakes__047-insufficient-code-review.md": Expect(
         entries=1,
@@ -259,6 +268,20 @@ EXPECTED: dict[str, Expect] = {
         first_title="White Screen and Module Loading Failures",
         last_title="White Screen and Module Loading Failures",
         note="Closest to the seed: bold Date/Severity/Status block, Root Cause Analysis etc.",
+    ),
+    "bdougie__contributor.info/docs__postmortems__2025-01-09-inngest-step-isolation-bug.md": Expect(
+        entries=1,
+        first_title="Inngest Embeddings Generation Complete Failure",
+        last_title="Inngest Embeddings Generation Complete Failure",
+        note="One post-mortem; its five '### N. ✅ Fixed: ...' root causes and three prevention"
+        " measures are parts of it, not entries.",
+    ),
+    "ibraheemcisse__infrastructure-lab/postmortems__008-memory-oom-chaos.md": Expect(
+        entries=1,
+        first_title="Memory OOM Kill",
+        last_title="Memory OOM Kill",
+        note="One post-mortem; '### **1. Memory Leak**' .. '4.' under 'Real Production"
+        " Scenarios' are examples inside it.",
     ),
     "Chenglin97__polymarket-strategist/mistakes.md": Expect(
         entries=1,

@@ -49,7 +49,9 @@ _TEMPLATE_WORDS = re.compile(
 _EXAMPLE = re.compile(r"^\W*(?:example|e\.g\.)\s*:", re.I)
 _BLANK_CELL = re.compile(r"^(?:_[^_]*_|\[[^\]]*\]|\.{3}|-|template|)$", re.I)
 _PLACEHOLDER = re.compile(r"\[[^\]]{2,}\]")
-_FILE_LINK = re.compile(r"\]\([^)#][^)]*\)|[\w./-]+\.mdx?\b")
+_FILE_LINK = re.compile(
+    r"\](?!\((?:https?:|mailto:))\([^)#][^)]*\)|(?<![\w/:.-])[\w.-]+(?:/[\w.-]+)*\.mdx?\b"
+)
 
 
 def normalize_line(line: str) -> str:
@@ -120,8 +122,14 @@ def _placeholder_row(lines: list[str]) -> bool:
 
 def account(data: bytes, path: str, report: FileImport, template: Template) -> Accounting:
     source = read_source(data, path)
-    rendered = [new_document(template).render(item.entry) for item in report.entries]
-    blob = normalize_text("\n".join(rendered))
+    # each line is looked for in the entry whose lines hold it (not anywhere in the file's)
+    owner: dict[int, int] = {}
+    blobs: list[str] = []
+    for number, item in enumerate(report.entries):
+        blobs.append(normalize_text(new_document(template).render(item.entry)))
+        for start, end in getattr(item, "ranges", None) or [(item.start_line, item.end_line)]:
+            for line in range(start, end + 1):
+                owner.setdefault(line, number)
     mapped: dict[int, list[tuple[str, object]]] = {}
     for item in report.entries:
         for mapping in item.mappings:
@@ -155,7 +163,9 @@ def account(data: bytes, path: str, report: FileImport, template: Template) -> A
                 lost.append((line.number, line.text))
             continue
         norm = normalize_line(line.text)
-        if not norm or norm in blob:
+        if not norm:
+            continue
+        if line.number in owner and norm in blobs[owner[line.number]]:
             continue
         if any(
             _mapping_holds(target, item, line.text) for target, item in mapped.get(line.number, [])

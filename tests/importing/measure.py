@@ -99,6 +99,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{result.lost}/{result.lines} lines lost ({result.lost_share:.2%}), "
         f"{len(result.empty)} files with no entry"
     )
+    left: dict[str, int] = {}
+    for item in result.files:
+        for kind, count in item.accounting.left_out.items():
+            left[kind] = left.get(kind, 0) + count
+    print("left out, as a file may: " + ", ".join(f"{k} {v}" for k, v in sorted(left.items())))
     for rel in result.empty:
         print(f"  no entry: {rel}")
     print("worst files:")

@@ -62,7 +62,9 @@ TEMPLATE = re.compile(
     r"|^(?:entry_|log_|entries_)?format(?:_for|_of|$)|模板|テンプレート"
 )
 _PLACEHOLDER_LINE = re.compile(r"\[[^\]]{2,}\]")
-_FILE_LINK = re.compile(r"\]\([^)#][^)]*\)|[\w./-]+\.mdx?\b")
+_FILE_LINK = re.compile(
+    r"\](?!\((?:https?:|mailto:))\([^)#][^)]*\)|(?<![\w/:.-])[\w.-]+(?:/[\w.-]+)*\.mdx?\b"
+)
 
 
 def placeholder_share(lines: list[str]) -> float:
@@ -88,6 +90,7 @@ _REPORT_WORDS = re.compile(
 _REPORT_TITLE = re.compile(r"post[- _]?mortem|incident|\bRCA\b|root cause analysis", re.I)
 _FIELD_ITEM = re.compile(r"^[-*+]\s+[A-Za-z][\w /()-]{0,30}:\s")  # "- Date: 2026-02-19"
 FIELD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?P<label>[A-Za-z][\w /()-]{0,30}?):\s+(?P<rest>\S.*)$")
+_RULE_LINE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _BLANK_CELL = re.compile(r"^(?:_[^_]*_|\[[^\]]*\]|\.{3}|-|—|template|)$", re.I)
 
@@ -498,7 +501,11 @@ class Splitter:
         return "notes", what
 
     def _has_text(self, start: int, end: int) -> bool:
-        return any(not line.blank for line in self.source.lines[start:end])
+        """Any line but blank lines and thematic breaks (``---`` between entries)?"""
+        return any(
+            not line.blank and (line.fenced or not _RULE_LINE.match(line.text))
+            for line in self.source.lines[start:end]
+        )
 
 
 def split(source: Source, vocab: Vocabulary) -> Layout:
