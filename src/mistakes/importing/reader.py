@@ -60,7 +60,7 @@ class FileImport:
 
 def read_log(data: bytes, path: str, template: Template) -> FileImport:
     """Entries from one file's bytes. Never raises on odd Markdown; warns instead."""
-    vocab = Vocabulary(template)
+    vocab = _vocabulary(template)
     source = read_source(data, path)
     report = FileImport(source=path, warnings=list(source.warnings))
     layout = split(source, vocab)
@@ -150,6 +150,19 @@ def _add_notes(report: FileImport, source: Source, vocab: Vocabulary, parts: lis
             "notes",
             into=report.kept,
         )
+
+
+_VOCABULARIES: dict[int, tuple[Template, Vocabulary]] = {}
+
+
+def _vocabulary(template: Template) -> Vocabulary:
+    """The vocabulary of a template, built once per template (an import reads many files)."""
+    cached = _VOCABULARIES.get(id(template))
+    if cached is None or cached[0] is not template:
+        if len(_VOCABULARIES) > 8:
+            _VOCABULARIES.clear()
+        cached = _VOCABULARIES[id(template)] = (template, Vocabulary(template))
+    return cached[1]
 
 
 def _has_words(source: Source, part: Part) -> bool:

@@ -7,6 +7,7 @@ A synonym whose target the template lacks is ignored, so a team's own template s
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -368,6 +369,7 @@ _NUMBERING = re.compile(
 _TRAILING_COLON = re.compile(r"[\s:：.\-–—]+$")
 
 
+@functools.lru_cache(maxsize=8192)
 def label_key(text: str) -> str:
     """A label as compared: emoji, numbering, emphasis and trailing colons removed."""
     text = strip_symbols(text)
@@ -453,13 +455,16 @@ class Vocabulary:
 
     def is_structural_title(self, text: str) -> bool:
         """True when the codec would read a heading with this text as a template section."""
-        key = label_key(text)
+        return label_key(text) in self._structural
+
+    @functools.cached_property
+    def _structural(self) -> frozenset[str]:
         template = self.template
         names = {label_key(s.title) for s in template.sections}
         names |= {s.key for s in template.sections}
         if template.checklist is not None:
             names.add(label_key(template.checklist.title))
-        return key in names
+        return frozenset(names)
 
 
 def _first_leaf(template: Template, group: SectionSpec) -> SectionSpec | None:
