@@ -40,7 +40,7 @@ ALLOWED = ("preamble", "contents", "how-to", "template", "index", "group")
 _CONTENTS_WORDS = re.compile(r"contents|\btoc\b|^\W*index\W*$|目次|目录", re.I)
 _HOW_TO_WORDS = re.compile(
     r"how to (?:use|add|read|contribute|write|document|log)|usage|instructions|adding (?:a )?new"
-    r"|when to add|contributing",
+    r"|when to add|^\W*contributing\W*$",
     re.I,
 )
 _TEMPLATE_WORDS = re.compile(

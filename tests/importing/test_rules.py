@@ -676,3 +676,15 @@ def test_list_items_whose_fields_are_key_value_lines_are_entries(template: Templ
     )
     assert second.fields["severity"] == "high"
     assert any(s.kind == "template" and "Format" in s.text for s in report.skipped)
+
+
+def test_the_blank_template_itself_imports_as_nothing(template: Template) -> None:
+    from pathlib import Path
+
+    import mistakes
+
+    seed = Path(mistakes.__file__).parent / "templates" / "default.md"
+    report = read_log(seed.read_bytes(), "template.md", template)
+    assert report.entries == [] and report.kept == []
+    assert {s.kind for s in report.skipped} <= {"preamble", "template"}
+    assert not any("Contributing" in s.reason and s.kind == "how-to" for s in report.skipped)

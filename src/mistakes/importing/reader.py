@@ -67,7 +67,10 @@ def read_log(data: bytes, path: str, template: Template) -> FileImport:
     report.level = layout.level
     single = layout.level == 0
     notes: list[Part] = []
+    template_end = -1  # the file's own template goes on to here (its sections, unfilled)
     for part in layout.parts:
+        if part.kind == "skipped" and part.start < template_end:
+            continue
         if part.kind == "skipped":
             if part.skip_kind == "notes":
                 notes.append(part)
@@ -87,9 +90,9 @@ def read_log(data: bytes, path: str, template: Template) -> FileImport:
             )
             continue
         if is_placeholder_only(result):
-            _skip(
-                report, source, part.start, part.end, "the template (placeholders only)", "template"
-            )
+            end = _template_end(source, vocab, layout.parts, part)
+            _skip(report, source, part.start, end, "the template (placeholders only)", "template")
+            template_end = end
             continue
         _add(report, result, source, vocab, part.groups, single=single, notes=single and plain)
         if single and plain:  # rules, lessons, a session's notes: kept whole, tagged as notes
@@ -106,6 +109,22 @@ def read_log(data: bytes, path: str, template: Template) -> FileImport:
     if notes and any(_has_words(source, part) for part in notes):
         _add_notes(report, source, vocab, notes)
     return report
+
+
+def _template_end(source: Source, vocab: Vocabulary, parts: list[Part], template: Part) -> int:
+    """Where the file's own template ends: the parts right after its placeholder heading
+    that are the template's sections, unfilled (``## Configuration`` with its hint)."""
+    end = template.end
+    for part in parts[parts.index(template) + 1 :]:
+        if part.kind != "skipped":
+            break
+        heading = next((h for h in source.headings if h.index == part.start), None)
+        if part.reason != "blank" and (
+            heading is None or not vocab.is_structural_title(heading.text)
+        ):
+            break
+        end = part.end
+    return end
 
 
 def _add(

@@ -55,7 +55,7 @@ NON_ENTRY = re.compile(
 CONTENTS = re.compile(r"^(?:table_of_)?contents$|^toc$|^index$|^inhalt|^目次$|^目录$")
 HOW_TO = re.compile(
     r"^(?:how_to_(?:use|add|read|contribute|write|document|log)|usage|instructions"
-    r"|adding_(?:a_)?new|when_to_add|contributing)"
+    r"|adding_(?:a_)?new|when_to_add|contributing$|contributing_guide)"
 )
 TEMPLATE = re.compile(
     r"^(?:[a-z]+_)?(?:template|templates|vorlage|plantilla)(?:_|$)"
