@@ -127,3 +127,27 @@ def test_a_whole_corpus_folder_imports_and_passes_check(run, tmp_path: Path):
     check = run("--dir", "entries", "check")
     # duplicate numbers cannot happen: numbers are given by the folder, not taken from files
     assert check.code == 0, check.out
+
+
+def test_json_says_which_parts_were_kept_as_notes(run, tmp_path: Path):
+    path = tmp_path / "rules.md"
+    path.write_text(
+        "# Log\n\n## Rules\nAlways run the tests.\n\n"
+        "## Error: One\n### What Happened\nIt broke.\n\n"
+        "## Error: Two\n### What Happened\nIt broke again.\n",
+        encoding="utf-8",
+    )
+    result = run("--dir", "entries", "import", str(path), "--json")
+    assert result.code == 0
+    (report,) = result.json
+    assert report["titles"] == ["One", "Two", "Notes from Log"]
+    assert report["kept"] == [
+        {
+            "lines": [3, 4],
+            "reason": "not an entry: Rules: kept in the entry 'Notes from Log'"
+            " (tag imported-notes)",
+        }
+    ]
+    assert run("--dir", "entries", "check").code == 0
+    notes = (tmp_path / "entries" / "003-notes-from-log.md").read_text(encoding="utf-8")
+    assert "imported-notes" in notes and "Always run the tests." in notes
