@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,18 @@ from mistakes.storage.template_file import load_template
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_mistakes"
-CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def _find_corpus() -> Path:
+    """``shared/corpus`` beside the repo, or beside a folder above it (a git worktree)."""
+    for folder in REPO.parents:
+        candidate = folder / "shared" / "corpus"
+        if candidate.is_dir():
+            return candidate
+    return REPO.parent / "shared" / "corpus"
+
+
+CORPUS = _find_corpus()
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -68,3 +80,10 @@ def samples_copy(tmp_path: Path) -> Path:
     target = tmp_path / "samples"
     shutil.copytree(SAMPLES, target)
     return target
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On CI the corpus must be there: a test that would skip for want of it fails instead
+    (a clone laid out differently would otherwise pass with the corpus tests unrun)."""
+    if os.environ.get("CI") and not CORPUS.is_dir():
+        raise pytest.UsageError(f"CI: no corpus at {CORPUS} (the corpus tests would skip)")

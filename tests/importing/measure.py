@@ -16,21 +16,8 @@ from pathlib import Path
 from mistakes.domain.template import Template
 from mistakes.importing.reader import FileImport, read_log
 from mistakes.storage.template_file import load_template
+from tests.conftest import CORPUS
 from tests.importing.lossless import Accounting, account
-
-HERE = Path(__file__).resolve()
-
-
-def find_corpus() -> Path:
-    """``shared/corpus`` beside the repo, or beside a folder above it (a git worktree)."""
-    for folder in HERE.parents[2:]:
-        candidate = folder / "shared" / "corpus"
-        if candidate.is_dir():
-            return candidate
-    return HERE.parents[2].parent / "shared" / "corpus"
-
-
-CORPUS = find_corpus()
 
 
 def corpus_files(corpus: Path = CORPUS) -> list[Path]:
