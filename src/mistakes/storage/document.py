@@ -12,7 +12,6 @@ gives the same bytes, and editing one field or section rewrites only that.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,16 +28,14 @@ from mistakes.domain.naming import normalize_heading, snake_key
 from mistakes.domain.template import FieldKind, FieldSpec, SectionSpec, Template
 from mistakes.storage import yaml_text
 from mistakes.storage.errors import EntryParseError
+from mistakes.storage.hashing import content_hash as content_hash  # re-exported: moved
+from mistakes.storage.reading import MAX_ENTRY_BYTES
 
-MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_FILE_BYTES = MAX_ENTRY_BYTES
 MAX_FRONTMATTER_CHARS = 256 * 1024
 BOM = "\ufeff"
 _FM_OPEN = re.compile(r"^---[ \t]*\r?$")
 _FM_CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*\r?$")
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def split_lines(text: str) -> list[str]:
