@@ -8,7 +8,7 @@ import sys
 from typing import Any, TextIO
 
 from mistakes.domain.template import Template
-from mistakes.domain.text import visible
+from mistakes.domain.text import one_line
 from mistakes.storage.folder import StoredEntry
 
 
@@ -42,10 +42,11 @@ def entry_rows(entries: list[StoredEntry], template: Template, stream: TextIO) -
         severity = entry.text("severity")
         status = entry.text("status")
         head = (
-            f"{stored.number:0{number_width}d}  {entry.date[:10]:<10}  "
-            f"{severity[:8]:<8}  {status[:13]:<13}  "
+            f"{stored.number:0{number_width}d}  {one_line(entry.date)[:10]:<10}  "
+            f"{one_line(severity)[:8]:<8}  {one_line(status)[:13]:<13}  "
         )
-        title = visible(entry.title) if tty else entry.title.replace("\n", " ")
+        # to a pipe as well: `list | head` in a terminal must not run a title's escapes
+        title = one_line(entry.title)
         if tty:
             title = _cut(title, width - len(head) - 1)
         rows.append(head + title)

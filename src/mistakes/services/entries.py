@@ -156,6 +156,8 @@ class EntryService:
 
     def _assign_checklist(self, entry: Entry, assignment: Assignment) -> None:
         value = assignment.value.strip()
+        if assignment.op in ("+=", "-=") and not value:
+            raise UsageError(f"'{assignment.name}{assignment.op}' needs an item's text")
         if assignment.op == "+=":
             entry.follow_up.append(ChecklistItem(value))
         elif assignment.op == "-=":

@@ -23,6 +23,7 @@ MAX_CONFIG_BYTES = 256 * 1024
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_LINK = "is a symbolic link; not followed (it could point anywhere)"
 
 
 class FileRefused(StorageError):
@@ -52,7 +53,7 @@ def kind_of(mode: int) -> str:
 def refusal(path: Path, info: os.stat_result, max_bytes: int) -> str | None:
     """Why a file with this ``lstat`` would be refused, or None."""
     if stat.S_ISLNK(info.st_mode):
-        return "is a symbolic link; not followed (it could point anywhere)"
+        return _LINK
     if not stat.S_ISREG(info.st_mode):
         return f"is {kind_of(info.st_mode)}, not a regular file; not read"
     if info.st_size > max_bytes:
@@ -76,8 +77,7 @@ def read_regular(path: Path, max_bytes: int, *, follow_links: bool = False) -> b
         fd = os.open(path, flags)
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link
-            reason = "is a symbolic link; not followed (it could point anywhere)"
-            raise FileRefused(path, reason) from None
+            raise FileRefused(path, _LINK) from None
         raise
     try:
         info = os.fstat(fd)
