@@ -12,9 +12,10 @@ from mistakes.domain.entry import Entry
 from mistakes.domain.naming import entry_filename, parse_entry_filename
 from mistakes.domain.template import Template
 from mistakes.storage.atomic import SaveError, create_file, replace_file
-from mistakes.storage.document import Document, new_document, parse_document
+from mistakes.storage.document import Document, new_document
 from mistakes.storage.errors import EntryParseError, RefError
 from mistakes.storage.hashing import content_hash
+from mistakes.storage.parse import parse_document
 from mistakes.storage.reading import MAX_ENTRY_BYTES, FileRefused, kind_of, read_regular
 
 try:
