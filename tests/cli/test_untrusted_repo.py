@@ -42,6 +42,7 @@ def test_symlinked_entry_is_not_shown(run, linked: tuple[Path, Path, Path]) -> N
         assert result.code == 1, ref
         assert SECRET not in result.out + result.err
         assert result.err.startswith("mistakes: ") and no_traceback(result.err)
+        assert "002-linked.md: is a symbolic link" in result.err, ref
     listed = run("list", "--json")
     assert [e["number"] for e in listed.json] == [1]
     assert SECRET not in listed.out
@@ -57,6 +58,8 @@ def test_symlinked_entry_is_not_written_by_set(run, linked: tuple[Path, Path, Pa
     assert secret.read_bytes() == before
     assert link.is_symlink()
     assert sorted(p.name for p in secret.parent.iterdir()) == ["id_rsa"]
+    # a new entry takes the next number after the link's, not the link's own
+    assert run("new", "-t", "Third", "--no-env").out.strip().endswith("003-third.md")
 
 
 def test_symlinked_entry_is_not_indexed(run, linked: tuple[Path, Path, Path]) -> None:

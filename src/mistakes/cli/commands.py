@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from mistakes.cli.output import entry_rows, is_tty, print_json
+from mistakes.cli.output import entry_rows, hit_json, is_tty, print_hits, print_json
 from mistakes.domain.entry import new_entry
 from mistakes.domain.template import FieldKind
-from mistakes.domain.text import one_line, visible
-from mistakes.search.index import Hit, query_fields
+from mistakes.domain.text import visible
+from mistakes.search.index import query_fields
 from mistakes.services import capture
 from mistakes.services.config import open_folder
 from mistakes.services.entries import (
@@ -293,66 +292,6 @@ def _open_search(service: EntryService) -> SearchService:
     return search
 
 
-def _hit_json(hit: Hit) -> dict[str, object]:
-    return {
-        "path": str(hit.path),
-        "number": hit.number,
-        "title": hit.title,
-        "severity": hit.severity,
-        "status": hit.status,
-        "date": hit.date,
-        "score": round(hit.score, 4),
-        "section": hit.section,
-        "snippet": hit.snippet.marked() if hit.snippet else "",
-    }
-
-
-def _print_hits(hits: list[Hit], *, reasons: bool = False) -> None:
-    """Hits for people: no control character from a file reaches the output, on a
-    terminal or in a pipe (``search x | head`` in a terminal must not set its title)."""
-    tty = is_tty(sys.stdout)
-    width = shutil.get_terminal_size((80, 24)).columns if tty else 80
-    for hit in hits:
-        severity, status = one_line(hit.severity), one_line(hit.status)
-        head = f"{hit.number:03d}  {severity[:8]:<8}  {status[:13]:<13}  "
-        print(head + _cut(one_line(hit.title), width - len(head)))
-        if reasons and hit.reason:
-            print("     " + _cut(one_line(hit.reason), width - 6))
-        elif hit.snippet is not None:
-            label = f"{one_line(hit.snippet.section)}: "
-            room = width - 6 - len(label)
-            print("     " + label + _marked_within(hit.snippet.text, hit.snippet.spans, room))
-
-
-def _marked_within(text: str, spans: list[tuple[int, int]], width: int) -> str:
-    """The snippet cut to ``width`` with its matches marked, never cutting inside a mark.
-    The spans index ``text`` as it is; each piece is made visible (one line) as it is cut."""
-    if spans and spans[0][0] > width // 4:  # bring the first match into view
-        shift = spans[0][0] - 12
-        space = text.find(" ", shift)
-        shift = space + 1 if 0 <= space < spans[0][0] else shift
-        text = "…" + text[shift:]
-        spans = [(a - shift + 1, b - shift + 1) for a, b in spans]
-    out: list[str] = []
-    used = 0
-    last = 0
-    for start, end in spans:
-        plain = text[last:start]
-        if used + len(plain) + (end - start) + 4 > width - 1:
-            break
-        out.append(one_line(plain) + "**" + one_line(text[start:end]) + "**")
-        used += len(plain) + (end - start) + 4
-        last = end
-    rest = text[last:]
-    room = width - used
-    out.append(one_line(rest if len(rest) <= room else rest[: max(0, room - 1)] + "…"))
-    return "".join(out)
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
-
-
 def cmd_search(args: argparse.Namespace) -> int:
     service = open_service(args)
     if args.fields:
@@ -367,9 +306,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     if results.notice:
         print(f"mistakes: {visible(results.notice)}", file=sys.stderr)
     if args.json:
-        print_json([_hit_json(hit) for hit in results.hits])
+        print_json([hit_json(hit) for hit in results.hits])
     else:
-        _print_hits(results.hits)
+        print_hits(results.hits)
         if not results.hits:
             print("no matches", file=sys.stderr)
     search.close()
@@ -393,9 +332,9 @@ def cmd_similar(args: argparse.Namespace) -> int:
     search = _open_search(service)
     hits = search.similar(text, args.limit, exclude=exclude)
     if args.json:
-        print_json([{**_hit_json(hit), "reason": hit.reason} for hit in hits])
+        print_json([{**hit_json(hit), "reason": hit.reason} for hit in hits])
     else:
-        _print_hits(hits, reasons=True)
+        print_hits(hits, reasons=True)
         if not hits:
             print("nothing similar found", file=sys.stderr)
     search.close()

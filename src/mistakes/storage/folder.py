@@ -132,7 +132,7 @@ class EntryFolder:
         ref = ref.strip()
         if not ref:
             raise RefError("an empty reference names no entry")
-        paths = self.paths()
+        paths, skipped = self.scan()
         if ref.isdigit():
             matches = [p for p in paths if parse_entry_filename(p.name) == int(ref)]
             if len(matches) == 1:
@@ -140,10 +140,16 @@ class EntryFolder:
             if len(matches) > 1:
                 names = ", ".join(p.stem for p in matches)
                 raise RefError(f"{ref} is the number of several entries ({names}); use the name")
+            for problem in skipped:  # say why the file that is there does not count
+                if parse_entry_filename(problem.path.name) == int(ref):
+                    raise RefError(str(problem))
             raise RefError(f"no entry number {ref} in {self.root}")
         by_name = [p for p in paths if ref in (p.stem, p.name)]
         if by_name:
             return by_name[0]
+        for problem in skipped:
+            if ref in (problem.path.stem, problem.path.name):
+                raise RefError(str(problem))
         candidate = Path(ref).expanduser()
         if candidate.is_file():
             return candidate
@@ -156,7 +162,10 @@ class EntryFolder:
 
     # -- writing --------------------------------------------------------------------------
     def next_number(self) -> int:
-        numbers = [parse_entry_filename(p.name) or 0 for p in self.paths()]
+        """One more than the highest number in use, skipped files (links, FIFOs) included:
+        a new entry never shares a number with a file that is there."""
+        paths, skipped = self.scan()
+        numbers = [parse_entry_filename(p.name) or 0 for p in [*paths, *(s.path for s in skipped)]]
         return max(numbers, default=0) + 1
 
     def create(self, entry: Entry) -> StoredEntry:
