@@ -154,3 +154,14 @@ def test_validate_keymap_names_the_unknown_id(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         validate_keymap({"save": "f5", "saev": "f6"}, {"save", "quit"}, config)
     assert str(info.value) == f"{config}:5: [keymap] names no binding 'saev' (known: quit, save)"
+
+
+def test_an_unreadable_folder_is_one_line(run, entry: Path, monkeypatch) -> None:
+    def scandir(path: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    for command in (["list"], ["check"], ["show", "1"]):
+        result = run(*command)
+        assert result.code == 1, command
+        assert result.err == "mistakes: mistakes: Permission denied\n", command
