@@ -238,3 +238,14 @@ def test_empty_checklist_item_is_a_usage_error(run, cwd: Path, assignment: str) 
     assert result.code == 2
     assert result.err == f"mistakes: '{assignment.split('=')[0]}=' needs an item's text\n"
     assert path.read_bytes() == before
+
+
+def test_check_messages_quoting_the_file_are_made_visible(run, cwd: Path) -> None:
+    path = write_entry(cwd / "mistakes", "001-x.md", severity='"\\e]0;pwned\\a"')
+    result = run("check")
+    assert result.code == 1
+    assert _clean(result.out)
+    assert result.out.startswith(f"{Path('mistakes') / path.name}:5: ")
+    assert "^[]0;pwned^G" in result.out
+    data = run("check", "--json").json
+    assert "\x1b]0;pwned\x07" in data[0]["message"]

@@ -85,7 +85,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if args.json:
         print_json(record(stored, service.template))
     else:
-        print(stored.path)
+        print(visible(str(stored.path)))
     return 0
 
 
@@ -136,7 +136,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
     service.fill_environment(entry, cwd=result.cwd)
     stored = service.create(entry)
     _index_saved(service, stored)
-    print(f"mistakes: recorded {stored.path}", file=sys.stderr)
+    print(f"mistakes: recorded {visible(str(stored.path))}", file=sys.stderr)
     if args.json:
         print_json(record(stored, template), stream=sys.stderr)
     return result.exit_code
@@ -243,7 +243,8 @@ def cmd_set(args: argparse.Namespace) -> int:
     if args.json:
         print_json(record(saved, service.template))
     else:
-        print(saved.path if saved is not stored else f"{saved.path} (unchanged)")
+        shown = visible(str(saved.path))
+        print(shown if saved is not stored else f"{shown} (unchanged)")
     return 0
 
 
@@ -257,7 +258,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print_json([{"path": str(p.path), "line": p.line, "message": p.message} for p in problems])
     else:
         for problem in problems:
-            print(problem)
+            print(visible(str(problem)))  # messages quote values from the file
         count = len(service.folder.paths())
         summary = f"{count} entries checked, {len(problems)} problems"
         print(summary, file=sys.stderr)
