@@ -25,7 +25,6 @@ from mistakes.services.entries import (
 from mistakes.services.importer import Importer, SourceResult
 from mistakes.services.search import SearchService
 from mistakes.storage.folder import StoredEntry
-from mistakes.storage.hints import editing_hints
 
 RunApp = Callable[[str | None, str | None], int]
 Handler = Callable[[argparse.Namespace], int]
@@ -228,7 +227,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_set(args: argparse.Namespace) -> int:
     service = open_service(args)
     stored = service.get(args.ref)
-    for hint in editing_hints(stored.path):
+    for hint in service.editing_hints(stored):
         print(f"mistakes: warning: {visible(hint)}; saving anyway", file=sys.stderr)
     entry = stored.entry.copy()
     for text in args.assignments:
