@@ -102,8 +102,13 @@ def _fail_on_dir_fsync(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_failed_folder_fsync_is_reported(folder: EntryFolder, monkeypatch) -> None:
     stored = make(folder, "Durable")
     _fail_on_dir_fsync(monkeypatch)
-    with pytest.raises(NotDurableError, match=r"syncing the folder failed \(Input/output error\)"):
+    with pytest.raises(
+        NotDurableError, match=r"syncing the folder failed \(Input/output error\)"
+    ) as info:
         folder.save(stored, resolved(stored))
+    saved = info.value.saved  # it was written: the caller can carry on with it
+    assert isinstance(saved, StoredEntry) and saved.entry.fields["status"] == "resolved"
+    assert saved.digest != stored.digest
     with pytest.raises(NotDurableError, match="may not survive a crash"):
         make(folder, "Another")
 

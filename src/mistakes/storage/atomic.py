@@ -20,10 +20,14 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mistakes.storage.errors import ConflictError, StorageError
 from mistakes.storage.hashing import content_hash
 from mistakes.storage.reading import MAX_ENTRY_BYTES, FileRefused, read_regular, refusal
+
+if TYPE_CHECKING:
+    from mistakes.storage.folder import StoredEntry
 
 
 class SaveError(StorageError):
@@ -36,7 +40,12 @@ class SaveError(StorageError):
 
 
 class NotDurableError(StorageError):
-    """The file was written, but the folder could not be synced: a crash may lose it."""
+    """The file was written, but the folder could not be synced: a crash may lose it.
+
+    ``saved`` is what was written, as read back (set by EntryFolder.save and create), so
+    that a caller can carry on with it after telling the user."""
+
+    saved: StoredEntry | None = None
 
 
 def _read_umask() -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 from mistakes.domain.entry import Entry
 from mistakes.domain.naming import entry_filename, parse_entry_filename
 from mistakes.domain.template import Template
-from mistakes.storage.atomic import SaveError, create_file, replace_file
+from mistakes.storage.atomic import NotDurableError, SaveError, create_file, replace_file
 from mistakes.storage.document import Document, new_document
 from mistakes.storage.errors import EntryParseError, RefError
 from mistakes.storage.hashing import content_hash
@@ -187,6 +187,9 @@ class EntryFolder:
                     create_file(path, data)
                 except FileExistsError:
                     continue  # taken by a process that does not lock (an editor, git)
+                except NotDurableError as exc:
+                    exc.saved = self.load(path)
+                    raise
                 return self.load(path)
         raise SaveError(self.root, "could not find a free file name")
 
@@ -200,7 +203,11 @@ class EntryFolder:
         data = text.encode("utf-8")
         if content_hash(data) == stored.digest:
             return stored
-        replace_file(stored.path, data, stored.digest)
+        try:
+            replace_file(stored.path, data, stored.digest)
+        except NotDurableError as exc:  # written: the caller may carry on with it
+            exc.saved = self.load(stored.path)
+            raise
         return self.load(stored.path)
 
 
