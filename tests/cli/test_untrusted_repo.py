@@ -94,9 +94,19 @@ def test_a_link_inside_the_folder_is_skipped_too(run, cwd: Path) -> None:
 # -- FIFOs and devices ----------------------------------------------------------------------------
 
 
+def _limit_memory() -> None:
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return
+    limit = 2 * 1024**3
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 def _mistakes(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """A real process, so that a command that would block or eat memory cannot take the
-    test run with it: the timeout turns a hang into a failure."""
+    test run with it: the timeout turns a hang into a failure, and a 2 GiB address-space
+    limit a runaway read (of /dev/zero) into a MemoryError."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     return subprocess.run(
         [sys.executable, "-m", "mistakes", *args],
@@ -106,6 +116,7 @@ def _mistakes(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         timeout=60,
         env=env,
         check=False,
+        preexec_fn=_limit_memory if os.name == "posix" else None,
     )
 
 
