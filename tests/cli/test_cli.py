@@ -60,32 +60,6 @@ What fixed it.
 """
 
 
-@pytest.fixture
-def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    return work
-
-
-@pytest.fixture
-def run(cwd: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    """Call main() in-process; SystemExit (argparse) becomes an exit code."""
-
-    def call(*args: str, stdin: str | None = None) -> Result:
-        capsys.readouterr()
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        try:
-            code = main(list(args))
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return call
-
-
 def entries_in(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
@@ -618,10 +592,11 @@ def test_list_reports_unreadable_file_and_lists_the_rest(run, several: Path) -> 
     assert shown_as in result.err
 
 
-def test_list_title_escapes_raw_when_not_a_tty(run, cwd: Path) -> None:
+def test_list_title_escapes_made_visible_in_a_pipe_too(run, cwd: Path) -> None:
     write_entry(cwd / "mistakes", "001-esc.md", title='"red \\e[31mALERT\\e[0m"')
     result = run("list")
-    assert "red \x1b[31mALERT\x1b[0m" in result.out
+    assert "\x1b" not in result.out  # `list | head` in a terminal must not run it
+    assert "red ^[[31mALERT^[[0m" in result.out
     listed = run("list", "--json")
     assert "\x1b" not in listed.out  # JSON escapes control characters
     assert listed.json[0]["title"] == "red \x1b[31mALERT\x1b[0m"
@@ -723,12 +698,15 @@ def test_show_missing_ref(run, several: Path, ref: str) -> None:
     assert no_traceback(result.err)
 
 
-def test_show_body_escapes_raw_when_not_a_tty(run, cwd: Path) -> None:
+def test_show_body_escapes_visible_in_a_pipe_and_exact_with_raw(run, cwd: Path) -> None:
     body = "\n## Error Description\n\n### What Happened\n\nred \x1b[31mALERT\x1b[0m \u202eevil\n"
     path = write_entry(cwd / "mistakes", "001-esc.md", title="Esc", body=body)
     result = run("show", "1")
-    assert result.out == path.read_text()
-    assert "\x1b[31m" in result.out
+    assert "\x1b" not in result.out and "\u202e" not in result.out
+    assert "red ^[[31mALERT^[[0m <U+202E>evil" in result.out
+    raw = run("show", "1", "--raw")
+    assert raw.out == path.read_text()
+    assert "\x1b[31m" in raw.out
 
 
 def test_show_body_escapes_made_harmless_on_a_tty(run, cwd: Path, monkeypatch) -> None:

@@ -91,7 +91,6 @@ def test_search_json_snippet_for_every_hit(cli) -> None:
 def test_search_limit(cli) -> None:
     assert len(cli("search", "connection", "--json", "--limit", "2").json) == 2
     assert len(cli("search", "connection", "--json", "-n", "1").json) == 1
-    assert len(cli("search", "connection", "--json", "--limit", "0").json) == 1
 
 
 def test_search_query_language_through_the_cli(cli) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from mistakes.domain.template import Template
-from mistakes.storage.document import parse_document
 from mistakes.storage.folder import EntryFolder
+from mistakes.storage.parse import parse_document
 from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")

@@ -11,14 +11,9 @@ import pytest
 
 from mistakes.domain.entry import ChecklistItem, Entry, new_entry
 from mistakes.domain.template import Template
-from mistakes.storage.document import (
-    MAX_FILE_BYTES,
-    Document,
-    new_document,
-    parse_document,
-    parse_text,
-)
+from mistakes.storage.document import Document, new_document
 from mistakes.storage.errors import EntryParseError
+from mistakes.storage.parse import MAX_FILE_BYTES, parse_document, parse_text
 
 BASE = """\
 ---

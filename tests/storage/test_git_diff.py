@@ -16,6 +16,7 @@ from mistakes.domain.template import Template
 from mistakes.storage.document import Block
 from mistakes.storage.folder import EntryFolder, StoredEntry
 from tests.conftest import SAMPLES
+from tests.storage.helpers import block_line
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not on PATH")
 
@@ -96,7 +97,7 @@ def changed(root: Path) -> tuple[list[str], list[str], list[tuple[int, int]]]:
 
 
 def block_lines(stored: StoredEntry, block: Block) -> range:
-    start = stored.document.block_line(block)
+    start = block_line(stored.document, block)
     return range(start, start + block.raw.count("\n") + 1)
 
 

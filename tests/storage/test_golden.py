@@ -22,7 +22,8 @@ import pytest
 
 from mistakes.domain.entry import ChecklistItem, Entry
 from mistakes.domain.template import Template
-from mistakes.storage.document import new_document, parse_document
+from mistakes.storage.document import new_document
+from mistakes.storage.parse import parse_document
 from tests.conftest import DATA
 
 GOLDEN = DATA / "golden"

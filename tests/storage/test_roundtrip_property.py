@@ -9,8 +9,10 @@ from hypothesis import strategies as st
 
 from mistakes.domain.entry import ChecklistItem, Entry, normalize_section_text
 from mistakes.domain.template import FieldKind, FieldSpec, Template
-from mistakes.storage.document import Document, new_document, parse_text
+from mistakes.storage.document import Document, new_document
+from mistakes.storage.parse import parse_text
 from mistakes.storage.template_file import load_template
+from tests.storage.helpers import block_line
 
 TEMPLATE = load_template(None)  # the session fixture cannot be used inside @given
 SETTINGS = settings(
@@ -163,7 +165,7 @@ def test_rendering_twice_is_stable(entry: Entry) -> None:
 def block_range(doc: Document, key: str) -> tuple[int, int]:
     """0-based [start, end) line range of the leaf block of ``key``."""
     block = next(b for b in doc.blocks if b.kind == "leaf" and b.key == key)
-    start = doc.block_line(block) - 1
+    start = block_line(doc, block) - 1
     return start, start + block.raw.count("\n")
 
 

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from mistakes.cli.output import entry_rows, is_tty, print_json
+from mistakes.cli.output import entry_rows, hit_json, is_tty, print_hits, print_json
 from mistakes.domain.entry import new_entry
 from mistakes.domain.template import FieldKind
 from mistakes.domain.text import visible
-from mistakes.search.index import Hit, query_fields
+from mistakes.search.index import query_fields
 from mistakes.services import capture
-from mistakes.services.config import load_user_config, resolve_dir, resolve_template
+from mistakes.services.config import open_folder
 from mistakes.services.entries import (
     Assignment,
     EntryService,
@@ -25,43 +24,19 @@ from mistakes.services.entries import (
 )
 from mistakes.services.importer import Importer, SourceResult
 from mistakes.services.search import SearchService
-from mistakes.storage.folder import EntryFolder, StoredEntry
-from mistakes.storage.template_file import load_template
+from mistakes.storage.folder import StoredEntry
 
 RunApp = Callable[[str | None, str | None], int]
+Handler = Callable[[argparse.Namespace], int]
 
 
 def open_service(args: argparse.Namespace) -> EntryService:
-    config = load_user_config()
-    root = resolve_dir(getattr(args, "dir", None), config)
-    template_path = resolve_template(getattr(args, "template", None), root, config)
-    return EntryService(EntryFolder(root, load_template(template_path)))
-
-
-def dispatch(args: argparse.Namespace, run_app: RunApp | None = None) -> int:
-    handlers = {
-        "new": cmd_new,
-        "capture": cmd_capture,
-        "list": cmd_list,
-        "show": cmd_show,
-        "set": cmd_set,
-        "check": cmd_check,
-        "search": cmd_search,
-        "similar": cmd_similar,
-        "reindex": cmd_reindex,
-        "import": cmd_import,
-    }
-    if args.command is None:
-        if run_app is None:
-            print("mistakes: the terminal app is not installed here", file=sys.stderr)
-            return 2
-        return run_app(getattr(args, "dir", None), getattr(args, "template", None))
-    return handlers[args.command](args)
+    return EntryService(open_folder(getattr(args, "dir", None), getattr(args, "template", None)))
 
 
 def _warn_problems(problems: list[object]) -> None:
     for problem in problems:
-        print(f"mistakes: warning: {problem}", file=sys.stderr)
+        print(f"mistakes: warning: {visible(str(problem))}", file=sys.stderr)
 
 
 # -- new ---------------------------------------------------------------------------------------
@@ -109,7 +84,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if args.json:
         print_json(record(stored, service.template))
     else:
-        print(stored.path)
+        print(visible(str(stored.path)))
     return 0
 
 
@@ -160,7 +135,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
     service.fill_environment(entry, cwd=result.cwd)
     stored = service.create(entry)
     _index_saved(service, stored)
-    print(f"mistakes: recorded {stored.path}", file=sys.stderr)
+    print(f"mistakes: recorded {visible(str(stored.path))}", file=sys.stderr)
     if args.json:
         print_json(record(stored, template), stream=sys.stderr)
     return result.exit_code
@@ -230,13 +205,18 @@ def cmd_show(args: argparse.Namespace) -> int:
     service = open_service(args)
     stored = service.get(args.ref)
     for line, message in stored.document.problems:
-        print(f"mistakes: warning: {stored.path}:{line}: {message}", file=sys.stderr)
+        print(f"mistakes: warning: {visible(f'{stored.path}:{line}: {message}')}", file=sys.stderr)
     if args.json:
         print_json(record(stored, service.template))
         return 0
-    text = stored.path.read_text("utf-8").lstrip("\ufeff")
-    if is_tty(sys.stdout):
-        text = "\n".join(visible(line.rstrip("\r")) for line in text.split("\n"))
+    if args.raw:  # the bytes as read, for scripts and diffs
+        sys.stdout.flush()
+        sys.stdout.buffer.write(stored.document.encode())
+        sys.stdout.buffer.flush()
+        return 0
+    # to a terminal or a pipe alike (`show 7 | less -R` must not run escapes either)
+    text = stored.document.text().lstrip("\ufeff")
+    text = "\n".join(visible(line.rstrip("\r")) for line in text.split("\n"))
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 
@@ -247,6 +227,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_set(args: argparse.Namespace) -> int:
     service = open_service(args)
     stored = service.get(args.ref)
+    for hint in service.editing_hints(stored):
+        print(f"mistakes: warning: {visible(hint)}; saving anyway", file=sys.stderr)
     entry = stored.entry.copy()
     for text in args.assignments:
         assignment = parse_assignment(text)
@@ -260,7 +242,8 @@ def cmd_set(args: argparse.Namespace) -> int:
     if args.json:
         print_json(record(saved, service.template))
     else:
-        print(saved.path if saved is not stored else f"{saved.path} (unchanged)")
+        shown = visible(str(saved.path))
+        print(shown if saved is not stored else f"{shown} (unchanged)")
     return 0
 
 
@@ -274,7 +257,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print_json([{"path": str(p.path), "line": p.line, "message": p.message} for p in problems])
     else:
         for problem in problems:
-            print(problem)
+            print(visible(str(problem)))  # messages quote values from the file
         count = len(service.folder.paths())
         summary = f"{count} entries checked, {len(problems)} problems"
         print(summary, file=sys.stderr)
@@ -304,69 +287,9 @@ def _open_search(service: EntryService) -> SearchService:
     search = SearchService(service.folder)
     report = search.open(progress=_progress("indexing"))
     for notice in report.notices:
-        print(f"mistakes: {notice}", file=sys.stderr)
+        print(f"mistakes: {visible(notice)}", file=sys.stderr)
     _warn_problems(list(report.problems))
     return search
-
-
-def _hit_json(hit: Hit) -> dict[str, object]:
-    return {
-        "path": str(hit.path),
-        "number": hit.number,
-        "title": hit.title,
-        "severity": hit.severity,
-        "status": hit.status,
-        "date": hit.date,
-        "score": round(hit.score, 4),
-        "section": hit.section,
-        "snippet": hit.snippet.marked() if hit.snippet else "",
-    }
-
-
-def _print_hits(hits: list[Hit], *, reasons: bool = False) -> None:
-    tty = is_tty(sys.stdout)
-    width = shutil.get_terminal_size((80, 24)).columns if tty else 80
-    for hit in hits:
-        title = visible(hit.title) if tty else hit.title
-        head = f"{hit.number:03d}  {hit.severity[:8]:<8}  {hit.status[:13]:<13}  "
-        print(head + _cut(title, width - len(head)))
-        if reasons and hit.reason:
-            print("     " + _cut(visible(hit.reason) if tty else hit.reason, width - 6))
-        elif hit.snippet is not None:
-            label = f"{hit.snippet.section}: "
-            room = width - 6 - len(label)
-            text = hit.snippet.text
-            if tty:
-                text = visible(text)
-            print("     " + label + _marked_within(text, hit.snippet.spans, room))
-
-
-def _marked_within(text: str, spans: list[tuple[int, int]], width: int) -> str:
-    """The snippet cut to ``width`` with its matches marked, never cutting inside a mark."""
-    if spans and spans[0][0] > width // 4:  # bring the first match into view
-        shift = spans[0][0] - 12
-        space = text.find(" ", shift)
-        shift = space + 1 if 0 <= space < spans[0][0] else shift
-        text = "…" + text[shift:]
-        spans = [(a - shift + 1, b - shift + 1) for a, b in spans]
-    out: list[str] = []
-    used = 0
-    last = 0
-    for start, end in spans:
-        plain = text[last:start]
-        if used + len(plain) + (end - start) + 4 > width - 1:
-            break
-        out.append(plain + "**" + text[start:end] + "**")
-        used += len(plain) + (end - start) + 4
-        last = end
-    rest = text[last:]
-    room = width - used
-    out.append(rest if len(rest) <= room else rest[: max(0, room - 1)] + "…")
-    return "".join(out)
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -378,14 +301,14 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UsageError("search needs a QUERY (or --fields)")
     search = _open_search(service)
     text = " ".join(args.query)
-    limit = max(1, args.limit)
+    limit = args.limit
     results = search.search(text, limit, snippets=limit)
     if results.notice:
-        print(f"mistakes: {results.notice}", file=sys.stderr)
+        print(f"mistakes: {visible(results.notice)}", file=sys.stderr)
     if args.json:
-        print_json([_hit_json(hit) for hit in results.hits])
+        print_json([hit_json(hit) for hit in results.hits])
     else:
-        _print_hits(results.hits)
+        print_hits(results.hits)
         if not results.hits:
             print("no matches", file=sys.stderr)
     search.close()
@@ -407,11 +330,11 @@ def cmd_similar(args: argparse.Namespace) -> int:
         entry = stored.entry
         text = "\n".join([entry.title, *entry.sections.values()])
     search = _open_search(service)
-    hits = search.similar(text, max(1, args.limit), exclude=exclude)
+    hits = search.similar(text, args.limit, exclude=exclude)
     if args.json:
-        print_json([{**_hit_json(hit), "reason": hit.reason} for hit in hits])
+        print_json([{**hit_json(hit), "reason": hit.reason} for hit in hits])
     else:
-        _print_hits(hits, reasons=True)
+        print_hits(hits, reasons=True)
         if not hits:
             print("nothing similar found", file=sys.stderr)
     search.close()

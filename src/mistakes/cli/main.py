@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from mistakes import __version__
 from mistakes.cli import commands
 from mistakes.domain.errors import MistakesError
+from mistakes.domain.text import visible
 from mistakes.services.entries import UsageError
 
 DESCRIPTION = """\
@@ -20,6 +21,17 @@ EPILOG = """\
 The entries folder is --dir, else $MISTAKES_DIR, else ./mistakes (created on first write).
 REF is an entry's number (7 or 007), its file name or stem, or a path.
 Run 'mistakes COMMAND --help' for a command's options."""
+
+
+def _positive(text: str) -> int:
+    """A whole number of at least 1 (``--limit 0`` or ``-1`` is a usage error, exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more (not {value})")
+    return value
 
 
 def _add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -38,15 +50,17 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"mistakes {__version__}")
+    parser.set_defaults(handler=None)
     _add_common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str, handler: commands.Handler) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         _add_common(p, top=False)
+        p.set_defaults(handler=handler)
         return p
 
-    p = command("new", "write a new entry and print its path")
+    p = command("new", "write a new entry and print its path", commands.cmd_new)
     p.add_argument("--title", "-t", help="the entry's title")
     p.add_argument("--severity", "-s")
     p.add_argument("--status")
@@ -73,51 +87,77 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the new entry as JSON")
 
-    p = command("capture", "run a command; if it fails, record its output as an entry")
+    p = command(
+        "capture", "run a command; if it fails, record its output as an entry", commands.cmd_capture
+    )
     p.add_argument("--title", "-t", help="default: the command and its exit code")
     p.add_argument("--severity", "-s")
     p.add_argument("--tag", action="append", default=[], metavar="TAG")
-    p.add_argument("--lines", type=int, default=100, help="lines of output kept (default 100)")
+    p.add_argument(
+        "--lines", type=_positive, default=100, help="lines of output kept (default 100)"
+    )
     p.add_argument("--always", action="store_true", help="record even when the command succeeds")
     p.add_argument("--into", metavar="SECTION", help="section for the output")
     p.add_argument("--json", action="store_true", help="print the entry as JSON on stderr")
     p.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD [ARGS...]")
 
-    p = command("list", "list entries (oldest first)")
+    p = command("list", "list entries (oldest first)", commands.cmd_list)
     p.add_argument("--severity", "-s", action="append", default=[])
     p.add_argument("--status", action="append", default=[])
     p.add_argument("--tag", action="append", default=[], help="entries with all these tags")
     p.add_argument("--json", action="store_true")
 
-    p = command("show", "print an entry")
+    p = command("show", "print an entry", commands.cmd_show)
     p.add_argument("ref", metavar="REF")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--raw",
+        action="store_true",
+        help="the file's bytes as they are (control characters too); default: made visible",
+    )
 
-    p = command("set", "change fields or sections of an entry: FIELD=VALUE (tags+=x, tags-=x)")
+    p = command(
+        "set",
+        "change fields or sections of an entry: FIELD=VALUE (tags+=x, tags-=x)",
+        commands.cmd_set,
+    )
     p.add_argument("ref", metavar="REF")
     p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
     p.add_argument("--json", action="store_true")
 
-    p = command("check", "validate every entry file; exit 1 with 'path:line: message' lines")
+    p = command(
+        "check",
+        "validate every entry file; exit 1 with 'path:line: message' lines",
+        commands.cmd_check,
+    )
     p.add_argument("--json", action="store_true")
 
-    p = command("search", "ranked full-text search (see 'Query language' in the README)")
+    p = command(
+        "search",
+        "ranked full-text search (see 'Query language' in the README)",
+        commands.cmd_search,
+    )
     p.add_argument("query", nargs="*", metavar="QUERY")
     p.add_argument("--fields", action="store_true", help="list the fields a query can use")
-    p.add_argument("--limit", "-n", type=int, default=10)
+    p.add_argument("--limit", "-n", type=_positive, default=10, help="at most N results")
     p.add_argument("--json", action="store_true")
 
-    p = command("similar", "past entries most like an entry, or a traceback/log on stdin")
+    p = command(
+        "similar",
+        "past entries most like an entry, or a traceback/log on stdin",
+        commands.cmd_similar,
+    )
     p.add_argument("ref", nargs="?", metavar="REF")
     p.add_argument("--stdin", action="store_true", help="read a traceback or log from stdin")
-    p.add_argument("--limit", "-n", type=int, default=5)
+    p.add_argument("--limit", "-n", type=_positive, default=5, help="at most N results")
     p.add_argument("--json", action="store_true")
 
-    p = command("reindex", "rebuild the search index from the files")
+    command("reindex", "rebuild the search index from the files", commands.cmd_reindex)
 
     p = command(
         "import",
         "make entries of hand-written Markdown logs (files or folders); nothing is lost",
+        commands.cmd_import,
     )
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--dry-run", "-n", action="store_true", help="write nothing; show the plan")
@@ -135,14 +175,25 @@ def main(argv: Sequence[str] | None = None, run_app: commands.RunApp | None = No
     if args.command == "capture" and args.cmd and args.cmd[0] == "--":
         args.cmd = args.cmd[1:]
     try:
-        return commands.dispatch(args, run_app)
+        if args.handler is None:
+            if run_app is None:
+                print("mistakes: the terminal app is not installed here", file=sys.stderr)
+                return 2
+            return run_app(getattr(args, "dir", None), getattr(args, "template", None))
+        handler: commands.Handler = args.handler
+        return handler(args)
     except MistakesError as exc:
-        print(f"mistakes: {exc}", file=sys.stderr)
+        print(f"mistakes: {visible(str(exc))}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
     except BrokenPipeError:
         # the reader went away (`mistakes list | head`): not an error
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        # what the storage layer did not name itself: still one line, never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"mistakes: {visible(where + (exc.strerror or str(exc)))}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130

@@ -8,7 +8,8 @@ import sys
 from typing import Any, TextIO
 
 from mistakes.domain.template import Template
-from mistakes.domain.text import visible
+from mistakes.domain.text import one_line
+from mistakes.search.index import Hit
 from mistakes.storage.folder import StoredEntry
 
 
@@ -42,11 +43,68 @@ def entry_rows(entries: list[StoredEntry], template: Template, stream: TextIO) -
         severity = entry.text("severity")
         status = entry.text("status")
         head = (
-            f"{stored.number:0{number_width}d}  {entry.date[:10]:<10}  "
-            f"{severity[:8]:<8}  {status[:13]:<13}  "
+            f"{stored.number:0{number_width}d}  {one_line(entry.date)[:10]:<10}  "
+            f"{one_line(severity)[:8]:<8}  {one_line(status)[:13]:<13}  "
         )
-        title = visible(entry.title) if tty else entry.title.replace("\n", " ")
+        # to a pipe as well: `list | head` in a terminal must not run a title's escapes
+        title = one_line(entry.title)
         if tty:
             title = _cut(title, width - len(head) - 1)
         rows.append(head + title)
     return rows
+
+
+def hit_json(hit: Hit) -> dict[str, object]:
+    return {
+        "path": str(hit.path),
+        "number": hit.number,
+        "title": hit.title,
+        "severity": hit.severity,
+        "status": hit.status,
+        "date": hit.date,
+        "score": round(hit.score, 4),
+        "section": hit.section,
+        "snippet": hit.snippet.marked() if hit.snippet else "",
+    }
+
+
+def print_hits(hits: list[Hit], *, reasons: bool = False) -> None:
+    """Hits for people: no control character from a file reaches the output, on a
+    terminal or in a pipe (``search x | head`` in a terminal must not set its title)."""
+    tty = is_tty(sys.stdout)
+    width = shutil.get_terminal_size((80, 24)).columns if tty else 80
+    for hit in hits:
+        severity, status = one_line(hit.severity), one_line(hit.status)
+        head = f"{hit.number:03d}  {severity[:8]:<8}  {status[:13]:<13}  "
+        print(head + _cut(one_line(hit.title), width - len(head)))
+        if reasons and hit.reason:
+            print("     " + _cut(one_line(hit.reason), width - 6))
+        elif hit.snippet is not None:
+            label = f"{one_line(hit.snippet.section)}: "
+            room = width - 6 - len(label)
+            print("     " + label + _marked_within(hit.snippet.text, hit.snippet.spans, room))
+
+
+def _marked_within(text: str, spans: list[tuple[int, int]], width: int) -> str:
+    """The snippet cut to ``width`` with its matches marked, never cutting inside a mark.
+    The spans index ``text`` as it is; each piece is made visible (one line) as it is cut."""
+    if spans and spans[0][0] > width // 4:  # bring the first match into view
+        shift = spans[0][0] - 12
+        space = text.find(" ", shift)
+        shift = space + 1 if 0 <= space < spans[0][0] else shift
+        text = "…" + text[shift:]
+        spans = [(a - shift + 1, b - shift + 1) for a, b in spans]
+    out: list[str] = []
+    used = 0
+    last = 0
+    for start, end in spans:
+        plain = text[last:start]
+        if used + len(plain) + (end - start) + 4 > width - 1:
+            break
+        out.append(one_line(plain) + "**" + one_line(text[start:end]) + "**")
+        used += len(plain) + (end - start) + 4
+        last = end
+    rest = text[last:]
+    room = width - used
+    out.append(one_line(rest if len(rest) <= room else rest[: max(0, room - 1)] + "…"))
+    return "".join(out)

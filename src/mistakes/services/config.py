@@ -13,9 +13,11 @@ The user config is ``$MISTAKES_CONFIG`` or ``<user config dir>/mistakes/config.t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tomllib
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,10 +25,15 @@ from typing import Any
 import platformdirs
 
 from mistakes.domain.errors import MistakesError
+from mistakes.storage.folder import EntryFolder
+from mistakes.storage.reading import MAX_CONFIG_BYTES, FileRefused, read_regular
+from mistakes.storage.template_file import load_template
 
 APP_NAME = "mistakes"
 FOLDER_CONFIG = ".mistakes.toml"
 DEFAULT_DIR = "mistakes"
+USER_KEYS = ("dir", "template", "keymap")
+FOLDER_KEYS = ("template",)
 
 
 class ConfigError(MistakesError):
@@ -52,18 +59,77 @@ def user_config_path() -> Path:
     return platformdirs.user_config_path(APP_NAME) / "config.toml"
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path, known: Collection[str]) -> dict[str, Any]:
+    """The TOML table in ``path`` ({} when there is no file). Only a regular file of at most
+    256 KiB is read (the folder's file comes from a shared repository); a key not in
+    ``known`` is an error naming its line, so that a typo is not ignored in silence."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        raw = read_regular(path, MAX_CONFIG_BYTES, follow_links=True)
     except FileNotFoundError:
         return {}
+    except FileRefused as exc:
+        raise ConfigError(path, exc.reason) from None
+    except OSError as exc:
+        raise ConfigError(path, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise ConfigError(path, "not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else 0
         raise ConfigError(path, f"invalid TOML: {exc}", line) from None
-    except OSError as exc:
-        raise ConfigError(path, f"cannot read: {exc.strerror or exc}") from None
+    unknown = [key for key in data if key not in known]
+    if unknown:
+        key = unknown[0]
+        raise ConfigError(
+            path,
+            f"unknown setting '{key}' (known: {', '.join(known)})",
+            key_line(text, key),
+        )
+    return data
+
+
+def key_line(text: str, key: str, table: str | None = None) -> int:
+    """The 1-based line where ``key`` is set in TOML ``text`` (in ``[table]`` if given),
+    or 0. For messages only: a plain look at the lines, not a TOML parser."""
+    quoted = re.escape(key)
+    assign = re.compile(rf"""^\s*(?:{quoted}|"{quoted}"|'{quoted}')\s*[=.]""")
+    header = re.compile(rf"""^\s*\[\s*(?:{quoted}|"{quoted}")\s*[\].]""")
+    current: str | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            if table is None and header.match(line):
+                return number
+            current = stripped.strip("[] \t").strip("\"'")
+            continue
+        if current == table and assign.match(line):
+            return number
+    return 0
+
+
+def validate_keymap(
+    keymap: Mapping[str, str], binding_ids: Collection[str], path: Path | None = None
+) -> None:
+    """Raise ConfigError when ``keymap`` (the user config's ``[keymap]``) names a binding id
+    that is not in ``binding_ids``: a misspelt id (``saev``) would otherwise do nothing.
+    The message names the file and line and lists the known ids."""
+    unknown = [name for name in keymap if name not in binding_ids]
+    if not unknown:
+        return
+    source = path or user_config_path()
+    line = 0
+    with contextlib.suppress(OSError, UnicodeDecodeError, FileRefused):
+        text = read_regular(source, MAX_CONFIG_BYTES, follow_links=True).decode("utf-8")
+        line = key_line(text, unknown[0], table="keymap")
+    names = ", ".join(f"'{name}'" for name in unknown)
+    raise ConfigError(
+        source,
+        f"[keymap] names no binding {names} (known: {', '.join(sorted(binding_ids))})",
+        line,
+    )
 
 
 def _path_value(path: Path, data: dict[str, Any], key: str, base: Path) -> Path | None:
@@ -78,7 +144,7 @@ def _path_value(path: Path, data: dict[str, Any], key: str, base: Path) -> Path 
 
 def load_user_config() -> UserConfig:
     path = user_config_path()
-    data = _read_toml(path)
+    data = _read_toml(path, USER_KEYS)
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()
@@ -112,11 +178,24 @@ def resolve_template(
     if env:
         return Path(env).expanduser()
     folder_config = entries_dir / FOLDER_CONFIG
-    data = _read_toml(folder_config)
+    data = _read_toml(folder_config, FOLDER_KEYS)
     from_folder = _path_value(folder_config, data, "template", entries_dir)
     if from_folder is not None:
         return from_folder
     return config.template
+
+
+def open_folder(
+    folder: str | Path | None = None,
+    template: str | Path | None = None,
+    config: UserConfig | None = None,
+) -> EntryFolder:
+    """The entries folder and its template, by the precedence above: what the CLI and the
+    app both open. ``config`` is the user config when the caller has read it already."""
+    config = load_user_config() if config is None else config
+    root = resolve_dir(str(folder) if folder is not None else None, config)
+    template_path = resolve_template(str(template) if template is not None else None, root, config)
+    return EntryFolder(root, load_template(template_path))
 
 
 def user_data_dir() -> Path:

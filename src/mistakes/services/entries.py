@@ -20,6 +20,7 @@ from mistakes.domain.naming import parse_entry_filename, snake_key
 from mistakes.domain.template import DATE_KEY, TITLE_KEY, FieldKind, FieldSpec, Template
 from mistakes.services import environment
 from mistakes.storage.folder import EntryFolder, Problem, StoredEntry
+from mistakes.storage.hints import editing_hints
 
 
 class UsageError(MistakesError, ValueError):
@@ -59,6 +60,11 @@ class EntryService:
 
     def get(self, ref: str) -> StoredEntry:
         return self.folder.load(self.folder.resolve(ref))
+
+    def editing_hints(self, stored: StoredEntry) -> list[str]:
+        """Signs that another program is changing the entry now (a vim swap file, an Emacs
+        lock, a git index.lock), one sentence each, to warn with before saving."""
+        return editing_hints(stored.path)
 
     # -- writing --------------------------------------------------------------------------
     def create(self, entry: Entry) -> StoredEntry:
@@ -156,6 +162,8 @@ class EntryService:
 
     def _assign_checklist(self, entry: Entry, assignment: Assignment) -> None:
         value = assignment.value.strip()
+        if assignment.op in ("+=", "-=") and not value:
+            raise UsageError(f"'{assignment.name}{assignment.op}' needs an item's text")
         if assignment.op == "+=":
             entry.follow_up.append(ChecklistItem(value))
         elif assignment.op == "-=":

@@ -1,4 +1,5 @@
-"""An entry file as text: parsed without loss, edited with the smallest change.
+"""An entry file as text: the model, parsed without loss (storage/parse.py) and edited
+with the smallest change (storage/edit.py).
 
 A document is the file split into pieces whose concatenation is the file again: an
 optional BOM, the frontmatter (``---`` YAML ``---``) and the body cut at its headings
@@ -12,33 +13,17 @@ gives the same bytes, and editing one field or section rewrites only that.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from mistakes.domain.entry import ChecklistItem, Entry, normalize_section_text, split_tags
-from mistakes.domain.markdown import (
-    CHECKLIST_ITEM,
-    FenceTracker,
-    parse_heading,
-    strip_blank_edges,
-    unclosed_fence,
-)
-from mistakes.domain.naming import normalize_heading, snake_key
-from mistakes.domain.template import FieldKind, FieldSpec, SectionSpec, Template
-from mistakes.storage import yaml_text
-from mistakes.storage.errors import EntryParseError
+from mistakes.domain.markdown import CHECKLIST_ITEM
+from mistakes.domain.naming import snake_key
+from mistakes.domain.template import FieldKind, FieldSpec, Template
+from mistakes.storage.hashing import content_hash as content_hash  # moved; still importable
 
-MAX_FILE_BYTES = 4 * 1024 * 1024
-MAX_FRONTMATTER_CHARS = 256 * 1024
 BOM = "\ufeff"
-_FM_OPEN = re.compile(r"^---[ \t]*\r?$")
-_FM_CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*\r?$")
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def split_lines(text: str) -> list[str]:
@@ -52,7 +37,7 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
-def _bare(line: str) -> str:
+def bare_line(line: str) -> str:
     return line.rstrip("\n").rstrip("\r")
 
 
@@ -86,8 +71,6 @@ class Document:
     original: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     problems: list[tuple[int, str]] = field(default_factory=list)
-    _touched: set[int] = field(default_factory=set, repr=False, compare=False)
-    _emptied: set[str] = field(default_factory=set, repr=False, compare=False)
 
     # -- whole text --------------------------------------------------------------------------
     def text(self) -> str:
@@ -102,14 +85,6 @@ class Document:
     def body_line_offset(self) -> int:
         """How many lines come before the body (for 1-based line numbers in messages)."""
         return sum(s.count("\n") for s in (self.fm_open, self.fm_text, self.fm_close))
-
-    def block_line(self, target: Block) -> int:
-        line = self.body_line_offset + 1
-        for block in self.blocks:
-            if block is target:
-                return line
-            line += block.raw.count("\n")
-        return 0
 
     def key_line(self, key: str) -> int:
         """1-based line of a top-level frontmatter key, or 0."""
@@ -175,511 +150,11 @@ class Document:
     # -- writing --------------------------------------------------------------------------
     def render(self, entry: Entry) -> str:
         """The file text with ``entry`` written into it, changing as little as possible."""
-        updated = Document(
-            template=self.template,
-            bom=self.bom,
-            newline=self.newline,
-            fm_open=self.fm_open,
-            fm_text=self.fm_text,
-            fm_close=self.fm_close,
-            blocks=[Block(b.kind, b.key, b.level, b.title, b.heading, b.body) for b in self.blocks],
-            final_newline=self.final_newline,
-            original=self.original,
-            data=self.data,
-        )
-        current = self.to_entry()
-        fm_changed = updated._apply_frontmatter(current, entry)
-        body_changed = updated._apply_body(current, entry)
-        if not fm_changed and not body_changed:
-            return self.text()
-        text = updated.text()
-        if self.original and not self.final_newline:
-            if text.endswith(self.newline):  # the file had none: it still has none
-                text = text[: -len(self.newline)]
-        elif text and not text.endswith("\n"):
-            text += self.newline
-        return text
-
-    def _fresh_frontmatter(self, entry: Entry) -> str:
-        """The whole frontmatter of a file that has none yet, written in one go."""
-        mapping: dict[str, Any] = {}
-        for spec in self.template.fields:
-            value = entry.value(spec)
-            if not _empty(value):
-                mapping[spec.key] = _clean(value)
-        for group in self.template.groups:
-            values = entry.groups.get(group.key, {})
-            ordered = {f.key: values[f.key] for f in group.fields if values.get(f.key, "").strip()}
-            ordered.update({k: v for k, v in values.items() if k not in ordered and v.strip()})
-            if ordered:
-                mapping[group.key] = ordered
-        mapping.update(entry.extra)
-        return "".join(
-            f"{yaml_text.format_key(k)}:{yaml_text.format_value(v, 0)}\n"
-            for k, v in mapping.items()
-        )
-
-    def _apply_frontmatter(self, current: Entry, entry: Entry) -> bool:
-        template = self.template
-        fm = self.fm_text.replace("\r\n", "\n") if self.newline == "\r\n" else self.fm_text
-        before = fm
-        if not self.original and not self.fm_open:  # a new file: written in one go
-            fm = self._fresh_frontmatter(entry)
-            return self._set_frontmatter(fm) if fm else False
-        top_order = [self.frontmatter_key(s) or s.key for s in template.fields]
-        top_order += [self.group_key(g.key) or g.key for g in template.groups]
-
-        for spec in template.fields:
-            old = current.value(spec)
-            new = entry.value(spec)
-            if _same(old, new):
-                continue
-            key = self.frontmatter_key(spec) or spec.key
-            if _empty(new) and spec.key != "title":
-                fm = yaml_text.set_value(fm, [key], None, order=top_order)
-            else:
-                fm = yaml_text.set_value(fm, [key], _clean(new), order=top_order)
-
-        for group in template.groups:
-            gkey = self.group_key(group.key) or group.key
-            old_values = current.groups.get(group.key, {})
-            new_values = entry.groups.get(group.key, {})
-            file_keys = self._group_file_keys(gkey)
-            sub_order = [file_keys.get(f.key, f.key) for f in group.fields]
-            for sub in [f.key for f in group.fields] + [
-                k for k in new_values if k not in {f.key for f in group.fields}
-            ]:
-                old = old_values.get(sub, "")
-                new = new_values.get(sub, "")
-                if old == new:
-                    continue
-                file_key = file_keys.get(sub, sub)
-                value = None if not new.strip() else new
-                fm = yaml_text.set_value(fm, [gkey, file_key], value, order=sub_order)
-
-        for key in list(current.extra):
-            if key not in entry.extra:
-                fm = yaml_text.set_value(fm, [key], None, order=[])
-        for key, value in entry.extra.items():
-            if current.extra.get(key) != value:
-                fm = yaml_text.set_value(fm, [key], value, order=[])
-
-        if fm == before:
-            return False
-        return self._set_frontmatter(fm)
-
-    def _set_frontmatter(self, fm: str) -> bool:
-        if self.newline == "\r\n":
-            fm = fm.replace("\n", "\r\n")
-        if not self.fm_open:
-            self.fm_open = "---" + self.newline
-            self.fm_close = "---" + self.newline
-            if not self.blocks or self.blocks[0].kind != "preamble":
-                self.blocks.insert(0, Block("preamble", None, 0, "", "", ""))
-            if not self.blocks[0].body.startswith(("\n", "\r\n")) and any(
-                b.raw for b in self.blocks
-            ):
-                self.blocks[0].body = self.newline + self.blocks[0].body
-        if fm and not fm.endswith("\n"):
-            fm += self.newline
-        self.fm_text = fm
-        return True
-
-    def _group_file_keys(self, gkey: str) -> dict[str, str]:
-        mapping = self.data.get(gkey)
-        group = next(
-            (g for g in self.template.groups if g.key == gkey or snake_key(g.title) == gkey), None
-        )
-        result: dict[str, str] = {}
-        if isinstance(mapping, dict) and group is not None:
-            for sub_key in mapping:
-                spec = next((f for f in group.fields if snake_key(sub_key) in f.names()), None)
-                if spec is not None:
-                    result[spec.key] = sub_key
-        return result
-
-    def _apply_body(self, current: Entry, entry: Entry) -> bool:
-        changed = False
-        original_last = self.blocks[-1] if self.blocks else None
-        for spec in self.template.leaves():
-            old = current.sections.get(spec.key, "")
-            new = _closed(normalize_section_text(entry.sections.get(spec.key, "")))
-            if old == new:
-                continue
-            changed = True
-            block = self._find("leaf", spec.key)
-            if block is None:
-                self._insert_leaf(spec, new)
-            elif not new:
-                self._remove(block)
-            else:
-                self._replace_content(block, new)
-        checklist = self.template.checklist
-        if checklist is not None and _items(current.follow_up) != _items(entry.follow_up):
-            changed = True
-            self._apply_checklist(entry.follow_up)
-        for key in list(current.extra_sections):
-            if key not in entry.extra_sections:  # left out: removed, like an empty one
-                block = self._find("extra", key)
-                if block is not None:
-                    changed = True
-                    self._remove(block)
-        for key, text in entry.extra_sections.items():
-            new = _closed(normalize_section_text(text))
-            if current.extra_sections.get(key) == new:
-                continue
-            changed = True
-            block = self._find("extra", key)
-            if block is None:
-                self._insert_at(self._checklist_index(), self._new_block("extra", key, 2, key, new))
-            elif not new:
-                self._remove(block)
-            else:
-                self._replace_content(block, new)
-        if changed:
-            self._drop_empty_groups()
-            self._tidy_end(original_last)
-        return changed
-
-    # -- block edits ----------------------------------------------------------------------
-    def _find(self, kind: str, key: str) -> Block | None:
-        return next((b for b in self.blocks if b.kind == kind and b.key == key), None)
-
-    def _checklist_index(self) -> int:
-        for index, block in enumerate(self.blocks):
-            if block.kind == "checklist":
-                return index
-        return len(self.blocks)
-
-    def _format(self, text: str) -> str:
-        return text.replace("\n", self.newline) if self.newline != "\n" else text
-
-    def _new_block(self, kind: str, key: str | None, level: int, title: str, text: str) -> Block:
-        nl = self.newline
-        heading = f"{'#' * level} {title}{nl}"
-        body = f"{nl}{self._format(text)}{nl}" if text else nl
-        return Block(kind, key, level, title, heading, body)
-
-    def _replace_content(self, block: Block, text: str) -> None:
-        lines = split_lines(block.body)
-        lead: list[str] = []
-        trail: list[str] = []
-        while lines and not lines[0].strip():
-            lead.append(lines.pop(0))
-        while lines and not lines[-1].strip():
-            trail.insert(0, lines.pop())
-        if not lines:  # the section was empty: its blank lines separate it from the next
-            trail, lead = lead, [self.newline]
-        block.body = "".join(lead) + self._format(text) + self.newline + "".join(trail)
-        self._touched.add(id(block))
-
-    def _remove(self, block: Block) -> None:
-        spec = self._spec_of(block)
-        if spec is not None and spec.parent:
-            self._emptied.add(spec.parent)
-        self.blocks.remove(block)
-
-    def _insert_at(self, index: int, block: Block) -> None:
-        index = self._separate_before(index)
-        if index < len(self.blocks):
-            block.body = _ensure_blank_end(block.body, self.newline)
-        self.blocks.insert(index, block)
-        self._touched.add(id(block))
-
-    def _separate_before(self, index: int) -> int:
-        """Make sure what precedes position ``index`` ends with a blank line.
-
-        Returns the position to insert at (a blank preamble may have been added before it).
-        """
-        nl = self.newline
-        if self.fm_close and not self.fm_close.endswith("\n"):
-            self.fm_close += nl  # the file ended right after the frontmatter
-        if index == 0:
-            if self.fm_open:
-                self.blocks.insert(0, Block("preamble", None, 0, "", "", nl))
-                return 1
-            return 0
-        previous = self.blocks[index - 1]
-        if previous.kind == "preamble" and not previous.raw.strip():
-            if self.fm_open and not previous.body:
-                previous.body = nl
-            return index
-        previous.body = _ensure_blank_end(previous.raw, nl)[len(previous.heading) :]
-        return index
-
-    def _insert_leaf(self, spec: SectionSpec, text: str) -> None:
-        template = self.template
-        parent = template.section(spec.parent) if spec.parent else None
-        new_leaf = self._new_block("leaf", spec.key, spec.level, spec.title, text)
-        if parent is not None:
-            group_block = self._find("group", parent.key)
-            if group_block is not None:
-                start = self.blocks.index(group_block)
-                end = start + 1
-                while end < len(self.blocks) and (
-                    self.blocks[end].level > group_block.level
-                    or self.blocks[end].kind == "preamble"
-                ):
-                    end += 1
-                at = end
-                for index in range(start + 1, end):
-                    other = self._spec_of(self.blocks[index])
-                    if other is not None and other.order > spec.order:
-                        at = index
-                        break
-                self._insert_at(at, new_leaf)
-                return
-            group_new = self._new_block("group", parent.key, parent.level, parent.title, "")
-            self._insert_at(self._top_position(parent.order), group_new)
-            self._insert_at(self.blocks.index(group_new) + 1, new_leaf)
-            return
-        self._insert_at(self._top_position(spec.order), new_leaf)
-
-    def _spec_of(self, block: Block) -> SectionSpec | None:
-        if block.kind in ("leaf", "group") and block.key:
-            return self.template.section(block.key)
-        return None
-
-    def _order_of(self, block: Block) -> int | None:
-        if block.kind == "checklist":
-            return len(self.template.sections)
-        spec = self._spec_of(block)
-        if spec is None:
-            return None
-        if spec.parent:  # a leaf stands where its group stands
-            parent = self.template.section(spec.parent)
-            return parent.order if parent else spec.order
-        return spec.order
-
-    def _top_position(self, order: int) -> int:
-        """Before the first known block that comes later in the template, else at the end."""
-        for index, block in enumerate(self.blocks):
-            other = self._order_of(block)
-            if other is not None and other > order and block.level <= 2:
-                return index
-        return len(self.blocks)
-
-    def _apply_checklist(self, items: list[ChecklistItem]) -> None:
-        spec = self.template.checklist
-        assert spec is not None
-        block = self._find("checklist", spec.key)
-        nl = self.newline
-        if block is None:
-            if not items:
-                return
-            text = "\n".join(_item_line("", "-", item) for item in items)
-            block = self._new_block("checklist", spec.key, 2, spec.title, text)
-            self._insert_at(len(self.blocks), block)
-            return
-        lines = split_lines(block.body)
-        matches = [(i, CHECKLIST_ITEM.match(_bare(line))) for i, line in enumerate(lines)]
-        item_rows = [(i, m) for i, m in matches if m]
-        if len(item_rows) == len(items):
-            for (i, match), item in zip(item_rows, items, strict=True):
-                old = ChecklistItem(match.group("text").strip(), match.group("mark") != " ")
-                if old != item:
-                    ending = lines[i][len(_bare(lines[i])) :]
-                    bullet = _bare(lines[i]).lstrip()[0]
-                    lines[i] = _item_line(match.group("indent"), bullet, item) + ending
-            block.body = "".join(lines)
-            self._touched.add(id(block))
-            return
-        if not item_rows:
-            text = "\n".join(_item_line("", "-", item) for item in items)
-            existing = block.text()
-            self._replace_content(block, f"{existing}\n\n{text}" if existing else text)
-            return
-        first, last = item_rows[0][0], item_rows[-1][0]
-        indent = item_rows[0][1].group("indent")
-        bullet = _bare(lines[first]).lstrip()[0]
-        kept = [ln for ln in lines[first : last + 1] if not CHECKLIST_ITEM.match(_bare(ln))]
-        new_lines = [_item_line(indent, bullet, item) + nl for item in items]
-        tail_end = lines[last][len(_bare(lines[last])) :]
-        if new_lines and not tail_end:  # the last item had no line break
-            new_lines[-1] = new_lines[-1][: -len(nl)]
-        block.body = "".join(lines[:first] + new_lines + kept + lines[last + 1 :])
-        self._touched.add(id(block))
-        if not items and not block.text():
-            self._remove(block)
-
-    def _drop_empty_groups(self) -> None:
-        for index in range(len(self.blocks) - 1, -1, -1):
-            block = self.blocks[index]
-            if block.kind != "group" or block.key not in self._emptied or block.body.strip():
-                continue
-            following = self.blocks[index + 1] if index + 1 < len(self.blocks) else None
-            if following is None or following.level <= block.level:
-                del self.blocks[index]
-
-    def _tidy_end(self, original_last: Block | None) -> None:
-        """After an edit at the end, the file ends with one line break and no blank lines."""
-        if not self.blocks:
-            return
-        last = self.blocks[-1]
-        if last is original_last and id(last) not in self._touched:
-            return  # the end of the file was not edited: leave it as it was
-        if last.kind == "preamble" and not last.body.strip():
-            last.body = ""
-            return
-        lines = split_lines(last.body)
-        while lines and not lines[-1].strip():
-            lines.pop()
-        body = "".join(lines)
-        if body and not body.endswith("\n"):
-            body += self.newline
-        last.body = body
-        if not body and not last.heading.endswith("\n"):
-            last.heading += self.newline
-
-
-# -- parsing ---------------------------------------------------------------------------------
-
-
-def parse_document(data: bytes, template: Template, source: str = "<text>") -> Document:
-    """Split file bytes into a Document. Raises EntryParseError naming the line."""
-    if len(data) > MAX_FILE_BYTES:
-        raise EntryParseError(
-            f"the file is {len(data) // 1024} KiB; entries over {MAX_FILE_BYTES // 1024} KiB "
-            "are not read",
-            0,
-            source,
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise EntryParseError("not UTF-8 text (a binary file?)", line, source) from None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise EntryParseError("the file holds a NUL byte (a binary file?)", line, source)
-    return parse_text(text, template, source)
-
-
-def parse_text(text: str, template: Template, source: str = "<text>") -> Document:
-    doc = Document(template=template)
-    doc.bom = text.startswith(BOM)
-    if doc.bom:
-        text = text[1:]
-    doc.original = text
-    first_break = text.find("\n")
-    doc.newline = "\r\n" if first_break > 0 and text[first_break - 1] == "\r" else "\n"
-    doc.final_newline = text.endswith("\n") or not text
-
-    lines = split_lines(text)
-    body_start = 0
-    if lines and _FM_OPEN.match(_bare(lines[0])) and not _bare(lines[0]).startswith("----"):
-        close = next((i for i in range(1, len(lines)) if _FM_CLOSE.match(_bare(lines[i]))), None)
-        if close is None:
-            raise EntryParseError(
-                "the frontmatter opened on line 1 is never closed with '---'", 1, source
-            )
-        doc.fm_open = lines[0]
-        doc.fm_text = "".join(lines[1:close])
-        doc.fm_close = lines[close]
-        body_start = close + 1
-        if len(doc.fm_text) > MAX_FRONTMATTER_CHARS:
-            raise EntryParseError("the frontmatter is too large to read", 2, source)
-        try:
-            doc.data, node = yaml_text.load_mapping(doc.fm_text)
-        except EntryParseError as exc:
-            raise EntryParseError(exc.message, exc.line + 1 if exc.line else 0, source) from None
-        if node is not None:
-            for key, line in yaml_text.duplicate_keys(node):
-                doc.problems.append((line + 1, f"the key '{key}' is given twice (the last wins)"))
-
-    doc.blocks = _split_blocks(lines[body_start:], template)
-    assert doc.text() == (BOM if doc.bom else "") + text, "document split lost text"
-    return doc
+        return _edit.render(self, entry)
 
 
 def new_document(template: Template) -> Document:
     return Document(template=template, original="")
-
-
-def _split_blocks(lines: list[str], template: Template) -> list[Block]:
-    tops: dict[str, SectionSpec] = {}
-    leaves: dict[str, list[SectionSpec]] = {}
-    for spec in template.sections:
-        norm = normalize_heading(spec.title)
-        if spec.level == 2:
-            tops.setdefault(norm, spec)
-        if spec.is_leaf:
-            leaves.setdefault(norm, []).append(spec)
-    checklist_norm = normalize_heading(template.checklist.title) if template.checklist else None
-
-    blocks: list[Block] = [Block("preamble", None, 0, "", "", "")]
-    bodies: list[list[str]] = [[]]
-    used: set[tuple[str, str]] = set()
-    extra_titles: dict[str, int] = {}
-    current_group: str | None = None
-    fence = FenceTracker()
-    for line in lines:
-        bare = _bare(line)
-        in_code = fence.feed(bare)
-        heading = None if in_code else parse_heading(bare)
-        if heading is None:
-            bodies[-1].append(line)
-            continue
-        norm = normalize_heading(heading.text)
-        open_block = blocks[-1] if blocks[-1].kind in ("leaf", "checklist", "extra") else None
-        if open_block is not None and open_block.kind == "extra" and open_block.level < 2:
-            open_block = None
-        kind, found = _classify(heading.level, norm, tops, leaves, checklist_norm, current_group)
-        key = found.key if found is not None else None
-        if kind == "checklist" and template.checklist is not None:
-            key = template.checklist.key
-        if kind and key and (kind, key) not in used:
-            used.add((kind, key))
-            blocks.append(Block(kind, key, heading.level, heading.text, line, ""))
-            bodies.append([])
-            if kind == "group":
-                current_group = key
-            elif found is not None:
-                current_group = found.parent
-            else:
-                current_group = None
-            continue
-        if open_block is not None and heading.level > open_block.level:
-            bodies[-1].append(line)
-            continue
-        count = extra_titles.get(heading.text, 0) + 1
-        extra_titles[heading.text] = count
-        extra_key = heading.text if count == 1 else f"{heading.text} ({count})"
-        blocks.append(Block("extra", extra_key, heading.level, heading.text, line, ""))
-        bodies.append([])
-        if heading.level <= 2:
-            current_group = None
-    for block, body in zip(blocks, bodies, strict=True):
-        block.body = "".join(body)
-    if not blocks[0].body:  # no text before the first heading
-        blocks.pop(0)
-    return blocks
-
-
-def _classify(
-    level: int,
-    norm: str,
-    tops: dict[str, SectionSpec],
-    leaves: dict[str, list[SectionSpec]],
-    checklist_norm: str | None,
-    current_group: str | None,
-) -> tuple[str, SectionSpec | None]:
-    if level == 1 or not norm:
-        return "", None
-    if level == 2 and norm in tops:
-        spec = tops[norm]
-        return ("leaf" if spec.is_leaf else "group"), spec
-    if checklist_norm and norm == checklist_norm:
-        return "checklist", None
-    candidates = leaves.get(norm, [])
-    in_group = [s for s in candidates if s.parent == current_group and current_group]
-    if len(in_group) == 1:
-        return "leaf", in_group[0]
-    if len(candidates) == 1:
-        return "leaf", candidates[0]
-    if level != 2 and norm in tops and not tops[norm].is_leaf:
-        return "group", tops[norm]
-    return "", None
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -708,61 +183,20 @@ def _field_value(spec: FieldSpec, raw: Any) -> str | list[str]:
 def _checklist_items(body: str) -> list[ChecklistItem]:
     items = []
     for line in split_lines(body):
-        match = CHECKLIST_ITEM.match(_bare(line))
+        match = CHECKLIST_ITEM.match(bare_line(line))
         if match:
             items.append(ChecklistItem(match.group("text").strip(), match.group("mark") != " "))
     return items
 
 
-def _item_line(indent: str, bullet: str, item: ChecklistItem) -> str:
-    text = " ".join(item.text.split())
-    return f"{indent}{bullet} [{'x' if item.done else ' '}] {text}"
+def __getattr__(name: str) -> object:
+    """``parse_document`` and ``parse_text`` moved to storage/parse.py; old imports work."""
+    if name in ("parse_document", "parse_text"):
+        from mistakes.storage import parse
+
+        return getattr(parse, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _items(items: list[ChecklistItem]) -> list[tuple[str, bool]]:
-    return [(" ".join(i.text.split()), i.done) for i in items]
-
-
-def _same(old: Any, new: Any) -> bool:
-    if isinstance(old, list) or isinstance(new, list):
-        return list(old or []) == list(new or [])
-    return bool(old == new)
-
-
-def _empty(value: Any) -> bool:
-    return not value or (isinstance(value, str) and not value.strip())
-
-
-def _clean(value: str | list[str]) -> str | list[str]:
-    if isinstance(value, list):
-        return [v for v in (str(x).strip() for x in value) if v]
-    return value
-
-
-def _closed(text: str) -> str:
-    """Close a code fence the text leaves open, so it cannot swallow the sections after it."""
-    marker = unclosed_fence(text)
-    return f"{text}\n{marker}" if marker else text
-
-
-def _ensure_blank_end(raw: str, nl: str) -> str:
-    if not raw:
-        return raw
-    if not raw.endswith("\n"):
-        return raw + nl + nl
-    stripped = raw.rstrip("\r\n")
-    if raw[len(stripped) :].count("\n") >= 2 or not stripped.strip():
-        return raw
-    return raw + nl
-
-
-__all__ = [
-    "Block",
-    "Document",
-    "content_hash",
-    "new_document",
-    "parse_document",
-    "parse_text",
-    "split_lines",
-    "strip_blank_edges",
-]
+# at the end: edit.py imports this module's classes (either may be imported first)
+from mistakes.storage import edit as _edit  # noqa: E402

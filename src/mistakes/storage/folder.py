@@ -11,9 +11,12 @@ from pathlib import Path
 from mistakes.domain.entry import Entry
 from mistakes.domain.naming import entry_filename, parse_entry_filename
 from mistakes.domain.template import Template
-from mistakes.storage.atomic import create_file, replace_file
-from mistakes.storage.document import Document, content_hash, new_document, parse_document
+from mistakes.storage.atomic import NotDurableError, SaveError, create_file, replace_file
+from mistakes.storage.document import Document, new_document
 from mistakes.storage.errors import EntryParseError, RefError
+from mistakes.storage.hashing import content_hash
+from mistakes.storage.parse import parse_document
+from mistakes.storage.reading import MAX_ENTRY_BYTES, FileRefused, kind_of, read_regular
 
 try:
     import fcntl
@@ -23,6 +26,7 @@ except ImportError:  # pragma: no cover - not POSIX
     HAVE_FLOCK = False
 
 MAX_NAME_BYTES = 255
+_LINK_SKIPPED = "is a symbolic link; skipped (entries are never read or written through links)"
 
 
 @dataclass
@@ -34,10 +38,6 @@ class StoredEntry:
     document: Document
     entry: Entry
     digest: str  # content hash of the bytes as read
-
-    @property
-    def stem(self) -> str:
-        return self.path.stem
 
 
 @dataclass(frozen=True)
@@ -59,22 +59,49 @@ class EntryFolder:
     # -- listing --------------------------------------------------------------------------
     def paths(self) -> list[Path]:
         """Entry files, by number then name. A missing folder has none."""
+        return self.scan()[0]
+
+    def scan(self) -> tuple[list[Path], list[Problem]]:
+        """Entry files (by number then name), and a problem for each entry name that is
+        skipped: a symbolic link (a clone could point ``001-x.md`` at ``~/.ssh/id_rsa``),
+        a FIFO, a device. Skipped files are never read, indexed or written."""
         if not self.root.is_dir():
-            return []
+            return [], []
         found: list[tuple[int, str, Path]] = []
+        problems: list[Problem] = []
         with os.scandir(self.root) as it:
             for item in it:
                 if item.name.startswith("."):
                     continue
                 number = parse_entry_filename(item.name)
-                if number is None or not item.is_file():
+                if number is None:
                     continue
-                found.append((number, item.name, Path(item.path)))
+                path = Path(item.path)
+                try:
+                    if item.is_file(follow_symlinks=False):
+                        found.append((number, item.name, path))
+                    elif item.is_symlink():
+                        problems.append(Problem(path, 0, _LINK_SKIPPED))
+                    elif not item.is_dir(follow_symlinks=False):
+                        mode = item.stat(follow_symlinks=False).st_mode
+                        problems.append(Problem(path, 0, f"is {kind_of(mode)}; skipped"))
+                except OSError as exc:
+                    problems.append(Problem(path, 0, f"cannot read: {exc.strerror or exc}"))
         found.sort()
-        return [p for _, _, p in found]
+        problems.sort(key=lambda p: p.path.name)
+        return [p for _, _, p in found], problems
+
+    def read(self, path: Path) -> bytes:
+        """An entry file's bytes: never through a link, never a FIFO or device, never more
+        than the size cap (checked before reading). Raises EntryParseError (located at the
+        file) for those, OSError when the file cannot be read."""
+        try:
+            return read_regular(path, MAX_ENTRY_BYTES)
+        except FileRefused as exc:
+            raise EntryParseError(exc.reason, 0, path) from None
 
     def load(self, path: Path) -> StoredEntry:
-        return self.load_bytes(path, path.read_bytes())
+        return self.load_bytes(path, self.read(path))
 
     def load_bytes(self, path: Path, data: bytes) -> StoredEntry:
         """An entry from bytes already read from ``path``."""
@@ -86,10 +113,11 @@ class EntryFolder:
         return StoredEntry(path, number or 0, document, document.to_entry(), content_hash(data))
 
     def load_all(self) -> tuple[list[StoredEntry], list[Problem]]:
-        """Every entry that can be read, and a problem for each file that cannot."""
+        """Every entry that can be read, and a problem for each file that cannot (or that
+        is skipped unread: see ``scan``)."""
         entries: list[StoredEntry] = []
-        problems: list[Problem] = []
-        for path in self.paths():
+        paths, problems = self.scan()
+        for path in paths:
             try:
                 entries.append(self.load(path))
             except EntryParseError as exc:
@@ -98,22 +126,13 @@ class EntryFolder:
                 problems.append(Problem(path, 1, f"cannot read: {exc.strerror or exc}"))
         return entries, problems
 
-    def iter_entries(self) -> Iterator[StoredEntry | Problem]:
-        for path in self.paths():
-            try:
-                yield self.load(path)
-            except EntryParseError as exc:
-                yield Problem(path, exc.line, exc.message)
-            except OSError as exc:
-                yield Problem(path, 1, f"cannot read: {exc.strerror or exc}")
-
     # -- references -----------------------------------------------------------------------
     def resolve(self, ref: str) -> Path:
         """A number (``7``, ``007``), a file stem or name, or a path -> the entry's path."""
         ref = ref.strip()
         if not ref:
             raise RefError("an empty reference names no entry")
-        paths = self.paths()
+        paths, skipped = self.scan()
         if ref.isdigit():
             matches = [p for p in paths if parse_entry_filename(p.name) == int(ref)]
             if len(matches) == 1:
@@ -121,10 +140,16 @@ class EntryFolder:
             if len(matches) > 1:
                 names = ", ".join(p.stem for p in matches)
                 raise RefError(f"{ref} is the number of several entries ({names}); use the name")
+            for problem in skipped:  # say why the file that is there does not count
+                if parse_entry_filename(problem.path.name) == int(ref):
+                    raise RefError(str(problem))
             raise RefError(f"no entry number {ref} in {self.root}")
         by_name = [p for p in paths if ref in (p.stem, p.name)]
         if by_name:
             return by_name[0]
+        for problem in skipped:
+            if ref in (problem.path.stem, problem.path.name):
+                raise RefError(str(problem))
         candidate = Path(ref).expanduser()
         if candidate.is_file():
             return candidate
@@ -137,15 +162,24 @@ class EntryFolder:
 
     # -- writing --------------------------------------------------------------------------
     def next_number(self) -> int:
-        numbers = [parse_entry_filename(p.name) or 0 for p in self.paths()]
+        """One more than the highest number in use, skipped files (links, FIFOs) included:
+        a new entry never shares a number with a file that is there."""
+        paths, skipped = self.scan()
+        numbers = [parse_entry_filename(p.name) or 0 for p in [*paths, *(s.path for s in skipped)]]
         return max(numbers, default=0) + 1
 
     def create(self, entry: Entry) -> StoredEntry:
         """Write a new entry under the next free number; never overwrites another file."""
-        self.root.mkdir(parents=True, exist_ok=True)
         document = new_document(self.template)
         data = document.render(entry).encode("utf-8")
-        with _folder_lock(self.root):  # the number is claimed with the name, not after
+        with contextlib.ExitStack() as stack:
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
+                # the number is claimed with the name, not after
+                stack.enter_context(_folder_lock(self.root))
+            except OSError as exc:
+                reason = f"cannot write a new entry: {exc.strerror or exc}"
+                raise SaveError(self.root, reason) from None
             for _attempt in range(100):
                 number = self.next_number()
                 path = self.root / safe_filename(number, entry.title)
@@ -153,8 +187,11 @@ class EntryFolder:
                     create_file(path, data)
                 except FileExistsError:
                     continue  # taken by a process that does not lock (an editor, git)
+                except NotDurableError as exc:
+                    exc.saved = self.load(path)
+                    raise
                 return self.load(path)
-        raise OSError(f"could not find a free file name in {self.root}")
+        raise SaveError(self.root, "could not find a free file name")
 
     def save(self, stored: StoredEntry, entry: Entry) -> StoredEntry:
         """Write ``entry`` over the file it was read from, changing as little as possible.
@@ -166,7 +203,11 @@ class EntryFolder:
         data = text.encode("utf-8")
         if content_hash(data) == stored.digest:
             return stored
-        replace_file(stored.path, data, stored.digest)
+        try:
+            replace_file(stored.path, data, stored.digest)
+        except NotDurableError as exc:  # written: the caller may carry on with it
+            exc.saved = self.load(stored.path)
+            raise
         return self.load(stored.path)
 
 

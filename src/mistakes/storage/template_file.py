@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from mistakes.domain.template import Template, TemplateError, parse_template
+from mistakes.storage.reading import MAX_TEMPLATE_BYTES, FileRefused, read_regular
 
 DEFAULT_TEMPLATE_NAME = "default.md"
 
@@ -15,11 +16,16 @@ def default_template_text() -> str:
 
 
 def load_template(path: Path | None = None) -> Template:
-    """The template at ``path``, or the packaged default. Raises TemplateError."""
+    """The template at ``path``, or the packaged default. Raises TemplateError.
+
+    The path may come from a shared repository's ``.mistakes.toml``: only a regular file of
+    at most 1 MiB is read (a FIFO would block every command, ``/dev/zero`` eat memory)."""
     if path is None:
         return parse_template(default_template_text(), source="(default template)")
     try:
-        text = path.read_text("utf-8")
+        text = read_regular(path, MAX_TEMPLATE_BYTES, follow_links=True).decode("utf-8")
+    except FileRefused as exc:
+        raise TemplateError(f"not used as the template: {exc.reason}", 0, str(path)) from None
     except FileNotFoundError:
         raise TemplateError("template file not found", 0, str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -19,9 +19,10 @@ from mistakes.domain.naming import (
 )
 from mistakes.domain.template import Template
 from mistakes.storage import atomic
-from mistakes.storage.document import content_hash
-from mistakes.storage.errors import ConflictError, EntryParseError, RefError
+from mistakes.storage.atomic import SaveError
+from mistakes.storage.errors import ConflictError, EntryParseError, RefError, StorageError
 from mistakes.storage.folder import MAX_NAME_BYTES, EntryFolder, StoredEntry, safe_filename
+from mistakes.storage.hashing import content_hash
 
 NAME_RE = re.compile(r"^\d{3,}-[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
 
@@ -499,7 +500,7 @@ def test_failed_replace_leaves_original_and_no_temp_file(
     def broken_replace(src: object, dst: object) -> None:
         raise OSError(28, "No space left on device")
 
-    with monkeypatch.context() as patch, pytest.raises(OSError):
+    with monkeypatch.context() as patch, pytest.raises(SaveError, match="No space left"):
         patch.setattr(os, "replace", broken_replace)
         folder.save(stored, edited(stored, status="resolved"))
     assert stored.path.read_bytes() == before
@@ -515,7 +516,7 @@ def test_failed_temp_write_leaves_original_and_no_temp_file(
     def broken_fsync(fd: int) -> None:
         raise OSError(5, "Input/output error")
 
-    with monkeypatch.context() as patch, pytest.raises(OSError):
+    with monkeypatch.context() as patch, pytest.raises(SaveError, match="Input/output error"):
         patch.setattr(os, "fsync", broken_fsync)
         folder.save(stored, edited(stored, status="resolved"))
     assert stored.path.read_bytes() == before
@@ -528,21 +529,30 @@ def test_failed_create_leaves_no_file(folder: EntryFolder, monkeypatch: pytest.M
     def broken_fsync(fd: int) -> None:
         raise OSError(5, "Input/output error")
 
-    with monkeypatch.context() as patch, pytest.raises(OSError):
+    with monkeypatch.context() as patch, pytest.raises(SaveError, match="Input/output error"):
         patch.setattr(os, "fsync", broken_fsync)
         make(folder, "Never written")
     assert list(folder.root.iterdir()) == []
 
 
-def test_save_through_a_symlink_keeps_the_link(folder: EntryFolder, tmp_path: Path) -> None:
+def test_a_symlinked_entry_is_neither_read_nor_written(folder: EntryFolder, tmp_path: Path) -> None:
     real = write_entry(tmp_path / "elsewhere", "real.md", "Linked")
-    folder.root.mkdir()
+    before = real.read_bytes()
+    good = make(folder, "Good")
     link = folder.root / "004-linked.md"
     link.symlink_to(real)
-    stored = folder.load(link)
-    folder.save(stored, edited(stored, status="resolved"))
-    assert link.is_symlink()
-    assert "status: resolved" in real.read_text()
+    with pytest.raises(EntryParseError, match="symbolic link"):
+        folder.load(link)
+    # even with a StoredEntry made from the target's bytes, saving does not follow the link
+    stored = folder.load_bytes(link, before)
+    with pytest.raises(StorageError, match="symbolic link"):
+        folder.save(stored, edited(stored, status="resolved"))
+    assert real.read_bytes() == before and link.is_symlink()
+    assert folder.paths() == [good.path]
+    entries, problems = folder.load_all()
+    assert [e.path for e in entries] == [good.path]
+    assert [(p.path, p.line) for p in problems] == [(link, 0)]
+    assert str(problems[0]).startswith(f"{link}: is a symbolic link")
 
 
 # -- conflicts ------------------------------------------------------------------------------------
@@ -658,28 +668,19 @@ def test_load_all_reports_problems_and_loads_the_rest(folder: EntryFolder) -> No
         assert str(problem) == f"{problem.path}:{problem.line}: {problem.message}"
 
 
-def test_iter_entries_matches_load_all(folder: EntryFolder) -> None:
-    write_entry(folder.root, "001-good.md", "Good")
-    (folder.root / "002-bad.md").write_bytes(BROKEN["bad-yaml"][0])
-    items = list(folder.iter_entries())
-    assert isinstance(items[0], StoredEntry)
-    assert not isinstance(items[1], StoredEntry)
-    assert items[1].line == 4
-
-
 def test_unreadable_permission_is_a_problem(
     folder: EntryFolder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_entry(folder.root, "001-good.md", "Good")
     locked = write_entry(folder.root, "002-locked.md", "Locked")
-    real_read = Path.read_bytes
+    real_open = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == locked.name:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read(self)
+    def open_(path: str | Path, flags: int, *args: int) -> int:
+        if Path(path).name == locked.name:  # root reads a chmod 000 file: simulate it
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", open_)
     entries, problems = folder.load_all()
     assert [e.entry.title for e in entries] == ["Good"]
     assert [p.path.name for p in problems] == ["002-locked.md"]
