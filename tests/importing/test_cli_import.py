@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from mistakes.cli.main import main
 from tests.conftest import Result
-from tests.importing.measure import CORPUS
+from tests.conftest import CORPUS
 
 LOG = """# Team error log
 
@@ -151,3 +152,21 @@ def test_json_says_which_parts_were_kept_as_notes(run, tmp_path: Path):
     assert run("--dir", "entries", "check").code == 0
     notes = (tmp_path / "entries" / "003-notes-from-log.md").read_text(encoding="utf-8")
     assert "imported-notes" in notes and "Always run the tests." in notes
+
+
+def test_a_fifo_or_an_oversized_file_is_skipped_unread(run, tmp_path: Path) -> None:
+    """A FIFO named like a log would hang `import` on read; a huge file would be read whole
+    before being refused. Both are refused from their stat, with a warning naming them."""
+    source = tmp_path / "logs"
+    source.mkdir()
+    (source / "a-real-log.md").write_text(LOG, encoding="utf-8")
+    os.mkfifo(source / "pipe.md")
+    with (source / "huge.md").open("wb") as handle:
+        handle.truncate(64 * 1024 * 1024)  # sparse: 64 MiB of nothing
+    # named on the command line, the FIFO is looked at (in a folder, only files are)
+    result = run("--dir", str(tmp_path / "m"), "import", str(source), str(source / "pipe.md"))
+    assert result.code == 0, result.err
+    said = result.out + result.err
+    assert "pipe.md: skipped: is a FIFO" in said
+    assert "huge.md: skipped:" in said
+    assert len(list((tmp_path / "m").glob("*.md"))) == 2

@@ -397,6 +397,8 @@ def _print_import(result: SourceResult, *, dry_run: bool) -> None:
         print("  kept as extra sections: " + ", ".join(visible(t) for t in report.unmapped))
     for skipped in report.skipped:
         print(f"  skipped {skipped.lines}: {visible(skipped.reason)}")
+    for kept in report.kept:
+        print(f"  kept {kept.lines}: {visible(kept.reason)}")
     for warning in result.warnings:
         print(f"  warning: {visible(warning)}")
 

@@ -10,6 +10,7 @@ from typing import Any
 from mistakes.importing.reader import FileImport, read_log
 from mistakes.services.entries import EntryService
 from mistakes.storage.folder import StoredEntry, safe_filename
+from mistakes.storage.reading import FileRefused, read_regular
 
 SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".txt"}
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
@@ -103,14 +104,14 @@ class Importer:
                 result.warnings.append(f"{file}: skipped: {passed_over}")
                 continue
             try:
-                data = file.read_bytes()
+                # a FIFO or a device named *.md would hang or never end; the size is known
+                # before a byte is read (a named file may be a link: the user chose it)
+                data = read_regular(file, MAX_SOURCE_BYTES, follow_links=True)
+            except FileRefused as exc:
+                result.warnings.append(f"{file}: skipped: {exc.reason}")
+                continue
             except OSError as exc:
                 result.warnings.append(f"{file}: cannot read it ({exc.strerror or exc})")
-                continue
-            if len(data) > MAX_SOURCE_BYTES:
-                result.warnings.append(
-                    f"{file}: skipped: {len(data) // 1024} KiB is more than a log of mistakes"
-                )
                 continue
             if b"\x00" in data[:8192]:
                 result.warnings.append(f"{file}: skipped: a binary file (it holds NUL bytes)")
