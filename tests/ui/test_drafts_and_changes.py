@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -87,7 +88,6 @@ async def test_draft_restored_at_next_start_then_saved(
     path = entry_file(samples_copy, 5)
     app: MistakesApp = build()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
         await dialog(app, pilot, DraftPicker)
         (label,) = offered(app)
         assert label.startswith("Connection pool exhausted after deploy of v2.3")
@@ -116,7 +116,6 @@ async def test_draft_discarded_at_next_start(build, samples_copy: Path, tmp_path
     before = path.read_bytes()
     app: MistakesApp = build()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
         await dialog(app, pilot, DraftPicker)
         await pilot.press("d")
         await settle(app, pilot)
@@ -399,7 +398,6 @@ async def test_restored_new_entry_draft_is_modified(
     plant_draft(samples_copy, tmp_path, None, new_entry(load_template(None), "Half"))
     app: MistakesApp = build()
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
         await dialog(app, pilot, DraftPicker)
         await pilot.press("r")
         await settle(app, pilot)
@@ -420,7 +418,6 @@ async def test_restored_draft_over_a_changed_file_asks_before_saving(
     theirs = rewrite(path, "From 14:40 UTC", "From 14:45 UTC (theirs)")
     app: MistakesApp = build()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(app, pilot)
         await dialog(app, pilot, DraftPicker)
         await pilot.press("r")
         await settle(app, pilot)
@@ -434,3 +431,214 @@ async def test_restored_draft_over_a_changed_file_asks_before_saving(
         assert "Their changes stay: What Happened." not in question  # both changed it
         assert "Both changed What Happened." in question
         assert "From 14:45 UTC (theirs)" in question
+
+
+async def drafts_looked_up(app: MistakesApp, pilot) -> None:
+    """The start's look for drafts (a thread) is done, and the entries are listed."""
+    assert await wait_until(pilot, lambda: results(app).option_count > 0)
+    assert await wait_until(
+        pilot, lambda: not any(w.group == "drafts" and not w.is_finished for w in app.workers)
+    )
+    await pilot.pause()
+
+
+async def undo_until(app: MistakesApp, pilot, key: str, text: str) -> None:
+    for _ in range(10):
+        if area(app, key).text == text:
+            break
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+    assert area(app, key).text == text
+
+
+async def test_an_undone_edit_leaves_no_draft(build, samples_copy: Path, tmp_path: Path) -> None:
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entry(app, pilot, 5)
+        before = area(app, "what_happened").text
+        await type_at_end(app, pilot, "what_happened", " M.")
+        app._autosave()  # what the timer runs every few seconds
+        assert len(draft_files(tmp_path)) == 1
+        await undo_until(app, pilot, "what_happened", before)
+        assert not app.editor.modified
+        app._autosave()
+        assert draft_files(tmp_path) == []
+    # and the next start offers nothing
+    app = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await drafts_looked_up(app, pilot)
+        assert not isinstance(app.screen, DraftPicker)
+
+
+async def test_a_clean_quit_leaves_no_draft(build, samples_copy: Path, tmp_path: Path) -> None:
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entry(app, pilot, 5)
+        before = area(app, "what_happened").text
+        await type_at_end(app, pilot, "what_happened", " M.")
+        app._autosave()
+        assert len(draft_files(tmp_path)) == 1
+        await undo_until(app, pilot, "what_happened", before)
+        await pilot.press("ctrl+q")  # undone within the autosave's few seconds
+        await wait_until(pilot, lambda: not app.is_running)
+    assert app.return_code == 0
+    assert draft_files(tmp_path) == []
+
+
+async def test_a_draft_that_holds_the_saved_text_is_not_offered(
+    build, samples_copy: Path, tmp_path: Path
+) -> None:
+    """Left by an older version: an undone edit kept by the timer."""
+    path = entry_file(samples_copy, 5)
+    plant_draft(
+        samples_copy, tmp_path, 5, EntryFolder(samples_copy, load_template(None)).load(path).entry
+    )
+    assert len(draft_files(tmp_path)) == 1
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await drafts_looked_up(app, pilot)
+        assert not isinstance(app.screen, DraftPicker)
+    assert draft_files(tmp_path) == []
+
+
+async def test_a_draft_of_a_renamed_file_saves_to_it(
+    build, samples_copy: Path, tmp_path: Path
+) -> None:
+    path = entry_file(samples_copy, 5)
+    drafted = EntryFolder(samples_copy, load_template(None)).load(path).entry
+    drafted.sections["what_happened"] += DRAFTED
+    plant_draft(samples_copy, tmp_path, 5, drafted)
+    renamed = samples_copy / "005-pool-exhausted.md"
+    path.rename(renamed)  # git mv, pulled
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await dialog(app, pilot, DraftPicker)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert await wait_until(pilot, lambda: app.editor.modified)
+        assert any("renamed to 005-pool-exhausted.md" in n.message for n in app._notifications)
+        assert topbar(app).endswith("005 Connection pool exhausted after deploy of v2.3 [modified]")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert await wait_until(pilot, lambda: not app.editor.modified)
+        await settle(app, pilot)
+    assert ("completed." + DRAFTED + "\n") in renamed.read_text("utf-8")
+    assert sorted(p.name[:3] for p in samples_copy.glob("*.md"))[-1] == "024"  # no new entry
+    assert draft_files(tmp_path) == []
+
+
+async def test_a_draft_of_a_deleted_file_asks_to_write_it_back(
+    build, samples_copy: Path, tmp_path: Path
+) -> None:
+    path = entry_file(samples_copy, 5)
+    drafted = EntryFolder(samples_copy, load_template(None)).load(path).entry
+    drafted.sections["what_happened"] += DRAFTED
+    plant_draft(samples_copy, tmp_path, 5, drafted)
+    path.unlink()
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await dialog(app, pilot, DraftPicker)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert await wait_until(pilot, lambda: app.editor.modified)
+        assert any("was deleted since the draft" in n.message for n in app._notifications)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "was deleted on disk" in await dialog(app, pilot, MergeScreen)
+        assert not path.exists()
+        await pilot.press("w")
+        await settle(app, pilot)
+        assert await wait_until(pilot, lambda: not app.editor.modified)
+        await settle(app, pilot)
+    assert ("completed." + DRAFTED + "\n") in path.read_text("utf-8")
+    assert sorted(p.name[:3] for p in samples_copy.glob("*.md"))[-1] == "024"  # no new number
+    assert draft_files(tmp_path) == []
+
+
+async def test_every_draft_is_offered_one_after_the_other(
+    build, samples_copy: Path, tmp_path: Path
+) -> None:
+    folder = EntryFolder(samples_copy, load_template(None))
+    for number in (5, 6):
+        drafted = folder.load(entry_file(samples_copy, number)).entry
+        drafted.sections["what_happened"] += f" Draft {number}."
+        plant_draft(samples_copy, tmp_path, number, drafted)
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        question = await dialog(app, pilot, DraftPicker)
+        assert "Unsaved changes to 2 entries" in question
+        labels = offered(app)
+        assert labels[0].startswith("Connection pool exhausted") and "005" in labels[0]
+        assert labels[1].startswith("TLS certificate expired") and "006" in labels[1]
+        await pilot.press("down")
+        await pilot.press("enter")  # the second
+        await settle(app, pilot)
+        assert await wait_until(pilot, lambda: app.stored is not None and app.stored.number == 6)
+        assert area(app, "what_happened").text.endswith(" Draft 6.")
+        await pilot.press("ctrl+s")
+        await dialog(app, pilot, DraftPicker)  # the one left is offered again
+        assert [label[:14] for label in offered(app)] == ["Connection poo"]
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert await wait_until(pilot, lambda: app.stored is not None and app.stored.number == 5)
+        assert area(app, "what_happened").text.endswith(" Draft 5.")
+        assert app.editor.modified
+
+
+async def test_ctrl_e_gives_the_editor_a_file_that_ends_with_a_line_break(
+    build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+
+    def fake_editor(path: Path) -> int:
+        text = path.read_text("utf-8")
+        seen.append(text)
+        path.write_text(text + "Added in $EDITOR.\n", encoding="utf-8")  # vi-like
+        return 0
+
+    monkeypatch.setattr(app_module, "run_editor", fake_editor)
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entry(app, pilot, 5)
+        pane = area(app, "what_happened")
+        before = pane.text
+        app.suspend = contextlib.nullcontext  # type: ignore[method-assign]
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert seen == [before + "\n"]
+        assert pane.text == before + "\nAdded in $EDITOR."
+        assert app.editor.modified
+
+
+async def test_the_whole_file_in_editor_is_read_back(
+    build, samples_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = entry_file(samples_copy, 5)
+
+    def fake_editor(edited: Path) -> int:
+        assert edited == path
+        rewrite(edited, "status: resolved", "status: active")
+        rewrite(edited, "From 14:40 UTC", "From 14:40 UTC (in vim)")
+        return 0
+
+    monkeypatch.setattr(app_module, "run_editor", fake_editor)
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_entry(app, pilot, 5)
+        app.suspend = contextlib.nullcontext  # type: ignore[method-assign]
+        app.action_edit_file()
+        await settle(app, pilot)
+        assert await wait_until(pilot, lambda: "(in vim)" in area(app, "what_happened").text)
+        assert app.stored is not None and app.stored.entry.fields["status"] == "active"
+        assert not app.editor.modified
+        assert not isinstance(app.screen, ConfirmScreen)
+        # a new entry has no file yet
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert await wait_until(pilot, lambda: app.stored is None), app.stored
+        app.action_edit_file()
+        await pilot.pause()
+        assert any("no file yet" in n.message for n in app._notifications), [
+            n.message for n in app._notifications
+        ]

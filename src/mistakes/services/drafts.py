@@ -89,6 +89,6 @@ class DraftStore:
                         base=entry_from_dict(data["base"]) if data.get("base") else None,
                     )
                 )
-            except (OSError, ValueError, KeyError, TypeError):
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 continue  # a draft we cannot read is left where it is, for a person to see
         return drafts
