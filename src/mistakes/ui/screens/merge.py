@@ -31,6 +31,7 @@ def fit_buttons(screen: Screen[Any]) -> None:
 
 SHOWN_LINES = 3  # of each part of theirs that saving replaces
 SHOWN_CLASHES = 4
+LINE_WIDTH = 64  # a line of theirs, indented, within the dialog at 80 columns
 
 
 def merge_question(plan: MergePlan) -> str:
@@ -52,7 +53,7 @@ def merge_question(plan: MergePlan) -> str:
         lines.append("Both changed " + ", ".join(c.label for c in result.clashes) + ".")
         lines.append("Saving mine replaces theirs:")
         for clash in result.clashes[:SHOWN_CLASHES]:
-            shown = [one_line(line)[:70] for line in clash.theirs.splitlines() if line.strip()]
+            shown = [_cut(one_line(line)) for line in clash.theirs.splitlines() if line.strip()]
             if not shown:
                 shown = ["(empty)"]
             more = len(shown) - SHOWN_LINES
@@ -65,6 +66,10 @@ def merge_question(plan: MergePlan) -> str:
     elif result.applied:
         lines.append(f"Saving writes yours over it: {', '.join(result.applied)}.")
     return "\n".join(lines)
+
+
+def _cut(line: str, width: int = LINE_WIDTH) -> str:
+    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 class MergeScreen(ModalScreen[str]):
@@ -94,7 +99,9 @@ class MergeScreen(ModalScreen[str]):
 
     def on_mount(self) -> None:
         fit_buttons(self)
-        self.query_one("#merge-text").styles.max_height = 14
+        text = self.query_one("#merge-text")
+        text.styles.height = "auto"
+        text.styles.max_height = 14
         self.query(Button).first().focus()
 
     def on_key(self, event: events.Key) -> None:
