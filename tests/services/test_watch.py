@@ -33,6 +33,7 @@ def workspace(samples_copy: Path, tmp_path: Path) -> Workspace:
 
 def test_folder_watch_sees_added_changed_and_removed_entry_files(samples_copy: Path) -> None:
     watch = FolderWatch(samples_copy)
+    watch.SCAN_FACTOR = 0.0  # a full scan on every poll
     assert watch.poll() == FolderChanges()  # the first poll only looks
     assert not watch.poll()
     changed = entry_file(samples_copy, 5)
@@ -48,6 +49,25 @@ def test_folder_watch_sees_added_changed_and_removed_entry_files(samples_copy: P
     assert changes.touches(changed) and changes.touches(removed) and not changes.touches(added)
     assert changes.removed_path(removed) and not changes.removed_path(changed)
     assert not watch.poll()  # seen once
+
+
+def test_a_big_folder_is_scanned_less_often_but_adds_and_the_open_file_are_seen(
+    samples_copy: Path,
+) -> None:
+    watch = FolderWatch(samples_copy)
+    watch.SCAN_FACTOR = 1e9  # as if the last full scan had taken very long
+    watch.prime()
+    other, opened = entry_file(samples_copy, 3), entry_file(samples_copy, 5)
+    bump(other)  # in place: the folder's mtime does not move
+    assert not watch.poll(also=opened)  # not looked at until the next full scan
+    bump(opened)
+    assert watch.poll(also=opened).changed == (other, opened)  # the open one: at once
+    bump(other)
+    added = samples_copy / "030-new.md"
+    added.write_text("x", encoding="utf-8")  # a new name moves the folder's mtime
+    changes = watch.poll()
+    assert changes.added == (added,) and changes.changed == (other,)
+    assert not watch.poll(also=opened)
 
 
 def test_folder_watch_on_a_missing_folder(tmp_path: Path) -> None:
@@ -72,6 +92,8 @@ def test_changed_on_disk_compares_the_content(workspace: Workspace, samples_copy
 
 
 def test_poll_folder_brings_the_index_in_step(workspace: Workspace, samples_copy: Path) -> None:
+    assert workspace.watch is not None
+    workspace.watch.SCAN_FACTOR = 0.0
     workspace.sync()
     assert not workspace.poll_folder()
     text = entry_file(samples_copy, 5).read_text("utf-8")

@@ -9,6 +9,7 @@ Polling is meant for a worker thread, never the UI's event loop.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,9 +38,20 @@ class FolderChanges:
 
 
 class FolderWatch:
+    """Polls the folder. A full scan stats every entry file; in a big folder that takes a
+    while (about 0.4 s of CPU for 50,000 files), so after a scan that took ``t`` the next
+    full one waits ``SCAN_FACTOR * t``. Meanwhile each poll still looks at the folder's own
+    mtime (a file added, deleted or renamed, which is how git and most editors write) and
+    at the one file named by ``also`` (the open entry), and scans in full when either moved.
+    """
+
+    SCAN_FACTOR = 20.0  # a full scan uses at most about 5% of the time
+
     def __init__(self, root: Path) -> None:
         self.root = root
         self._seen: Snapshot | None = None
+        self._folder_mtime: int | None = None
+        self._next_scan = 0.0
 
     def snapshot(self) -> Snapshot:
         found: Snapshot = {}
@@ -60,14 +72,26 @@ class FolderWatch:
 
     def prime(self) -> None:
         """Remember the folder as it is now (before the index is brought in step with it)."""
+        self._folder_mtime = self._mtime()
+        started = time.monotonic()
         self._seen = self.snapshot()
+        self._next_scan = time.monotonic() + self.SCAN_FACTOR * (time.monotonic() - started)
 
-    def poll(self) -> FolderChanges:
+    def poll(self, also: Path | None = None) -> FolderChanges:
         """What changed since the previous poll (nothing on the first)."""
-        now = self.snapshot()
-        before, self._seen = self._seen, now
+        before = self._seen
         if before is None:
+            self.prime()
             return FolderChanges()
+        folder_mtime = self._mtime()
+        if (
+            folder_mtime == self._folder_mtime
+            and time.monotonic() < self._next_scan
+            and not self._moved(also, before)
+        ):
+            return FolderChanges()
+        self.prime()
+        now = self._seen or {}
         names = sorted(set(before) | set(now))
         return FolderChanges(
             added=tuple(self.root / n for n in names if n not in before),
@@ -76,3 +100,18 @@ class FolderWatch:
             ),
             removed=tuple(self.root / n for n in names if n not in now),
         )
+
+    def _mtime(self) -> int | None:
+        try:
+            return self.root.stat().st_mtime_ns
+        except OSError:
+            return None
+
+    def _moved(self, path: Path | None, seen: Snapshot) -> bool:
+        if path is None:
+            return False
+        try:
+            info = path.stat()
+        except OSError:
+            return path.name in seen
+        return seen.get(path.name) != (info.st_size, info.st_mtime_ns)

@@ -111,15 +111,16 @@ class Workspace:
             self.watch.prime()
             return self.search.ensure_open(progress)
 
-    def poll_folder(self) -> FolderChanges:
+    def poll_folder(self, also: Path | None = None) -> FolderChanges:
         """Entry files added, changed or removed since the last poll, with the index brought
-        in step with them. Nothing while another sync runs (the next poll sees it). For a
-        worker thread: it lists the folder and may index files."""
+        in step with them; ``also`` (the open entry's file) is looked at on every poll, the
+        rest less often in a big folder. Nothing while another sync runs (the next poll sees
+        it). For a worker thread: it lists the folder and may index files."""
         if not self._sync_lock.acquire(blocking=False):
             return FolderChanges()
         try:
             assert self.watch is not None
-            changes = self.watch.poll()
+            changes = self.watch.poll(also)
             if changes:
                 self.search.ensure_open()
             return changes

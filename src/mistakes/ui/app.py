@@ -294,7 +294,13 @@ class MistakesApp(App[int]):
             # back to the saved state (the edit undone): nothing is unsaved, no draft
             self.workspace.drafts.discard(self.draft_key)
 
-    @work(thread=True, exclusive=True, group="drafts", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="drafts",
+        exit_on_error=False,
+        description="Looking for drafts",
+    )
     def _offer_drafts(self) -> None:
         """Drafts worth restoring (read in a thread: it compares them with their files)."""
         drafts = self.workspace.drafts_to_offer()
@@ -319,7 +325,7 @@ class MistakesApp(App[int]):
         elif what == "restore" and key is not None:
             self._restore(key)
 
-    @work(exclusive=True, group="open", exit_on_error=False)
+    @work(exclusive=True, group="open", exit_on_error=False, description="Restoring a draft")
     async def _restore(self, key: str) -> None:
         draft = self.workspace.drafts.get(key)
         if draft is None:
@@ -423,7 +429,7 @@ class MistakesApp(App[int]):
         entry = editor.collect()
         self._save_worker(self.stored, entry, after, editor.original.copy())
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False, description="Saving")
     def _save_worker(
         self,
         stored: StoredEntry | None,
@@ -513,7 +519,8 @@ class MistakesApp(App[int]):
 
     @work(thread=True, group="watch", exit_on_error=False, description="Watching the folder")
     def _watch_worker(self, stored: StoredEntry | None) -> None:
-        changes = self.workspace.poll_folder()  # the index is brought in step here
+        also = stored.path if stored is not None else None
+        changes = self.workspace.poll_folder(also)  # the index is brought in step here
         if changes:
             self.post_message(FolderChanged(changes))
         if stored is not None and changes.touches(stored.path):
@@ -531,6 +538,8 @@ class MistakesApp(App[int]):
         stored = message.stored
         if stored is not self.stored or self._asked_about_change:
             return  # saved or another entry opened meanwhile, or asked already
+        if any(w.group == "save" and not w.is_finished for w in self.workers):
+            return  # our own save, seen before it is done (a change of theirs: it asks)
         name = stored.path.name
         self._asked_about_change = True
         if message.gone:
@@ -560,7 +569,7 @@ class MistakesApp(App[int]):
             answered,
         )
 
-    @work(exclusive=True, group="open", exit_on_error=False)
+    @work(exclusive=True, group="open", exit_on_error=False, description="Reloading the entry")
     async def _reload(self, path: Path) -> None:
         """The open entry read again from its file (the tab shown stays)."""
         try:
