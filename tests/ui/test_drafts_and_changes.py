@@ -573,6 +573,9 @@ async def test_every_draft_is_offered_one_after_the_other(
         labels = offered(app)
         assert labels[0].startswith("Connection pool exhausted") and "005" in labels[0]
         assert labels[1].startswith("TLS certificate expired") and "006" in labels[1]
+        assert labels[0].index("005") == labels[1].index("006")  # in a column
+        box = app.screen.query_one(".dialog").region
+        assert all(box.contains_region(b.region) for b in app.screen.query(Button))
         await pilot.press("down")
         await pilot.press("enter")  # the second
         await settle(app, pilot)

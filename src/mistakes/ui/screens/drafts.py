@@ -17,16 +17,18 @@ from mistakes.services.drafts import Draft
 from mistakes.ui.safe import plain
 from mistakes.ui.screens.merge import fit_buttons
 
-Answer = tuple[
-    str, str | None
-]  # ("restore", key) | ("discard", key) | ("discard-all", None) | ("later", None)
+# ("restore", key), ("discard", key), ("discard-all", None) or ("later", None)
+Answer = tuple[str, str | None]
+TITLE_WIDTH = 48  # the number and the time line up after it, within 80 columns
 
 
 def draft_label(draft: Draft) -> str:
     """``title  005  Dec 02 07:37``: the entry, its number (or new), when it was kept."""
     where = draft.path.name[:3] if draft.path is not None else "new"
     when = time.strftime("%b %d %H:%M", time.localtime(draft.saved_at))
-    return f"{one_line(draft.title)[:48]}  {one_line(where)}  {when}"
+    title = one_line(draft.title)
+    title = title if len(title) <= TITLE_WIDTH else title[: TITLE_WIDTH - 1] + "…"
+    return f"{title:<{TITLE_WIDTH}}  {one_line(where)}  {when}"
 
 
 class DraftPicker(ModalScreen[Answer]):
