@@ -25,6 +25,7 @@ class Draft:
     entry: Entry
     saved_at: float
     file: Path
+    base: Entry | None = None  # the entry as read when editing began (None: not known)
 
     @property
     def title(self) -> str:
@@ -43,6 +44,7 @@ class DraftStore:
         digest: str | None,
         entry: Entry,
         durable: bool = True,
+        base: Entry | None = None,
     ) -> Path:
         self.dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         target = self.dir / f"{key}.json"
@@ -52,6 +54,7 @@ class DraftStore:
             "digest": digest,
             "saved_at": time.time(),
             "entry": entry_to_dict(entry),
+            "base": entry_to_dict(base) if base is not None else None,
         }
         tmp = target.with_suffix(".tmp")
         with open(tmp, "w", encoding="utf-8") as handle:
@@ -64,6 +67,9 @@ class DraftStore:
 
     def discard(self, key: str) -> None:
         (self.dir / f"{key}.json").unlink(missing_ok=True)
+
+    def get(self, key: str) -> Draft | None:
+        return next((d for d in self.all() if d.key == key), None)
 
     def all(self) -> list[Draft]:
         if not self.dir.is_dir():
@@ -80,8 +86,9 @@ class DraftStore:
                         entry=entry_from_dict(data["entry"]),
                         saved_at=float(data.get("saved_at", 0)),
                         file=file,
+                        base=entry_from_dict(data["base"]) if data.get("base") else None,
                     )
                 )
-            except (OSError, ValueError, KeyError, TypeError):
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 continue  # a draft we cannot read is left where it is, for a person to see
         return drafts

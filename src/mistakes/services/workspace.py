@@ -6,10 +6,12 @@ never touch files or the index themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mistakes.domain.entry import Entry, new_entry
+from mistakes.domain.naming import parse_entry_filename
 from mistakes.domain.template import Template
 from mistakes.search.index import Hit, IndexNotReady, Progress, SearchResults, SyncReport
 from mistakes.services.config import (
@@ -19,14 +21,45 @@ from mistakes.services.config import (
     resolve_template,
     user_data_dir,
 )
-from mistakes.services.drafts import DraftStore
+from mistakes.services.drafts import Draft, DraftStore
 from mistakes.services.entries import EntryService
+from mistakes.services.merge import MergeResult, differences, merge_entries
 from mistakes.services.search import SearchService
-from mistakes.storage.document import new_document
+from mistakes.services.watch import FolderChanges, FolderWatch
+from mistakes.storage.atomic import create_file
+from mistakes.storage.document import content_hash, new_document
+from mistakes.storage.errors import StorageError
 from mistakes.storage.folder import EntryFolder, StoredEntry
 from mistakes.storage.template_file import load_template
 
 RECENT = 300  # entries listed with an empty search box: the rest are a search away
+
+
+class EntryGone(StorageError):
+    """The entry's file is no longer in the folder (deleted or renamed behind the app's back)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path.name}: no longer in the folder (deleted or renamed on disk)")
+        self.path = path
+
+
+@dataclass
+class MergePlan:
+    """What "save mine over it" would write: my changes over the file as it is now."""
+
+    path: Path
+    stored: StoredEntry | None  # the file now; None when it was deleted
+    result: MergeResult | None  # None when the file was deleted
+
+
+@dataclass
+class Restoring:
+    """A draft made ready to show: what saving writes over, and the form's original."""
+
+    draft: Draft
+    stored: StoredEntry | None  # None: a new entry
+    base: Entry  # the form's original (what counts as unsaved is what differs from it)
+    note: str | None = None  # what the user should know (renamed, deleted, changed)
 
 
 @dataclass
@@ -35,6 +68,12 @@ class Workspace:
     search: SearchService
     drafts: DraftStore
     config: UserConfig
+    watch: FolderWatch | None = None
+    _sync_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.watch is None:
+            self.watch = FolderWatch(self.entries.root)
 
     @classmethod
     def open(
@@ -66,7 +105,38 @@ class Workspace:
         return self.entries.root
 
     def sync(self, progress: Progress | None = None) -> SyncReport:
-        return self.search.ensure_open(progress)
+        """Bring the index in step with the folder (the folder watch starts from here)."""
+        with self._sync_lock:
+            assert self.watch is not None
+            self.watch.prime()
+            return self.search.ensure_open(progress)
+
+    def poll_folder(self, also: Path | None = None) -> FolderChanges:
+        """Entry files added, changed or removed since the last poll, with the index brought
+        in step with them; ``also`` (the open entry's file) is looked at on every poll, the
+        rest less often in a big folder. Nothing while another sync runs (the next poll sees
+        it). For a worker thread: it lists the folder and may index files."""
+        if not self._sync_lock.acquire(blocking=False):
+            return FolderChanges()
+        try:
+            assert self.watch is not None
+            changes = self.watch.poll(also)
+            if changes:
+                self.search.ensure_open()
+            return changes
+        finally:
+            self._sync_lock.release()
+
+    def changed_on_disk(self, stored: StoredEntry) -> bool:
+        """True when the file no longer holds the bytes ``stored`` was read from (or is
+        gone). Reads the file: call it from a worker thread."""
+        try:
+            data = stored.path.read_bytes()
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False  # unreadable for now: not a change we can act on
+        return content_hash(data) != stored.digest
 
     def open_as_is(self) -> bool:
         """Open the index as it is, so that search works while ``sync`` brings it in step."""
@@ -97,7 +167,97 @@ class Workspace:
         return hit
 
     def load(self, path: Path) -> StoredEntry:
-        return self.entries.folder.load(path)
+        """The entry in ``path``; EntryGone when the file is no longer there."""
+        try:
+            return self.entries.folder.load(path)
+        except FileNotFoundError:
+            raise EntryGone(path) from None
+
+    # -- saving over someone else's change ----------------------------------------------------
+    def plan_merge(self, stored: StoredEntry, base: Entry, mine: Entry) -> MergePlan:
+        """Three-way: ``base`` the entry as the app read it, theirs the file now, ``mine``
+        the form. Raises StorageError when the file now cannot be read as an entry."""
+        try:
+            theirs = self.load(stored.path)
+        except EntryGone:
+            return MergePlan(stored.path, None, None)
+        return MergePlan(
+            stored.path, theirs, merge_entries(base, theirs.entry, mine, self.template)
+        )
+
+    def write_back(self, stored: StoredEntry, entry: Entry) -> StoredEntry:
+        """Write a deleted entry's file again, under its own name, laid out as it was read.
+        FileExistsError when a file of that name came back meanwhile."""
+        data = stored.document.render(entry).encode("utf-8")
+        create_file(stored.path, data)
+        saved = self.load(stored.path)
+        self.search.saved(saved)
+        return saved
+
+    # -- drafts --------------------------------------------------------------------------------
+    def drafts_to_offer(self) -> list[Draft]:
+        """Drafts worth restoring: one that holds just what its file holds (an edit undone,
+        then kept by a timer) is discarded here."""
+        offered = []
+        for draft in self.drafts.all():
+            if draft.path is not None and draft.path.is_file():
+                try:
+                    stored = self.load(draft.path)
+                except (StorageError, OSError):
+                    offered.append(draft)
+                    continue
+                if not differences(stored.entry, draft.entry, self.template):
+                    self.drafts.discard(draft.key)
+                    continue
+            offered.append(draft)
+        return offered
+
+    def prepare_restore(self, draft: Draft) -> Restoring:
+        """Find the draft's file (it may have been renamed or deleted since) and say what
+        saving the draft will write over."""
+        if draft.path is None:
+            return Restoring(draft, None, draft.base or Entry())
+        note = None
+        path: Path | None = draft.path
+        if not draft.path.is_file():
+            path = self._renamed(draft)
+            if path is not None:
+                note = f"{draft.path.name} was renamed to {path.name}; the draft is for it."
+        if path is None:  # deleted: saving asks to write it back under its name
+            missing = StoredEntry(
+                draft.path,
+                parse_entry_filename(draft.path.name) or 0,
+                new_document(self.template),
+                draft.base or Entry(),
+                draft.digest or "",
+            )
+            note = f"{draft.path.name} was deleted since the draft was made; saving asks first."
+            return Restoring(draft, missing, draft.base or Entry(), note)
+        stored = self.load(path)
+        base = stored.entry
+        if draft.digest and stored.digest != draft.digest:
+            # save against the file as the draft knew it: the save then finds the other
+            # change and merges (or asks where both changed the same part)
+            stored.digest = draft.digest
+            base = draft.base or base
+            note = note or "The file changed since the draft was made; saving will ask first."
+        return Restoring(draft, stored, base, note)
+
+    def _renamed(self, draft: Draft) -> Path | None:
+        """The file a draft's entry went to: the same content, else the only file with its
+        number."""
+        assert draft.path is not None
+        paths = self.entries.folder.paths()
+        if draft.digest:
+            for path in paths:
+                try:
+                    if content_hash(path.read_bytes()) == draft.digest:
+                        return path
+                except OSError:
+                    continue
+        number = parse_entry_filename(draft.path.name)
+        same = [p for p in paths if number and parse_entry_filename(p.name) == number]
+        return same[0] if len(same) == 1 else None
 
     def new_entry(self, title: str = "") -> Entry:
         entry = new_entry(self.template, title)

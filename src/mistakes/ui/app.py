@@ -9,7 +9,6 @@ import os
 import shlex
 import signal
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,12 +26,15 @@ from mistakes.domain.entry import Entry
 from mistakes.domain.text import one_line
 from mistakes.search.index import Hit, query_fields
 from mistakes.services.entries import UsageError
-from mistakes.services.workspace import Workspace
-from mistakes.storage.document import content_hash
+from mistakes.services.external import edit_text
+from mistakes.services.workspace import MergePlan, Workspace
 from mistakes.storage.errors import ConflictError, StorageError
 from mistakes.storage.folder import StoredEntry
 from mistakes.ui.commands import EntryCommands
-from mistakes.ui.screens.dialogs import ConfirmScreen, DraftsScreen, HelpScreen
+from mistakes.ui.save_flow import DraftsFound, FolderChanged, OpenFileChanged
+from mistakes.ui.screens.dialogs import ConfirmScreen, HelpScreen
+from mistakes.ui.screens.drafts import Answer, DraftPicker
+from mistakes.ui.screens.merge import MergeScreen
 from mistakes.ui.styles import stylesheet
 from mistakes.ui.widgets.editor import EntryEditor
 from mistakes.ui.widgets.sidebar import Sidebar
@@ -91,11 +93,14 @@ class MistakesApp(App[int]):
         stored: StoredEntry
         entry: Entry
         unchanged: bool = False
+        merged: bool = False  # their changes were kept: the form shows the file again
 
     @dataclass
     class Failed(Message):
         message: str
         conflict: bool = False
+        plan: MergePlan | None = None
+        after: object = None
 
     @dataclass
     class IndexOpened(Message):
@@ -120,7 +125,7 @@ class MistakesApp(App[int]):
         self.workspace = workspace
         self.stored: StoredEntry | None = None
         self.draft_key: str | None = None
-        self._watch_stat: tuple[int, int] | None = None
+        self._from_draft = False  # the open entry came from a draft (others may wait)
         self._similar_timer: Timer | None = None
         self._similar_generation = 0
         self._prebuilt = False
@@ -156,9 +161,7 @@ class MistakesApp(App[int]):
         self._update_topbar()
         self.sidebar.search_box.focus()
         self._sync()
-        drafts = self.workspace.drafts.all()
-        if drafts:
-            self.push_screen(DraftsScreen([d.title for d in drafts]), self._drafts_answer)
+        self._offer_drafts()
 
     def on_unmount(self) -> None:
         with contextlib.suppress(Exception):
@@ -255,8 +258,9 @@ class MistakesApp(App[int]):
         self.save_draft()
         self.exit(return_code=128 + int(sig))
 
-    def _draft(self) -> tuple[str, Path | None, str | None, Entry] | None:
-        """What a draft of the open entry holds now, or None when nothing is unsaved."""
+    def _draft(self) -> tuple[str, Path | None, str | None, Entry, Entry] | None:
+        """What a draft of the open entry holds now (key, path, digest, the form, the entry as
+        read), or None when nothing is unsaved."""
         editor = self.editor
         if editor.original is None or not editor.modified:
             return None
@@ -268,12 +272,15 @@ class MistakesApp(App[int]):
             return None
         path = self.stored.path if self.stored else None
         digest = self.stored.digest if self.stored else None
-        return self.draft_key, path, digest, entry
+        return self.draft_key, path, digest, entry, editor.original
 
     def save_draft(self) -> Path | None:
         """Write the draft now (a signal: before the process ends)."""
         draft = self._draft()
-        return self.workspace.drafts.save(*draft) if draft is not None else None
+        if draft is None:
+            return None
+        key, path, digest, entry, base = draft
+        return self.workspace.drafts.save(key, path, digest, entry, base=base)
 
     def _autosave(self) -> None:
         self.editor.check_dirty()
@@ -281,39 +288,59 @@ class MistakesApp(App[int]):
         if draft is not None:
             # a few KB, replaced atomically; no fsync here (it could stall the event loop):
             # the signal path and explicit saves are the durable ones
-            self.workspace.drafts.save(*draft, durable=False)
+            key, path, digest, entry, base = draft
+            self.workspace.drafts.save(key, path, digest, entry, durable=False, base=base)
+        elif self.draft_key is not None and not self.editor.modified:
+            # back to the saved state (the edit undone): nothing is unsaved, no draft
+            self.workspace.drafts.discard(self.draft_key)
 
-    def _drafts_answer(self, answer: str | None) -> None:
-        drafts = self.workspace.drafts.all()
-        if answer == "discard":
-            for draft in drafts:
+    @work(
+        thread=True,
+        exclusive=True,
+        group="drafts",
+        exit_on_error=False,
+        description="Looking for drafts",
+    )
+    def _offer_drafts(self) -> None:
+        """Drafts worth restoring (read in a thread: it compares them with their files)."""
+        drafts = self.workspace.drafts_to_offer()
+        if drafts:
+            self.post_message(DraftsFound(drafts))
+
+    @on(DraftsFound)
+    def _drafts_found(self, message: DraftsFound) -> None:
+        if not isinstance(self.screen, DraftPicker):
+            self.push_screen(DraftPicker(message.drafts), self._drafts_answer)
+
+    def _drafts_answer(self, answer: Answer | None) -> None:
+        what, key = answer or ("later", None)
+        if what == "discard-all":
+            for draft in self.workspace.drafts.all():
                 self.workspace.drafts.discard(draft.key)
             self.notify("Drafts discarded.")
-        elif answer == "restore" and drafts:
-            self._restore(drafts[0].key)
-            if len(drafts) > 1:
-                self.notify(f"{len(drafts) - 1} more draft(s) stay for the next start.")
+        elif what == "discard" and key is not None:
+            self.workspace.drafts.discard(key)
+            self.notify("Draft discarded.")
+            self._offer_drafts()  # the others, if any
+        elif what == "restore" and key is not None:
+            self._restore(key)
 
-    @work(exclusive=True, group="open")
+    @work(exclusive=True, group="open", exit_on_error=False, description="Restoring a draft")
     async def _restore(self, key: str) -> None:
-        draft = next((d for d in self.workspace.drafts.all() if d.key == key), None)
+        draft = self.workspace.drafts.get(key)
         if draft is None:
             return
-        stored = None
-        if draft.path is not None and draft.path.exists():
-            stored = self.workspace.load(draft.path)
-            if draft.digest and stored.digest != draft.digest:
-                # save against the file as the draft knew it: the save then finds the
-                # other change and asks (reload / overwrite / keep editing)
-                stored.digest = draft.digest
-                self.notify(
-                    "The file changed since the draft was made; saving will ask first.",
-                    severity="warning",
-                )
-        base = stored.entry if stored is not None else Entry()  # a new entry: all unsaved
-        self.stored = stored
+        try:  # its file may have been renamed, deleted or changed since
+            restoring = await asyncio.to_thread(self.workspace.prepare_restore, draft)
+        except (StorageError, OSError) as exc:
+            self.notify(one_line(str(exc)), markup=False, severity="error")
+            return
+        if restoring.note:
+            self.notify(one_line(restoring.note), markup=False, severity="warning")
+        self.stored = restoring.stored
         self.draft_key = draft.key
-        await self.editor.load(base)
+        self._from_draft = True
+        await self.editor.load(restoring.base)
         await self._fill(draft.entry)
         self._remember_stat()
         self._update_topbar()
@@ -394,39 +421,60 @@ class MistakesApp(App[int]):
         self.editor.focus_title()
 
     # -- saving --------------------------------------------------------------------------------
-    def _save(self, after: object = None, force: bool = False) -> None:
+    def _save(self, after: object = None) -> None:
         editor = self.editor
         if editor.original is None:
             self.notify("Nothing to save.")
             return
         entry = editor.collect()
-        self._save_worker(self.stored, entry, after, force)
+        self._save_worker(self.stored, entry, after, editor.original.copy())
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False, description="Saving")
     def _save_worker(
-        self, stored: StoredEntry | None, entry: Entry, after: object, force: bool
+        self,
+        stored: StoredEntry | None,
+        entry: Entry,
+        after: object,
+        base: Entry,
+        merged: bool = False,
+        write_back: bool = False,
     ) -> None:
+        """Save ``entry`` over ``stored``; when the file changed meanwhile, work out what
+        saving mine over it would keep and replace (``base``: the entry as read)."""
         try:
-            if force and stored is not None:
-                stored = self.workspace.load(stored.path)  # save over what is there now
-            saved = self.workspace.save(stored, entry)
-        except ConflictError as exc:
-            self.post_message(self.Failed(str(exc), conflict=True))
+            if write_back and stored is not None:
+                saved = self.workspace.write_back(stored, entry)
+            else:
+                saved = self.workspace.save(stored, entry)
+        except (ConflictError, FileExistsError) as exc:
+            assert stored is not None  # a new entry never conflicts
+            try:
+                plan = self.workspace.plan_merge(stored, base, entry)
+            except (StorageError, OSError) as error:
+                self.post_message(self.Failed(f"{exc}; {error}"))
+                return
+            self.post_message(self.Failed(str(exc), conflict=True, plan=plan, after=after))
             return
         except (UsageError, StorageError, OSError) as exc:
             self.post_message(self.Failed(str(exc)))
             return
-        self.post_message(self.Saved(saved, entry, unchanged=saved is stored))
+        self.post_message(self.Saved(saved, entry, unchanged=saved is stored, merged=merged))
         if after is not None:
             self.call_from_thread(after)  # type: ignore[arg-type]
 
     @on(Saved)
-    def _saved(self, message: Saved) -> None:
+    async def _saved(self, message: Saved) -> None:
         self.stored = message.stored
         if self.draft_key:
             self.workspace.drafts.discard(self.draft_key)
         self.draft_key = None
-        self.editor.mark_saved(message.stored.entry)
+        if message.merged:  # their changes were kept: show the entry as saved
+            await self.editor.load(message.stored.entry)
+        else:
+            self.editor.mark_saved(message.stored.entry)
+        if self._from_draft:
+            self._from_draft = False
+            self._offer_drafts()  # drafts of other entries still wait
         self._remember_stat()
         self._update_topbar()
         self._load_tags()  # a new tag completes from now on
@@ -438,73 +486,104 @@ class MistakesApp(App[int]):
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
-        if not message.conflict:
+        plan = message.plan
+        if not message.conflict or plan is None:
             self.notify(one_line(message.message), markup=False, severity="error")
             return
 
         def answered(answer: str | None) -> None:
-            if answer == "reload" and self.stored is not None:
+            if answer == "reload":
                 self.editor.modified = False
-                self._open(self.stored.path)
-            elif answer == "overwrite":
-                self._save(force=True)
+                self._reload(plan.path)
+            elif answer == "overwrite" and plan.stored is not None and plan.result is not None:
+                # mine over theirs: my changes since I opened it, their others kept
+                merged = bool(plan.result.kept)
+                self._save_worker(
+                    plan.stored, plan.result.entry, message.after, plan.stored.entry, merged
+                )
+            elif answer == "writeback" and self.stored is not None:
+                entry, base = self.editor.collect(), self.stored.entry
+                self._save_worker(self.stored, entry, message.after, base, write_back=True)
 
-        self.push_screen(
-            ConfirmScreen(
-                "The file changed on disk since it was opened (another editor, a git pull). "
-                "Nothing was saved.",
-                [
-                    ("reload", "Reload theirs", "r"),
-                    ("overwrite", "Save mine over it", "o"),
-                    ("cancel", "Keep editing", "escape"),
-                ],
-            ),
-            answered,
-        )
+        self.push_screen(MergeScreen(plan), answered)
 
-    # -- watching the open file ----------------------------------------------------------------
+    # -- watching the folder and the open file ---------------------------------------------
     def _remember_stat(self) -> None:
+        """The open entry is as read: a later change of its file is news again."""
         self._asked_about_change = False
-        if self.stored is None:
-            self._watch_stat = None
-            return
-        try:
-            info = self.stored.path.stat()
-            self._watch_stat = (info.st_size, info.st_mtime_ns)
-        except OSError:
-            self._watch_stat = None
 
     def _watch_file(self) -> None:
-        stored = self.stored
-        if stored is None or self._watch_stat is None or self._asked_about_change:
-            return
-        try:
-            info = stored.path.stat()
-        except OSError:
-            return
-        if (info.st_size, info.st_mtime_ns) == self._watch_stat:
-            return
-        try:
-            changed = content_hash(stored.path.read_bytes()) != stored.digest
-        except OSError:
-            return
-        self._watch_stat = (info.st_size, info.st_mtime_ns)
-        if not changed:
-            return
+        """Timer: look for changes behind the app's back, in a thread (not on the loop)."""
+        if not any(w.group == "watch" and not w.is_finished for w in self.workers):
+            self._watch_worker(self.stored)
+
+    @work(thread=True, group="watch", exit_on_error=False, description="Watching the folder")
+    def _watch_worker(self, stored: StoredEntry | None) -> None:
+        also = stored.path if stored is not None else None
+        changes = self.workspace.poll_folder(also)  # the index is brought in step here
+        if changes:
+            self.post_message(FolderChanged(changes))
+        if stored is not None and changes.touches(stored.path):
+            gone = not stored.path.is_file()
+            if gone or self.workspace.changed_on_disk(stored):
+                self.post_message(OpenFileChanged(stored, gone))
+
+    @on(FolderChanged)
+    def _folder_changed(self, message: FolderChanged) -> None:
+        self.sidebar.refresh_results()
+        self._load_tags()
+
+    @on(OpenFileChanged)
+    def _open_file_changed(self, message: OpenFileChanged) -> None:
+        stored = message.stored
+        if stored is not self.stored or self._asked_about_change:
+            return  # saved or another entry opened meanwhile, or asked already
+        if any(w.group == "save" and not w.is_finished for w in self.workers):
+            return  # our own save, seen before it is done (a change of theirs: it asks)
+        name = stored.path.name
         self._asked_about_change = True
+        if message.gone:
+            self.notify(
+                f"{name} was deleted on disk (another editor, a git pull). "
+                "Saving asks before writing it back.",
+                markup=False,
+                severity="warning",
+            )
+            return
+        if not self.editor.modified:  # nothing of mine to lose: show theirs
+            self.notify(f"{name} changed on disk; reloaded.", markup=False)
+            self._reload(stored.path)
+            return
 
         def answered(answer: str | None) -> None:
             if answer == "reload":
                 self.editor.modified = False
-                self._open(stored.path)
+                self._reload(stored.path)
 
         self.push_screen(
             ConfirmScreen(
-                f"{stored.path.name} changed on disk (another editor, a git pull).",
-                [("reload", "Reload it", "r"), ("keep", "Keep mine (save asks)", "k")],
+                f"{name} changed on disk (another editor, a git pull). "
+                "Keep yours and saving keeps their other changes.",
+                [("reload", "Reload theirs", "r"), ("keep", "Keep mine", "k")],
             ),
             answered,
         )
+
+    @work(exclusive=True, group="open", exit_on_error=False, description="Reloading the entry")
+    async def _reload(self, path: Path) -> None:
+        """The open entry read again from its file (the tab shown stays)."""
+        try:
+            stored = await asyncio.to_thread(self.workspace.load, path)
+        except (StorageError, OSError) as exc:
+            self.notify(one_line(str(exc)), markup=False, severity="error")
+            return
+        self.stored = stored
+        if self.draft_key:
+            self.workspace.drafts.discard(self.draft_key)
+        self.draft_key = None
+        await self.editor.load(stored.entry)
+        self._remember_stat()
+        self._update_topbar()
 
     # -- actions -------------------------------------------------------------------------------
     def action_focus_search(self) -> None:
@@ -519,6 +598,8 @@ class MistakesApp(App[int]):
 
     def action_quit_app(self) -> None:
         if not self.editor.modified:
+            if self.draft_key:  # an edit undone since the last autosave
+                self.workspace.drafts.discard(self.draft_key)
             self.exit(0)
             return
 
@@ -600,23 +681,34 @@ class MistakesApp(App[int]):
         if area is None:
             self.notify("Go to a section pane first (ctrl+e edits it in $EDITOR).")
             return
-        fd, name = tempfile.mkstemp(prefix="mistakes-", suffix=".md")
-        path = Path(name)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(area.text)
-            try:
-                with self.suspend():
-                    status = run_editor(path)
-            except SuspendNotSupported:
-                self.notify("No terminal to run an editor in.", severity="warning")
-                return
-            text = path.read_text("utf-8")
-            if status == 0 and text != area.text:
-                area.text = text
-                area.move_cursor(area.document.end)
-        finally:
-            path.unlink(missing_ok=True)
+            text = edit_text(area.text, self._run_editor)
+        except SuspendNotSupported:
+            self.notify("No terminal to run an editor in.", severity="warning")
+            return
+        if text is not None:
+            area.text = text
+            area.move_cursor(area.document.end)
+
+    def _run_editor(self, path: Path) -> int:
+        with self.suspend():
+            return run_editor(path)
+
+    def action_edit_file(self) -> None:
+        """The open entry's whole file in $EDITOR; what it changed comes back the way any
+        outside change does (reloaded, or asked about when the form has unsaved work)."""
+        stored = self.stored
+        if stored is None:
+            self.notify("Save the entry first: a new entry has no file yet.")
+            return
+        if self.editor.modified:
+            self.notify("Your unsaved changes stay in the form; saving keeps the file's edits.")
+        try:
+            self._run_editor(stored.path)
+        except SuspendNotSupported:
+            self.notify("No terminal to run an editor in.", severity="warning")
+            return
+        self._watch_file()
 
     def key_slash(self) -> None:
         if not isinstance(self.focused, Input | TextArea):
