@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from mistakes.cli.main import main
-from tests.conftest import Result
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, Result
 
 LOG = """# Team error log
 

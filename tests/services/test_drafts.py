@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from mistakes.domain.entry import ChecklistItem, Entry
-from mistakes.services import drafts as drafts_module
 from mistakes.services.drafts import DraftStore
 
 
@@ -94,7 +93,7 @@ def test_only_durable_saves_sync_to_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, durable: bool
 ) -> None:
     synced: list[int] = []
-    monkeypatch.setattr(drafts_module.os, "fsync", lambda fd: synced.append(fd))
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd))
     store = DraftStore(tmp_path / "data", tmp_path / "entries")
     store.save("a", None, None, entry("A"), durable=durable)
     assert bool(synced) is durable

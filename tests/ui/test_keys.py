@@ -198,8 +198,8 @@ async def test_ctrl_e_edits_the_focused_section_in_editor(
         app.suspend = contextlib.nullcontext  # type: ignore[method-assign]
         await pilot.press("ctrl+e")
         await pilot.pause()
-        assert seen == [before]
-        assert pane.text == before + "\nAdded in $EDITOR.\n"
+        assert seen == [before + "\n"]  # the temp file ends with a newline, as editors expect
+        assert pane.text == before + "\n\nAdded in $EDITOR."
         assert app.editor.modified
         assert pane.cursor_location == pane.document.end
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mistakes.domain.entry import Entry, entry_from_dict, entry_to_dict
+from mistakes.storage.atomic import write_atomic
 
 
 @dataclass
@@ -56,13 +56,8 @@ class DraftStore:
             "entry": entry_to_dict(entry),
             "base": entry_to_dict(base) if base is not None else None,
         }
-        tmp = target.with_suffix(".tmp")
-        with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        payload = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        write_atomic(target, payload, durable=durable, mode=0o600)
         return target
 
     def discard(self, key: str) -> None:

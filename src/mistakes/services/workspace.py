@@ -17,8 +17,7 @@ from mistakes.search.index import Hit, IndexNotReady, Progress, SearchResults, S
 from mistakes.services.config import (
     UserConfig,
     load_user_config,
-    resolve_dir,
-    resolve_template,
+    open_folder,
     user_data_dir,
 )
 from mistakes.services.drafts import Draft, DraftStore
@@ -29,8 +28,7 @@ from mistakes.services.watch import FolderChanges, FolderWatch
 from mistakes.storage.atomic import create_file
 from mistakes.storage.document import content_hash, new_document
 from mistakes.storage.errors import StorageError
-from mistakes.storage.folder import EntryFolder, StoredEntry
-from mistakes.storage.template_file import load_template
+from mistakes.storage.folder import StoredEntry
 
 RECENT = 300  # entries listed with an empty search box: the rest are a search away
 
@@ -84,11 +82,8 @@ class Workspace:
         data_dir: Path | None = None,
     ) -> Workspace:
         config = load_user_config()
-        root = resolve_dir(str(folder) if folder is not None else None, config)
-        template_path = resolve_template(
-            str(template) if template is not None else None, root, config
-        )
-        entry_folder = EntryFolder(root, load_template(template_path))
+        entry_folder = open_folder(folder, template, config)
+        root = entry_folder.root
         return cls(
             entries=EntryService(entry_folder),
             search=SearchService(entry_folder, cache_root, threaded=True),
