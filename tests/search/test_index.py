@@ -3,7 +3,6 @@ it is corrupt or outdated, the pickle rule, locks, concurrent writers, merging, 
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import pickle
@@ -14,7 +13,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -36,7 +34,7 @@ from mistakes.search.index import (
 from mistakes.services.search import SearchService
 from mistakes.storage.folder import EntryFolder
 from mistakes.storage.template_file import load_template
-from tests.search.conftest import SAMPLES, entry_text, numbers, write_entry
+from tests.search.conftest import SAMPLES, entry_text, numbers, whoosh_leaks, write_entry
 
 TEMPLATE_FILE = (
     Path(__file__).resolve().parents[2] / "src" / "mistakes" / "templates" / "default.md"
@@ -80,27 +78,6 @@ def raw_find(index: SearchIndex, word: str) -> list[int]:
     query = wq.Or([wq.Term("body", term), wq.Term(index.fields.title, term)])
     with windex.open_dir(str(index.dir)).searcher() as searcher:
         return sorted(int(hit["number"]) for hit in searcher.search(query, limit=None))
-
-
-def whoosh_leaks(test: Callable[..., None]) -> Callable[..., None]:
-    """For tests that make Whoosh read corrupt files: it leaves them open (a ResourceWarning,
-    an error under this project's warning filters)."""
-    marks = (
-        pytest.mark.filterwarnings("ignore::ResourceWarning"),
-        pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-        pytest.mark.usefixtures("collect_garbage"),
-    )
-    for mark in marks:
-        test = mark(test)
-    return test
-
-
-@pytest.fixture
-def collect_garbage() -> Iterator[None]:
-    """Whoosh leaves files open when it meets a corrupt file; close them within the test
-    that made them (its filterwarnings marks ignore the ResourceWarning)."""
-    yield
-    gc.collect()  # the leaked files are closed now, under this test's warning filters
 
 
 def run_python(script: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:

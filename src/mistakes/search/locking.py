@@ -100,7 +100,7 @@ def describe(pid: int) -> str:
         words = words[1:]  # python .../mistakes reindex: the script is what tells
     if words:
         words[0] = Path(words[0]).name
-    command = " ".join(words)
+    command = " ".join(" ".join(words).split())  # one line, whatever the arguments hold
     if len(command) > 60:
         command = command[:59] + "…"
     return f"process {pid} ({command})" if command else f"process {pid}"
