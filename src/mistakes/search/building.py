@@ -64,6 +64,9 @@ class _Worker(SubWriterTask):  # type: ignore[misc]
         self.parent = os.getpid()
 
     def run(self) -> None:
+        # ctrl+c reaches the whole process group: the parent cancels the build and ends its
+        # workers itself (each would print a KeyboardInterrupt traceback of its own)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         for fd in self.inherited:  # the parent's locks: they must go with the parent
             with contextlib.suppress(OSError):
                 os.close(fd)

@@ -163,7 +163,10 @@ class FileLock:
                     os.close(fd)
                     continue
                 os.close(fd)
-                who = describe(holder) if holder else "another process"
+                if holder == os.getpid():
+                    who = "this process (another of its tasks is writing)"
+                else:
+                    who = describe(holder) if holder else "another process"
                 if time.monotonic() >= deadline:
                     waited = f"; gave up after {timeout:g} s" if timeout else ""
                     raise IndexBusy(
