@@ -89,6 +89,12 @@ lock.acquire()
 if sys.argv[2] == "pass-on":  # a descendant keeps the lock's descriptor (and outlives us)
     child = subprocess.Popen(["sleep", "120"], pass_fds=[lock.fd])
     print(child.pid, flush=True)
+elif sys.argv[2] == "fork":  # a forked child (as Whoosh's build workers are)
+    pid = os.fork()
+    if pid == 0:
+        time.sleep(120)
+        os._exit(0)
+    print(pid, flush=True)
 else:
     print(os.getpid(), flush=True)
 time.sleep(120)
@@ -112,7 +118,7 @@ def hold_lock() -> Iterator[callable]:  # type: ignore[valid-type]
         assert proc.stdout is not None
         line = proc.stdout.readline().strip()
         assert line.isdigit(), line
-        if how == "pass-on":
+        if how != "hold":
             extra.append(int(line))
         return proc, int(line)
 
@@ -217,6 +223,22 @@ def test_a_lock_kept_by_a_descendant_of_a_dead_writer_does_not_block(
     index.update_entry(_edit(folder, 1, "zanzibar after the writer died"))  # not IndexBusy
     assert [h.number for h in index.search("zanzibar").hits] == [1]
     index.close()
+
+
+def test_a_forked_child_does_not_keep_the_lock(tmp_path: Path, hold_lock) -> None:
+    """The writer dies, its forked child lives on: the lock file itself is free at once."""
+    import fcntl
+
+    lock = tmp_path / "x.lock"
+    holder, child = hold_lock(lock, "fork")
+    holder.kill()
+    holder.wait(10)
+    assert _running(child)
+    fd = os.open(lock, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: the child holds it
+    finally:
+        os.close(fd)
 
 
 def test_a_lock_held_by_a_live_process_is_waited_for_and_named(

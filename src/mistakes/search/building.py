@@ -2,8 +2,9 @@
 
 Whoosh's own multi-process writer leaves its workers behind when the parent is killed:
 they wait on the job queue for ever, holding every lock descriptor they inherited, so that
-each later command waited for the lock and timed out. Here a worker closes the locks it
-inherited as it starts, dies with its parent (``PR_SET_PDEATHSIG`` on Linux, and a look at
+each later command waited for the lock and timed out. Here a worker holds no lock (the
+folder's lock is closed in forked children by :mod:`mistakes.search.locking`, Whoosh's own
+as the worker starts), dies with its parent (``PR_SET_PDEATHSIG`` on Linux, and a look at
 its parent whenever the queue is quiet elsewhere), and a cancelled build ends its workers
 rather than leave them waiting.
 """
@@ -21,8 +22,6 @@ from typing import Any
 from whoosh import index as windex
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import IndexWriter
-
-from mistakes.search.locking import held_descriptors
 
 FORK_MIN_ENTRIES = 500  # a smaller build is quicker in one process than in two
 PARENT_POLL = 0.5  # seconds between two looks at the parent while a worker waits for work
@@ -77,8 +76,10 @@ class _Worker(SubWriterTask):  # type: ignore[misc]
 
 class _Writer(MpWriter):  # type: ignore[misc]
     def _new_task(self) -> _Worker:
-        inherited = list(held_descriptors())
-        lock = getattr(self, "writelock", None)  # Whoosh's own lock in the index directory
+        # the folder's lock is closed in every forked child already (locking.py); Whoosh's
+        # own lock in the index directory is closed by the worker as it starts
+        inherited: list[int] = []
+        lock = getattr(self, "writelock", None)
         if lock is not None and getattr(lock, "fd", None) is not None:
             inherited.append(lock.fd)
         task = _Worker(

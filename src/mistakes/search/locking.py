@@ -49,12 +49,6 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_in_child)
 
 
-def held_descriptors() -> tuple[int, ...]:
-    """The descriptors of the index locks this process holds (for children to close)."""
-    with _held_guard:
-        return tuple(_held)
-
-
 def probe(path: Path) -> str:
     """Why the lock file ``path`` cannot be opened ("" when it can)."""
     try:
