@@ -6,8 +6,9 @@ cache directory and only ever read; tests that change an index build their own.
 
 from __future__ import annotations
 
+import gc
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,24 @@ def search_numbers(sample_index: SearchIndex):
         return numbers(sample_index.search(query, limit=50, partial=partial).hits)
 
     return run
+
+
+def whoosh_leaks(test: Callable[..., None]) -> Callable[..., None]:
+    """For tests that make Whoosh read corrupt files: it leaves them open (a ResourceWarning,
+    an error under this project's warning filters)."""
+    marks = (
+        pytest.mark.filterwarnings("ignore::ResourceWarning"),
+        pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+        pytest.mark.usefixtures("collect_garbage"),
+    )
+    for mark in marks:
+        test = mark(test)
+    return test
+
+
+@pytest.fixture
+def collect_garbage() -> Iterator[None]:
+    """Whoosh leaves files open when it meets a corrupt file; close them within the test
+    that made them (its filterwarnings marks ignore the ResourceWarning)."""
+    yield
+    gc.collect()  # the leaked files are closed now, under this test's warning filters

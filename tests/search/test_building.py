@@ -71,7 +71,7 @@ def test_an_existing_index_opens_as_it_is_before_the_sync(tmp_path: Path) -> Non
 def test_a_time_budget_answers_with_what_it_scored_then_the_full_ranking(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mistakes.search import index as index_module
+    from mistakes.search import searching as index_module
 
     root = tmp_path / "entries"
     shutil.copytree(SAMPLES, root)

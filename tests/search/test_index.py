@@ -3,7 +3,6 @@ it is corrupt or outdated, the pickle rule, locks, concurrent writers, merging, 
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import pickle
@@ -14,7 +13,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,21 +21,20 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.system import _FLOAT_SIZE, _INT_SIZE, _LONG_SIZE
 
-from mistakes.search import index as index_module
+from mistakes.search import locking
 from mistakes.search.analysis import term_of
 from mistakes.search.index import (
-    LOCK,
     MARKER,
     MAX_SEGMENTS,
+    FileLock,
     IndexUnavailable,
     SearchIndex,
-    _FileLock,
     index_dir_for,
 )
 from mistakes.services.search import SearchService
 from mistakes.storage.folder import EntryFolder
 from mistakes.storage.template_file import load_template
-from tests.search.conftest import SAMPLES, entry_text, numbers, write_entry
+from tests.search.conftest import SAMPLES, entry_text, numbers, whoosh_leaks, write_entry
 
 TEMPLATE_FILE = (
     Path(__file__).resolve().parents[2] / "src" / "mistakes" / "templates" / "default.md"
@@ -81,27 +78,6 @@ def raw_find(index: SearchIndex, word: str) -> list[int]:
     query = wq.Or([wq.Term("body", term), wq.Term(index.fields.title, term)])
     with windex.open_dir(str(index.dir)).searcher() as searcher:
         return sorted(int(hit["number"]) for hit in searcher.search(query, limit=None))
-
-
-def whoosh_leaks(test: Callable[..., None]) -> Callable[..., None]:
-    """For tests that make Whoosh read corrupt files: it leaves them open (a ResourceWarning,
-    an error under this project's warning filters)."""
-    marks = (
-        pytest.mark.filterwarnings("ignore::ResourceWarning"),
-        pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-        pytest.mark.usefixtures("collect_garbage"),
-    )
-    for mark in marks:
-        test = mark(test)
-    return test
-
-
-@pytest.fixture
-def collect_garbage() -> Iterator[None]:
-    """Whoosh leaves files open when it meets a corrupt file; close them within the test
-    that made them (its filterwarnings marks ignore the ResourceWarning)."""
-    yield
-    gc.collect()  # the leaked files are closed now, under this test's warning filters
 
 
 def run_python(script: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -294,26 +270,22 @@ def _save_section(folder: EntryFolder, name: str, text: str):
     return folder.save(stored, entry)
 
 
-def test_update_and_remove_entry_reach_the_index(small: EntryFolder, cache: Path) -> None:
+def test_update_entry_reaches_the_index(small: EntryFolder, cache: Path) -> None:
     index = opened(small, cache)
     index.update_entry(_save_section(small, "001-walrus.md", "lambda nine"))
     assert raw_find(index, "lambda") == [1]
     assert raw_find(index, "alpha") == []
-    index.remove_entry("002-otter.md")
-    assert raw_find(index, "otter") == []
     assert find(index, "lambda") == [1]
     assert SearchIndex(small, cache).open().updated == 0  # the manifest knows the save
     index.close()
 
 
-def test_update_and_remove_entry_show_in_an_open_searcher(small: EntryFolder, cache: Path) -> None:
+def test_update_entry_shows_in_an_open_searcher(small: EntryFolder, cache: Path) -> None:
     index = opened(small, cache)
     assert find(index, "walrus") == [1]
     index.update_entry(_save_section(small, "001-walrus.md", "lambda nine"))
     assert find(index, "lambda") == [1]
     assert find(index, "alpha") == []
-    index.remove_entry("002-otter.md")
-    assert find(index, "otter") == []
     index.close()
 
 
@@ -671,8 +643,8 @@ def test_an_index_made_under_umask_002_is_reused(small: EntryFolder, cache: Path
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from mistakes.search.index import _FileLock
-lock = _FileLock(Path(sys.argv[1]))
+from mistakes.search.locking import FileLock
+lock = FileLock(Path(sys.argv[1]))
 lock.__enter__()
 print("locked", flush=True)
 time.sleep(120)
@@ -683,21 +655,21 @@ def test_a_lock_held_by_a_killed_process_does_not_block(
     small: EntryFolder, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     index = opened(small, cache)
-    lock_path = index.dir / LOCK
+    lock_path = index.location.lock
     proc = subprocess.Popen(
         [sys.executable, "-c", HOLD_LOCK, str(lock_path)], stdout=subprocess.PIPE, text=True
     )
     try:
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "locked"
-        monkeypatch.setattr(index_module, "LOCK_TIMEOUT", 0.3)
-        with pytest.raises(IndexUnavailable, match="locked"), _FileLock(lock_path):
+        monkeypatch.setattr(locking, "LOCK_TIMEOUT", 0.3)
+        with pytest.raises(IndexUnavailable, match="locked"), FileLock(lock_path):
             pass  # pragma: no cover - held by the other process
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         proc.stdout.close()
-    monkeypatch.setattr(index_module, "LOCK_TIMEOUT", 5.0)
+    monkeypatch.setattr(locking, "LOCK_TIMEOUT", 5.0)
     started = time.monotonic()
     index.update_entry(_save_section(small, "001-walrus.md", "after the kill"))
     assert time.monotonic() - started < 3
@@ -744,7 +716,7 @@ def test_killing_a_writer_mid_update_does_not_block_or_break(
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         proc.stdout.close()
-    monkeypatch.setattr(index_module, "LOCK_TIMEOUT", 10.0)
+    monkeypatch.setattr(locking, "LOCK_TIMEOUT", 10.0)
     started = time.monotonic()
     index = SearchIndex(small, cache)
     index.open()  # whatever state the kill left: no traceback
@@ -933,18 +905,19 @@ print("A", index.doc_count(), flush=True)
 SLOW_REBUILD_B = """
 import sys, time
 from pathlib import Path
-import mistakes.search.index as index_module
+import mistakes.search.store as store
+from mistakes.search.index import SearchIndex
 from mistakes.storage.folder import EntryFolder
 from mistakes.storage.template_file import load_template
 
-document = index_module.index_document
+document = store.index_document
 
 def slow_document(*args, **kwargs):  # hold Whoosh's write lock a while
     time.sleep(0.4)
     return document(*args, **kwargs)
 
-index_module.index_document = slow_document
-index = index_module.SearchIndex(
+store.index_document = slow_document
+index = SearchIndex(
     EntryFolder(Path(sys.argv[1]), load_template(None)), Path(sys.argv[2])
 )
 sys.stdin.readline()  # go

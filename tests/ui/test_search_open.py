@@ -237,7 +237,7 @@ async def test_the_editor_form_is_built_while_idle_after_the_listing(
 async def test_a_partial_answer_is_replaced_by_the_full_ranking(
     build, samples_copy: Path, monkeypatch
 ) -> None:
-    from mistakes.search import index as index_module
+    from mistakes.search import searching as index_module
     from mistakes.ui.widgets import sidebar as sidebar_module
 
     monkeypatch.setattr(index_module, "BUDGET_EVERY", 1)

@@ -9,9 +9,20 @@ timestamps, temp and home paths, line numbers) is normalised away before compari
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from mistakes.domain.template import Template
 from mistakes.search.analysis import STOP_WORDS, camel_parts, fold, term_of
+from mistakes.search.query import _text
+from mistakes.search.snippets import make_snippet
+from mistakes.search.types import Hit, date_key
+from mistakes.storage.errors import EntryParseError
+from mistakes.storage.folder import EntryFolder
 
 # -- normalising --------------------------------------------------------------------------------
 
@@ -265,3 +276,65 @@ def explain(
         ]
     )
     return Reason(exceptions, frames, codes, len(common), terms)
+
+
+# -- searching ----------------------------------------------------------------------------------
+
+MakeHit = Callable[[dict[str, Any], float, frozenset[str]], Hit]
+
+
+def find_similar(
+    searcher: Searcher,
+    folder: EntryFolder,
+    template: Template,
+    fields: tuple[str, str],
+    make_hit: MakeHit,
+    text: str,
+    *,
+    limit: int = 10,
+    exclude: str | None = None,
+) -> list[Hit]:
+    """Past entries most like a pasted traceback or log, best first, with the reason.
+
+    ``fields``: the body and title fields searched; ``make_hit`` turns stored fields, a
+    score and the matched terms into a hit."""
+    signals = extract(text)
+    if signals.empty:
+        return []
+    _body, title = fields
+    reader = searcher.reader()
+    total = max(1, searcher.doc_count())
+    rare: set[str] = set()  # words that say something: in few entries (error lines: some)
+    for words, share in ((signals.other_words, 20), (signals.error_words, 3)):
+        for word in words:
+            term = term_of(word)
+            frequency = max(reader.doc_frequency(f, term) for f in fields)
+            if 0 < frequency <= max(2, total // share):
+                rare.add(term)
+    weights = weighted_terms(signals, rare)
+    top = sorted(weights.items(), key=lambda kv: -kv[1])[:48]
+    if not top:
+        return []
+    subqueries: list[wq.Query] = [
+        wq.Term(name, t, boost=w / 2 if name == title else w) for t, w in top for name in fields
+    ]
+    results = searcher.search(wq.Or(subqueries), limit=limit * 3 + 1, terms=True)
+    hits: list[Hit] = []
+    for result in results:
+        stored_fields = result.fields()
+        if exclude is not None and stored_fields.get("path") == exclude:
+            continue
+        matched = frozenset(_text(t) for _f, t in (result.matched_terms() or []))
+        hit = make_hit(stored_fields, result.score or 0.0, matched)
+        try:
+            entry = folder.load(hit.path).entry
+        except (OSError, EntryParseError):
+            continue
+        other = "\n".join([entry.title, *entry.sections.values(), *entry.extra_sections.values()])
+        reason = explain(signals, set(matched), other, rare)
+        hit.score = hit.score * (1.0 + 0.15 * reason.strength())
+        hit.reason = reason.text()
+        hit.snippet = make_snippet(entry, template, matched)
+        hits.append(hit)
+    hits.sort(key=lambda h: (-round(h.score, 6), date_key(h.date)))
+    return hits[:limit]

@@ -1,0 +1,64 @@
+"""The manifest: what the index holds of each file (size, mtime, content hash).
+
+A sync compares it with the folder: new, changed (size or mtime, then the content hash)
+and deleted files are applied, nothing else is read again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from mistakes.storage.document import content_hash
+from mistakes.storage.errors import EntryParseError
+from mistakes.storage.folder import EntryFolder, Problem, StoredEntry
+
+MANIFEST = "manifest.json"
+
+Files = dict[str, list[Any]]  # file name -> [size, mtime_ns, content hash]
+
+
+def scan(folder: EntryFolder) -> dict[str, tuple[int, int]]:
+    """The entry files of the folder now: name -> (size, mtime_ns)."""
+    found: dict[str, tuple[int, int]] = {}
+    for path in folder.paths():
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        found[path.name] = (info.st_size, info.st_mtime_ns)
+    return found
+
+
+def read(directory: Path) -> Files:
+    try:
+        data = json.loads((directory / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files", {}) if isinstance(data, dict) else {}
+    return files if isinstance(files, dict) else {}
+
+
+def write(directory: Path, files: Files) -> None:
+    tmp = directory / f".{MANIFEST}.tmp"
+    tmp.write_text(json.dumps({"files": files}, separators=(",", ":")), "utf-8")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, directory / MANIFEST)
+
+
+def load(folder: EntryFolder, name: str) -> tuple[StoredEntry | None, str, Problem | None]:
+    """Read one entry file: the entry (None when it does not parse), its content hash,
+    and the problem with it."""
+    path = folder.root / name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, "", Problem(path, 0, f"cannot read: {exc.strerror or exc}")
+    digest = content_hash(data)
+    try:
+        stored = folder.load_bytes(path, data)
+    except EntryParseError as exc:
+        return None, digest, Problem(path, exc.line, exc.message)
+    return stored, digest, None

@@ -1,0 +1,350 @@
+"""Searching the index: ranked hits with snippets, the newest entries, similar ones, tags.
+
+:class:`SearchIndex` is the index of one entries folder: its life on disk comes from
+:class:`~mistakes.search.store.IndexStore`, the reading is here. An index that Whoosh finds
+damaged while a search reads it (:func:`~mistakes.search.store.damaged`) is rebuilt and
+the search runs again, with a notice; any other exception is a bug and is raised as is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from whoosh import collectors, sorting
+from whoosh import query as wq
+from whoosh.query import spans
+from whoosh.searching import Searcher
+
+from mistakes.domain.naming import parse_entry_filename
+from mistakes.domain.template import Template
+from mistakes.search.analysis import fold, query_words, term_of
+from mistakes.search.query import (
+    OPERATORS,
+    ParsedQuery,
+    QueryBuilder,
+    _is_null,
+    _text,
+    section_numbers,
+)
+from mistakes.search.schema import BODY, build_schema, search_fields
+from mistakes.search.similar import find_similar
+from mistakes.search.snippets import Snippet, make_snippet
+from mistakes.search.store import IndexStore, damaged
+from mistakes.search.types import Hit, IndexNotReady, IndexUnavailable, SearchResults, date_key
+from mistakes.storage.errors import EntryParseError
+
+BUDGET_EVERY = 64  # matches between two looks at the clock under a time budget
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+class _Budget(collectors.WrappingCollector):  # type: ignore[misc]
+    """Stops a search after ``seconds`` of collecting (checked every 64 matches); the
+    hits collected so far stay in the child collector."""
+
+    def __init__(self, child: Any, seconds: float) -> None:
+        super().__init__(child)
+        self.seconds = seconds
+        self.deadline = 0.0
+        self.stopped = False
+
+    def prepare(self, top_searcher: Any, q: Any, context: Any) -> None:
+        super().prepare(top_searcher, q, context)
+        self.deadline = time.perf_counter() + self.seconds
+
+    def collect_matches(self) -> None:
+        for count, sub_docnum in enumerate(self.matches(), 1):
+            if not count % BUDGET_EVERY and time.perf_counter() > self.deadline:
+                self.stopped = True
+                raise _OutOfTime
+            self.collect(sub_docnum)
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _reading(method: _F) -> _F:
+    """Run a method that reads through the shared searcher under the index's read lock.
+
+    With mmap off, Whoosh reads segment files through shared file objects (seek, then read):
+    two threads reading at once (the sidebar's search and its snippet, the similar list, the
+    tag completion) interleave their seeks and read garbage (seen: zlib errors on stored
+    fields, an empty listing at start). Reads are short; taking turns costs little."""
+
+    @functools.wraps(method)
+    def locked(self: SearchIndex, *args: Any, **kwargs: Any) -> Any:
+        with self._read_lock:
+            return method(self, *args, **kwargs)
+
+    return cast(_F, locked)
+
+
+class SearchIndex(IndexStore):
+    """The search index of one entries folder (a cache: rebuilt from the files at need)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.queries = QueryBuilder(self.schema, self.fields)
+        self._text_fields = {
+            *self.fields.default_fields(),
+            *self.fields.text_fields,
+            *([self.fields.tags] if self.fields.tags else []),
+        }
+
+    def _prepare_searcher(self, searcher: Searcher) -> None:
+        _preload_lengths(searcher)
+
+    def parse(
+        self, text: str, partial: bool = False, searcher: Searcher | None = None
+    ) -> ParsedQuery:
+        reader = (searcher or self.searcher()).reader()
+        return self.queries.parse(text, partial=partial, reader=reader)
+
+    @_reading
+    def search(
+        self,
+        text: str,
+        limit: int = 20,
+        *,
+        partial: bool = False,
+        snippets: int = 1,
+        budget: float | None = None,
+    ) -> SearchResults:
+        """Ranked hits (BM25F, title above body, newer first on equal scores).
+
+        ``snippets``: how many of the top hits get a snippet (reading their files).
+        ``budget``: seconds of scoring at most (the sidebar's per-keystroke answer); past it
+        the best of the documents scored so far come back with ``complete=False``.
+        """
+        try:
+            return self._search(text, limit, partial, snippets, budget)
+        except (IndexUnavailable, IndexNotReady):
+            raise
+        except Exception as exc:
+            if not damaged(exc):
+                raise  # a bug: rebuilding would only hide it
+            # Whoosh found the index damaged while reading: rebuild it and try once more
+            self.close()
+            report = self.rebuild()
+            report.notices.append("the search index failed while reading: rebuilt it")
+            results = self._search(text, limit, partial, snippets)
+            results.notice = "; ".join(filter(None, [*report.notices, results.notice]))
+            return results
+
+    def _search(
+        self, text: str, limit: int, partial: bool, snippets: int, budget: float | None = None
+    ) -> SearchResults:
+        try:
+            return self._run_search(text, limit, partial, snippets, budget)
+        except wq.QueryError:
+            # Whoosh cannot run this query's shape: search its plain words instead
+            words = " ".join(w for w in query_words(text) if w not in OPERATORS)
+            if not words:
+                return SearchResults(text, [], 0, "could not run the query")
+            results = self._run_search(words, limit, partial, snippets)
+            results.notice = f"could not run the query; searched the words: {words}"
+            return results
+
+    def _run_search(
+        self, text: str, limit: int, partial: bool, snippets: int, budget: float | None = None
+    ) -> SearchResults:
+        searcher = self.searcher()
+        parsed = self.parse(text, partial=partial, searcher=searcher)
+        if not text.strip():
+            return SearchResults(text, self.recent(limit), searcher.doc_count(), parsed.notice)
+        if _is_null(parsed.query):
+            return SearchResults(text, [], 0, parsed.notice)
+        # matched terms per hit (terms=True) cost more than the search: the query's own
+        # terms (prefixes and fuzzy terms already expanded) mark the snippets instead
+        # optimize=False: Whoosh's block-quality skipping costs more than it saves on these
+        # short unions of expanded terms (measured: 47 ms instead of 73 for "timeout" at 10k)
+        complete = True
+        if budget is None:
+            results = searcher.search(parsed.query, limit=limit + 10, optimize=False)
+        else:
+            collector = _Budget(searcher.collector(limit=limit + 10, optimize=False), budget)
+            with contextlib.suppress(_OutOfTime):
+                searcher.search_with_collector(parsed.query, collector)
+            results = collector.results()
+            complete = not collector.stopped
+        title_only, terms = self._positive_terms(parsed)
+        query_terms = frozenset(terms)
+        hits = [self._hit(hit.fields(), hit.score or 0.0, query_terms) for hit in results]
+        tied = (
+            complete and len(hits) > limit and round(hits[0].score, 6) == round(hits[-1].score, 6)
+        )
+        if tied and self.fields.date:
+            # equal scores past the page (filters, ranges, NOT): newest first over them all
+            facet = sorting.FieldFacet(self.fields.date, reverse=True)
+            ordered = searcher.search(parsed.query, limit=limit, sortedby=facet)
+            score = hits[0].score  # a sorted search reports the sort key as the score
+            hits = [self._hit(hit.fields(), score, query_terms) for hit in ordered]
+        hits.sort(key=lambda h: (-round(h.score, 6), date_key(h.date)))
+        hits = hits[:limit]
+        leaves = list(self.fields.leaves.values())
+        prefer = tuple(leaves[n] for n in sorted(section_numbers(parsed.query)))
+        for hit in hits[:snippets]:
+            hit.prefer = prefer
+            if title_only:
+                text_, marks = _title_marks(hit.title, query_terms)
+                hit.snippet = Snippet("Title", text_, marks)
+            else:
+                self.attach_snippet(hit)
+        scored = results.scored_length()
+        if complete and scored < limit + 10:  # every match was scored: the count is exact
+            return SearchResults(text, hits, scored, parsed.notice)
+        total = max(results.estimated_length(), scored)
+        return SearchResults(text, hits, total, parsed.notice, exact=False, complete=complete)
+
+    def _positive_terms(self, parsed: ParsedQuery) -> tuple[bool, list[str]]:
+        """Text terms the query looks for (not under NOT), and whether only in titles."""
+        fields: set[str] = set()
+        found: list[str] = []
+
+        def walk(q: wq.Query) -> None:
+            if isinstance(q, wq.Not):
+                return
+            if isinstance(q, wq.AndNot):
+                walk(q.a)
+                return
+            if isinstance(q, wq.Term):
+                if q.fieldname in self._text_fields:
+                    fields.add(q.fieldname)
+                    found.append(_text(q.text))
+                return
+            if isinstance(q, wq.Phrase):
+                fields.add(q.fieldname)
+                found.extend(_text(w) for w in q.words)
+                return
+            if isinstance(q, spans.SpanQuery):
+                for fieldname, term in q.iter_all_terms():
+                    if fieldname in self._text_fields:
+                        fields.add(fieldname)
+                        found.append(_text(term))
+                return
+            if q.is_leaf():
+                return
+            for child in q.children():
+                walk(child)
+
+        walk(parsed.query)
+        if parsed.fallback:
+            found.extend(term_of(word) for word in parsed.words)
+        return fields == {self.fields.title}, found
+
+    def _hit(self, stored: dict[str, Any], score: float, terms: frozenset[str]) -> Hit:
+        name = str(stored.get("path", ""))
+        return Hit(
+            name=name,
+            path=self.folder.root / name,
+            number=int(stored.get("number") or parse_entry_filename(name) or 0),
+            title=str(stored.get(self.fields.title, "")),
+            severity=str(stored.get("severity", "")),
+            status=str(stored.get("status", "")),
+            date=str(stored.get("datestr", "")),
+            score=score,
+            terms=terms,
+        )
+
+    def attach_snippet(self, hit: Hit) -> None:
+        """Read the hit's file and make its snippet (the app calls this for the highlighted
+        result only)."""
+        try:
+            stored = self.folder.load(hit.path)
+        except (OSError, EntryParseError):
+            return
+        hit.snippet = make_snippet(stored.entry, self.template, hit.terms, prefer=hit.prefer)
+
+    @_reading
+    def similar(self, text: str, limit: int = 10, exclude: str | None = None) -> list[Hit]:
+        """Past entries most like a pasted traceback or log, best first, with the reason."""
+        return find_similar(
+            self.searcher(),
+            self.folder,
+            self.template,
+            (BODY, self.fields.title),
+            self._hit,
+            text,
+            limit=limit,
+            exclude=exclude,
+        )
+
+    @_reading
+    def recent(self, limit: int) -> list[Hit]:
+        """The newest entries (by date, then number): what the sidebar shows with no query."""
+        searcher = self.searcher()
+        if self.fields.date:
+            facet = sorting.FieldFacet(self.fields.date, reverse=True)
+            results = searcher.search(wq.Every(), limit=limit * 2, sortedby=facet)
+        else:
+            results = searcher.search(wq.Every(), limit=None)
+        hits = [self._hit(hit.fields(), 0.0, frozenset()) for hit in results]
+        hits.sort(key=lambda h: (date_key(h.date), -h.number))
+        return hits[:limit]
+
+    @_reading
+    def known_tags(self) -> list[str]:
+        """Every tag in use, most used first (for completion while typing tags)."""
+        if not self.fields.tags:
+            return []
+        reader = self.searcher().reader()
+        counted = [
+            (info.doc_frequency(), _text(term))
+            for term, info in reader.iter_field(self.fields.tags)
+        ]
+        return [tag for _count, tag in sorted(counted, key=lambda pair: (-pair[0], pair[1]))]
+
+    @_reading
+    def doc_count(self) -> int:
+        return int(self.searcher().doc_count())
+
+
+def _preload_lengths(searcher: Searcher) -> None:
+    """Read each segment's field-length column into memory once.
+
+    BM25F asks for a document's field length for every match it scores, and with mmap off
+    Whoosh reads each one from the file: a third of the time of a broad query (measured:
+    "timeout" at 10,000 entries 38 ms -> 27 ms). The column holds one byte per document, so
+    this is one read per field and segment. Another Whoosh layout (no such private
+    attributes) keeps its own reader.
+    """
+    try:
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+    except ImportError:  # pragma: no cover - another Whoosh
+        return
+    for leaf, _offset in searcher.reader().leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        if perdoc is None or not hasattr(perdoc, "_cached_reader"):
+            continue
+        for name in leaf.schema.scorable_names():
+            key = _lenfield(name)
+            column = perdoc._cached_reader(key, LENGTHS_COLUMN)
+            if getattr(column, "_typecode", None) != "B" or getattr(column, "_fixedlen", 0) != 1:
+                continue
+            if not all(hasattr(column, a) for a in ("_dbfile", "_basepos", "_count", "_doccount")):
+                continue
+            data = column._dbfile.get(column._basepos, column._count)
+            data += bytes(max(0, column._doccount - column._count))  # the default, 0
+            perdoc._readers[key] = data  # bytes[docnum] is the length byte, as before
+
+
+def _title_marks(title: str, terms: frozenset[str]) -> tuple[str, list[tuple[int, int]]]:
+    marks = [
+        (m.start(), m.end())
+        for m in re.finditer(r"\w+", title)
+        if term_of(m.group()) in terms or fold(m.group()) in terms
+    ]
+    return title, marks
+
+
+def query_fields(template: Template) -> list[str]:
+    """The field names a query can use with this template (for help)."""
+    fields = search_fields(template)
+    return QueryBuilder(build_schema(fields), fields).field_names()
