@@ -64,6 +64,7 @@ def _check(cli, expected: dict[str, list[str]], why: str) -> None:  # type: igno
     reindex = cli("reindex")
     assert reindex.code == 0, reindex.err
     assert "indexed 24 entries" in reindex.err
+    assert "temporary index" in reindex.err  # reindex says where it built, too
     assert "Traceback" not in reindex.err
 
 

@@ -369,5 +369,10 @@ def test_the_cli_says_who_holds_the_lock_in_one_line(
     code = main(["--dir", str(samples_copy), "search", "deadlock"])
     err = capsys.readouterr().err
     assert code == 1
-    assert err.startswith(f"mistakes: the search index is locked by process {pid} (")
-    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    said = err.strip().splitlines()
+    # while it waits it says for whom; when it gives up, one line says why
+    assert said[0].startswith(
+        f"mistakes: waiting for the search index: it is locked by process {pid} ("
+    )
+    assert said[-1].startswith(f"mistakes: the search index is locked by process {pid} (")
+    assert len(said) == 2 and "Traceback" not in err

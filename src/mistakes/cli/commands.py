@@ -88,10 +88,20 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say(message: str) -> None:
+    print(f"mistakes: {visible(message)}", file=sys.stderr)
+
+
+def _search_service(service: EntryService) -> SearchService:
+    """The index of the folder; a wait for another process's lock is said on stderr (who
+    holds it), so a command never sits silent."""
+    return SearchService(service.folder, on_wait=_say)
+
+
 def _index_saved(service: EntryService, *saved: StoredEntry) -> None:
     """Keep the search index (where there is one) in step with saves; never fail a save."""
     try:
-        search = SearchService(service.folder)
+        search = _search_service(service)
         for stored in saved:
             search.saved(stored)
         search.close()
@@ -284,10 +294,10 @@ def _progress(label: str) -> Callable[[int, int], None] | None:
 
 
 def _open_search(service: EntryService) -> SearchService:
-    search = SearchService(service.folder)
+    search = _search_service(service)
     report = search.open(progress=_progress("indexing"))
     for notice in report.notices:
-        print(f"mistakes: {visible(notice)}", file=sys.stderr)
+        _say(notice)
     _warn_problems(list(report.problems))
     return search
 
@@ -343,9 +353,11 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 def cmd_reindex(args: argparse.Namespace) -> int:
     service = open_service(args)
-    search = SearchService(service.folder)
+    search = _search_service(service)
     started = time.monotonic()
     report = search.reindex(progress=_progress("indexing"))
+    for notice in report.notices:
+        _say(notice)
     _warn_problems(list(report.problems))
     seconds = time.monotonic() - started
     print(f"indexed {report.added} entries in {seconds:.1f} s", file=sys.stderr)

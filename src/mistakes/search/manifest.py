@@ -7,13 +7,13 @@ and deleted files are applied, nothing else is read again.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
-from mistakes.storage.document import content_hash
+from mistakes.storage.atomic import write_atomic
 from mistakes.storage.errors import EntryParseError
 from mistakes.storage.folder import EntryFolder, Problem, StoredEntry
+from mistakes.storage.hashing import content_hash
 
 MANIFEST = "manifest.json"
 
@@ -42,10 +42,8 @@ def read(directory: Path) -> Files:
 
 
 def write(directory: Path, files: Files) -> None:
-    tmp = directory / f".{MANIFEST}.tmp"
-    tmp.write_text(json.dumps({"files": files}, separators=(",", ":")), "utf-8")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, directory / MANIFEST)
+    payload = json.dumps({"files": files}, separators=(",", ":")).encode("utf-8")
+    write_atomic(directory / MANIFEST, payload, durable=False, mode=0o600)
 
 
 def load(folder: EntryFolder, name: str) -> tuple[StoredEntry | None, str, Problem | None]:
@@ -53,7 +51,9 @@ def load(folder: EntryFolder, name: str) -> tuple[StoredEntry | None, str, Probl
     and the problem with it."""
     path = folder.root / name
     try:
-        data = path.read_bytes()
+        data = folder.read(path)  # never through a link, never past the size cap
+    except EntryParseError as exc:
+        return None, "", Problem(path, exc.line, exc.message)
     except OSError as exc:
         return None, "", Problem(path, 0, f"cannot read: {exc.strerror or exc}")
     digest = content_hash(data)

@@ -26,9 +26,10 @@ from mistakes.services.merge import MergeResult, differences, merge_entries
 from mistakes.services.search import SearchService
 from mistakes.services.watch import FolderChanges, FolderWatch
 from mistakes.storage.atomic import create_file
-from mistakes.storage.document import content_hash, new_document
+from mistakes.storage.document import new_document
 from mistakes.storage.errors import StorageError
 from mistakes.storage.folder import StoredEntry
+from mistakes.storage.hashing import content_hash
 
 RECENT = 300  # entries listed with an empty search box: the rest are a search away
 

@@ -54,7 +54,8 @@ def _read_umask() -> int:
     return mask
 
 
-# read once, at import: other threads may change the umask for a moment (the index does)
+# read once, at import: the umask can only be read by setting it, which would race with
+# threads creating files at that moment
 _UMASK = _read_umask()
 
 
