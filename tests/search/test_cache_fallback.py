@@ -126,3 +126,29 @@ def test_a_private_cache_is_used_without_a_warning(
     assert service.open().notices == []
     assert service.index.dir == index_dir_for(samples_copy, tmp_path / "cache")
     service.close()
+
+
+def test_an_oversized_entry_is_refused_from_its_size_not_read(samples_copy: Path) -> None:
+    """A sparse 2 GiB file named like an entry cost 2 GiB of memory in `search` (the sync
+    read it whole before refusing it): it is refused from its stat, and reported. The
+    command runs under a 1.5 GiB address-space limit, which reading it whole breaks."""
+    import resource
+    import subprocess
+
+    big = samples_copy / "099-huge.md"
+    with big.open("wb") as handle:
+        handle.truncate(2 << 30)
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 29, 3 << 29))
+
+    run = subprocess.run(
+        [sys.executable, "-m", "mistakes", "--dir", str(samples_copy), "search", "--json", "pool"],
+        capture_output=True,
+        text=True,
+        preexec_fn=limit,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "099-huge.md" in run.stderr and "Traceback" not in run.stderr
+    assert "099-huge.md" not in run.stdout and "005-" in run.stdout
