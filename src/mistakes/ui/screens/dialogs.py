@@ -39,7 +39,11 @@ class ConfirmScreen(ModalScreen[str]):
     def on_key(self, event: events.Key) -> None:
         for answer, _label, choice_key in self.choices:
             if event.key == choice_key:
+                # stopped: the key is the answer, not also a key for the screen below
+                event.stop()
+                event.prevent_default()
                 self.dismiss(answer)
+                return
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -47,7 +51,10 @@ class ConfirmScreen(ModalScreen[str]):
 
 
 class HelpScreen(ModalScreen[None]):
-    """F1: every key, and the query language in short."""
+    """F1: every key, what the list's words and colours mean, the query language, drafts.
+
+    The box takes the screen's size (scrolling when it does not fit); at 120 columns and
+    more the keys and the rest stand side by side."""
 
     BINDINGS = [
         Binding("escape", "dismiss", "Close", show=False),
@@ -55,15 +62,42 @@ class HelpScreen(ModalScreen[None]):
         Binding("q", "dismiss", "Close", show=False),
     ]
 
-    def __init__(self, keys: list[tuple[str, str]], fields: list[str]) -> None:
+    def __init__(
+        self, keys: list[tuple[str, str]], fields: list[str], autosave_seconds: float = 3.0
+    ) -> None:
         super().__init__()
         self.keys = keys
         self.fields = fields
+        self.autosave_seconds = autosave_seconds
 
-    def compose(self) -> ComposeResult:
-        lines = ["Keys", ""]
-        lines += [f"  {key:<16} {description}" for key, description in self.keys]
-        lines += [
+    def key_lines(self) -> Content:
+        parts: list[Content | tuple[str, str] | str] = [("Keys", "bold"), "\n"]
+        for key, description in self.keys:
+            if description:
+                parts.append(f"  {key:<16} {description}\n")
+            else:  # a heading: the keys of one place
+                parts.append(("\n" + key + "\n", "bold $accent"))
+        return Content.assemble(*parts)
+
+    def other_lines(self) -> Content:
+        # imported here: the sidebar module is the one place the words' colours are set
+        from mistakes.ui.widgets.sidebar import SEVERITY_STYLE, STATUS_STYLE
+
+        parts: list[Content | tuple[str, str] | str] = [
+            ("The results list", "bold"),
+            "\n  005 Title\n      severity status date   (the open entry: its number reversed, "
+            "'open')\n  severity: ",
+        ]
+        for word, style in SEVERITY_STYLE.items():
+            parts += [(word, style), " "]
+        parts.append("\n  status:   ")
+        for word, style in STATUS_STYLE.items():
+            parts += [(word, style), " "]
+        parts.append(
+            "\n  F4 sets the status, F5 the severity (a letter picks); ctrl+s saves.\n"
+            "  alt+left/right: a narrower / wider sidebar; ctrl+b hides it.\n"
+        )
+        lines = [
             "",
             "Search",
             "",
@@ -73,11 +107,43 @@ class HelpScreen(ModalScreen[None]):
             "  field:value        " + " ".join(f"{name}:" for name in self.fields[:6]),
             "  date:2026-11       date:[2026-01 to 2026-06]",
             "  sections:          " + " ".join(f"{name}:" for name in self.fields[6:14]) + " ...",
+            "  As you type, the last word is taken as unfinished; enter on 'no match' first",
+            "  searches the whole words, and creates an entry only if nothing matches.",
             "",
-            "Esc closes.",
+            "Drafts",
+            "",
+            f"  What you type is kept as a draft every {self.autosave_seconds:g} s and when the",
+            "  terminal goes away; at the next start the app offers to restore or discard it.",
+            "  Saving (ctrl+s) writes the file and drops the draft.",
+            "",
+            "Esc, F1 or q closes.",
         ]
-        with VerticalScroll(classes="dialog"):
-            yield Static(Content("\n".join(lines)))
+        parts.append("\n".join(lines))
+        return Content.assemble(*parts)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog", id="help-box"), Horizontal(id="help-columns"):
+            yield Static(self.key_lines(), id="help-keys")
+            yield Static(self.other_lines(), id="help-other")
+
+    def on_mount(self) -> None:
+        self._fit(self.app.size.width, self.app.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width, event.size.height)
+
+    def _fit(self, width: int, height: int) -> None:
+        """The whole screen but a margin; two columns when they fit side by side."""
+        box = self.query_one("#help-box")
+        box.styles.width = box.styles.max_width = max(20, width - 4)
+        box.styles.height = box.styles.max_height = max(5, height - 2)
+        wide = width >= 120
+        columns = self.query_one("#help-columns")
+        columns.styles.layout = "horizontal" if wide else "vertical"
+        columns.styles.height = "auto"
+        for column in self.query("#help-columns > Static"):
+            column.styles.width = "1fr" if wide else "100%"
+            column.styles.height = "auto"
 
 
 class DraftsScreen(ModalScreen[str]):
@@ -105,6 +171,7 @@ class DraftsScreen(ModalScreen[str]):
 
     def on_key(self, event: events.Key) -> None:
         if event.key in ("r", "d"):
+            event.stop()
             self.dismiss("restore" if event.key == "r" else "discard")
 
     @on(Button.Pressed)
