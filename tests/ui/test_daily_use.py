@@ -399,16 +399,16 @@ async def test_query_notices_are_shown_whole(build, size) -> None:
     async with app.run_test(size=size) as pilot:
         await started(app, pilot)
         await search(app, pilot, '"unbalanced pool')
+        assert on_screen(app, "unbalanced")
         notice = static_text(app, "#notice")
         assert notice.startswith("unbalanced quotes, brackets or parentheses")
         assert notice.endswith("searched the words: unbalanced pool")
-        assert on_screen(app, "unbalanced")
         await pilot.press("ctrl+f")
         await search(app, pilot, "foo:bar")
+        assert on_screen(app, "no field foo")
         notice = static_text(app, "#notice")
         assert notice.startswith("no field foo (fields: title, tag, severity")
         assert notice.endswith(")")
-        assert on_screen(app, "no field foo")
         await pilot.press("escape")
         await settle(app, pilot)
         assert not app.query_one("#notice-box").display

@@ -549,17 +549,18 @@ class MistakesApp(EntryActions, NavigationActions):
 
     def action_help(self) -> None:
         keymap = self.workspace.config.keymap
-        keys = [
-            (keymap.get(binding.id or "", binding.key_display or binding.key), binding.description)
-            for binding in self.BINDINGS
-            if isinstance(binding, Binding)
-            and binding.description
-            and not (binding.id or "").startswith("tab-")
-        ]
-        keys.append(("alt+1 .. alt+9", "Tab 1 to 9 (or ctrl+pgup/pgdn, ctrl+up/down)"))
-        self.push_screen(
-            HelpScreen(keys + OTHER_KEYS, query_fields(self.workspace.template), AUTOSAVE_SECONDS)
-        )
+        keys: dict[str, list[str]] = {}  # description -> its keys (ctrl+pagedown, ctrl+down)
+        for binding in self.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            if (binding.id or "").startswith("tab-") or binding.id == "escape":
+                continue  # alt+N on one line below; escape is listed by place
+            key = keymap.get(binding.id or "", binding.key_display or binding.key)
+            keys.setdefault(binding.description, []).append(key)
+        lines = [(", ".join(k), description) for description, k in keys.items()]
+        lines.append(("alt+1 .. alt+9", "Tab 1 to 9"))
+        fields = query_fields(self.workspace.template)
+        self.push_screen(HelpScreen(lines, fields, AUTOSAVE_SECONDS, OTHER_KEYS))
 
     def run_editor(self, path: Path) -> int:
         return run_editor(path)  # the module's, which tests replace

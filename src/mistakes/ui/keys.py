@@ -53,8 +53,10 @@ BINDING_IDS: tuple[str, ...] = tuple(b.id for b in BINDINGS if b.id)
 
 # what the F1 help lists besides the bindings: keys that belong to widgets
 OTHER_KEYS = [
+    ("Anywhere", ""),
+    ("ctrl+p", "Palette: every command, tabs and sections by name"),
     ("Search box", ""),
-    ("/", "Search (outside text fields); ctrl+f and / select the query"),
+    ("ctrl+f, /", "Search; the query is selected, typing replaces it"),
     ("enter", "Open the highlighted result (no match: a new entry)"),
     ("up down", "Move in the results"),
     ("pgup pgdn", "A page of results; at the end more are loaded"),
@@ -70,8 +72,6 @@ OTHER_KEYS = [
     ("e enter", "Edit the item"),
     ("d delete", "Remove the item"),
     ("shift+up/down", "Move the item"),
-    ("Anywhere", ""),
-    ("ctrl+p", "Command palette: every command, tabs and sections by name, entries"),
 ]
 
 

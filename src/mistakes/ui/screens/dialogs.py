@@ -63,40 +63,33 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def __init__(
-        self, keys: list[tuple[str, str]], fields: list[str], autosave_seconds: float = 3.0
+        self,
+        keys: list[tuple[str, str]],
+        fields: list[str],
+        autosave_seconds: float = 3.0,
+        places: list[tuple[str, str]] | None = None,
     ) -> None:
         super().__init__()
-        self.keys = keys
+        self.keys = keys  # the app's bindings
         self.fields = fields
         self.autosave_seconds = autosave_seconds
+        self.places = places or []  # keys of the search box, editor, checklist (headings: "")
 
-    def key_lines(self) -> Content:
-        parts: list[Content | tuple[str, str] | str] = [("Keys", "bold"), "\n"]
-        for key, description in self.keys:
+    @staticmethod
+    def _key_parts(keys: list[tuple[str, str]]) -> list[Content | tuple[str, str] | str]:
+        parts: list[Content | tuple[str, str] | str] = []
+        width = max([16, *(len(key) for key, description in keys if description)])
+        for key, description in keys:
             if description:
-                parts.append(f"  {key:<16} {description}\n")
+                parts.append(f"  {key:<{width}} {description}\n")
             else:  # a heading: the keys of one place
                 parts.append(("\n" + key + "\n", "bold $accent"))
-        return Content.assemble(*parts)
+        return parts
 
-    def other_lines(self) -> Content:
-        # imported here: the sidebar module is the one place the words' colours are set
-        from mistakes.ui.widgets.sidebar import SEVERITY_STYLE, STATUS_STYLE
-
-        parts: list[Content | tuple[str, str] | str] = [
-            ("The results list", "bold"),
-            "\n  005 Title\n      severity status date   (the open entry: its number reversed, "
-            "'open')\n  severity: ",
-        ]
-        for word, style in SEVERITY_STYLE.items():
-            parts += [(word, style), " "]
-        parts.append("\n  status:   ")
-        for word, style in STATUS_STYLE.items():
-            parts += [(word, style), " "]
-        parts.append(
-            "\n  F4 sets the status, F5 the severity (a letter picks); ctrl+s saves.\n"
-            "  alt+left/right: a narrower / wider sidebar; ctrl+b hides it.\n"
-        )
+    def key_lines(self) -> Content:
+        """The app's keys, then the query language."""
+        parts: list[Content | tuple[str, str] | str] = [("Keys", "bold"), "\n"]
+        parts += self._key_parts(self.keys)
         lines = [
             "",
             "Search",
@@ -106,9 +99,35 @@ class HelpScreen(ModalScreen[None]):
             "  prefix*  typo~     completions; one typo",
             "  field:value        " + " ".join(f"{name}:" for name in self.fields[:6]),
             "  date:2026-11       date:[2026-01 to 2026-06]",
-            "  sections:          " + " ".join(f"{name}:" for name in self.fields[6:14]) + " ...",
-            "  As you type, the last word is taken as unfinished; enter on 'no match' first",
-            "  searches the whole words, and creates an entry only if nothing matches.",
+            "  sections:          " + " ".join(f"{name}:" for name in self.fields[7:14]) + " ...",
+            "  As you type, the last word counts as unfinished; enter on 'no match' first",
+            "  searches the whole words and creates an entry only if nothing matches.",
+        ]
+        parts.append("\n".join(lines))
+        return Content.assemble(*parts)
+
+    def other_lines(self) -> Content:
+        """Keys by place, what the list's words and colours mean, drafts."""
+        # imported here: the sidebar module is the one place the words' colours are set
+        from mistakes.ui.widgets.sidebar import SEVERITY_STYLE, STATUS_STYLE
+
+        parts: list[Content | tuple[str, str] | str] = [("Keys by place", "bold"), "\n"]
+        parts += self._key_parts(self.places)
+        parts += [
+            "\n",
+            ("The results list", "bold"),
+            "\n  005 Title\n      severity status date     the open entry: number reversed, "
+            "'open'\n  severity: ",
+        ]
+        for word, style in SEVERITY_STYLE.items():
+            parts += [(word, style), " "]
+        parts.append("\n  status:   ")
+        for word, style in STATUS_STYLE.items():
+            parts += [(word, style), " "]
+        lines = [
+            "",
+            "  F4 sets the status, F5 the severity (a letter picks); ctrl+s saves.",
+            "  alt+left/right: a narrower / wider sidebar; ctrl+b hides it.",
             "",
             "Drafts",
             "",

@@ -39,7 +39,7 @@ REFINE_DELAY = 0.25  # then, once typing pauses this long, the whole ranking rep
 PAGE = 100  # results asked for at a time; reaching the end of the list asks for more
 MIN_WIDTH = 32  # the sidebar's width at 80 columns; it grows with the terminal
 MAX_WIDTH = 72
-WIDTH_SHARE = 0.3  # of the terminal's width
+WIDTH_SHARE = 0.35  # of the terminal's width
 WIDTH_STEP = 8  # alt+right / alt+left
 EDITOR_MIN = 30  # columns always left to the editor
 # keys typed in the search box that move in the results (the OptionList's own actions)
@@ -164,7 +164,7 @@ class Sidebar(Vertical):
 
     # -- size -------------------------------------------------------------------------------------
     def fit(self, screen_width: int) -> None:
-        """Grow with the terminal (32 columns at 80, 60 at 200), plus what alt+arrows added."""
+        """Grow with the terminal (32 columns at 80, 70 at 200), plus what alt+arrows added."""
         self.styles.width = sidebar_width(screen_width, self.width_offset)
 
     def widen(self, step: int, screen_width: int) -> None:
