@@ -441,6 +441,9 @@ async def test_enter_on_no_match_searches_whole_words_before_creating(
 def test_unknown_keymap_ids_are_reported(samples_copy, tmp_path, capsys) -> None:
     config = user_config_path()
     config.parent.mkdir(parents=True, exist_ok=True)
+    # known ids, the app's and the checklist's, are taken
+    config.write_text('[keymap]\nsave = "ctrl+w"\nchecklist-add = "n"\n', "utf-8")
+    make_app(samples_copy, cache_root=tmp_path / "c", data_dir=tmp_path / "d").workspace.close()
     config.write_text('[keymap]\nsaev = "ctrl+w"\nsave = "ctrl+w"\n', "utf-8")
     with pytest.raises(MistakesError) as caught:
         make_app(samples_copy, cache_root=tmp_path / "c", data_dir=tmp_path / "d")

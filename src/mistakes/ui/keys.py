@@ -84,13 +84,26 @@ def read_escape_digit_as_alt() -> None:
             table.pop(f"\x1b{digit}", None)
 
 
+def known_binding_ids() -> tuple[str, ...]:
+    """The app's binding ids and those of its widgets (the checklist's keys)."""
+    from mistakes.ui.widgets.checklist import ChecklistList
+
+    widget_ids = [
+        binding.id
+        for binding in ChecklistList.BINDINGS
+        if isinstance(binding, Binding) and binding.id
+    ]
+    return BINDING_IDS + tuple(widget_ids)
+
+
 def check_keymap(keymap: dict[str, str], path: Path | None) -> None:
     """Unknown binding ids in the user's ``[keymap]`` are an error naming them."""
-    unknown = sorted(set(keymap) - set(BINDING_IDS))
+    known = known_binding_ids()
+    unknown = sorted(set(keymap) - set(known))
     if unknown:
         where = path or Path("config.toml")
         names = ", ".join(repr(name) for name in unknown)
         raise ConfigError(
             where,
-            f"[keymap]: unknown binding id {names}; the known ids are: {', '.join(BINDING_IDS)}",
+            f"[keymap]: unknown binding id {names}; the known ids are: {', '.join(known)}",
         )
