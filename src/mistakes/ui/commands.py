@@ -18,7 +18,23 @@ from mistakes.ui.keys import BINDINGS
 if TYPE_CHECKING:
     from mistakes.ui.app import MistakesApp
 
-SKIPPED = {"escape"}  # keys that mean nothing from the palette
+SKIPPED = {"escape", "next-pane", "prev-pane"}  # nothing from the palette; or said already
+TITLES = {  # the palette's words for a key's command, where the footer's are too short
+    "search": "Search (focus the search box)",
+    "new": "New entry",
+    "save": "Save the entry",
+    "set-status": "Set status…",
+    "set-severity": "Set severity…",
+    "preview": "Preview (Markdown)",
+    "external-editor": "Open the section in $EDITOR",
+    "toggle-item": "Toggle the checklist item",
+    "copy-path": "Copy the entry's path",
+    "copy-pane": "Copy the section's text",
+    "follow-up": "Go to Follow-up Actions",
+    "similar": "Similar entries",
+    "sidebar": "Show / hide the sidebar",
+    "help": "Help (all keys)",
+}
 
 
 def _later(app: MistakesApp, action: Callable[[], Any]) -> Callable[[], None]:
@@ -42,7 +58,7 @@ def app_commands(app: MistakesApp) -> Iterator[SystemCommand]:
             continue
         key = keymap.get(binding.id or "", binding.key)
         yield SystemCommand(
-            binding.description,
+            TITLES.get(binding.id or "", binding.description),
             f"{key}",
             _later(app, partial(app.run_action, binding.action)),
         )
@@ -55,13 +71,17 @@ def app_commands(app: MistakesApp) -> Iterator[SystemCommand]:
     for number, (pane_id, title) in enumerate(tabs, start=1):
         where = f"alt+{number}" if number <= 9 else "ctrl+pagedown"
         yield SystemCommand(
-            f"Go to tab: {title}", where, _later(app, partial(app.show_pane, pane_id))
+            f"Go to tab: {title}",
+            where,
+            _later(app, partial(app.show_pane, pane_id)),
+            discover=False,
         )
     for leaf in template.leaves():
         yield SystemCommand(
             f"Go to section: {leaf.title}",
             "the cursor in that section",
             _later(app, partial(app.show_section, leaf.key)),
+            discover=False,
         )
     for key, verb in (("status", "Set status"), ("severity", "Set severity")):
         spec = app.choice_field(key)
@@ -70,12 +90,8 @@ def app_commands(app: MistakesApp) -> Iterator[SystemCommand]:
                 f"{verb}: {choice}",
                 "of the open entry (ctrl+s saves)",
                 _later(app, partial(app.set_field, key, choice)),
+                discover=False,
             )
-    yield SystemCommand(
-        "Similar entries",
-        "past entries like this one's error (F7)",
-        _later(app, app.action_similar),
-    )
     yield SystemCommand(
         "Reindex", "rebuild the search index from the files", _later(app, app.reindex)
     )
