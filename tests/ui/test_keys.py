@@ -50,7 +50,7 @@ async def test_f1_help_and_ctrl_p_palette_opens_an_entry(build) -> None:
 
         # the palette finds entries by title
         await pilot.press("ctrl+p")
-        await type_text(pilot, "helm")
+        await type_text(pilot, "helm rollback")
         await settle(app, pilot)
         await pilot.pause(0.3)
         await pilot.press("down", "enter")
