@@ -409,6 +409,11 @@ async def test_query_notices_are_shown_whole(build, size) -> None:
         notice = static_text(app, "#notice")
         assert notice.startswith("no field foo (fields: title, tag, severity")
         assert notice.endswith(")")
+        # a query the language refused is not a title: enter makes no entry of it
+        assert static_text(app, "#status-line") == "no match (see below)"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.editor.original is None
         await pilot.press("escape")
         await settle(app, pilot)
         assert not app.query_one("#notice-box").display

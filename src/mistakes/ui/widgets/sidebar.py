@@ -270,6 +270,8 @@ class Sidebar(Vertical):
                 status = f"{shown} of about {total}"
             if self._more:
                 status += " (end: more)"
+        elif results.notice:
+            status = "no match (see below)"  # a query the language refused: not a title
         else:
             status = "no match: enter creates a new entry"
         self._status(status)
