@@ -21,7 +21,7 @@ from mistakes.services.workspace import Workspace
 from mistakes.ui.widgets.sidebar import severity_text, snippet_text, status_text
 
 PEEK_DELAY = 0.12  # holding down an arrow key reads only the entry it stops on
-EMPTY = "No entry here yet.\n\nType a title in the search box and press enter to create one."
+EMPTY = "No entry matches (the line under the search box says what enter does)."
 HINT = "enter opens it; ctrl+n new entry; F1 help"
 
 
