@@ -467,3 +467,25 @@ def test_unknown_keymap_ids_are_reported(samples_copy, tmp_path, capsys) -> None
     err = capsys.readouterr().err
     assert err.startswith("mistakes: ") and "unknown binding id 'saev'" in err
     assert "set-status" in err
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_reindex_from_the_palette_finds_a_file_added_behind_the_apps_back(
+    build, samples_copy, size
+) -> None:
+    app: MistakesApp = build()
+    async with app.run_test(size=size) as pilot:
+        await started(app, pilot)
+        source = entry_file(samples_copy, 15).read_text("utf-8")
+        (samples_copy / "025-quokka-cron.md").write_text(
+            source.replace("Billing cron ran twice when clocks fell back for DST", "Quokka cron"),
+            "utf-8",
+        )
+        await search(app, pilot, "quokka")
+        assert prompts(app) == []
+        await pilot.press("escape")
+        await palette(app, pilot, "reindex")
+        await settle(app, pilot)
+        await search(app, pilot, "quokka")
+        assert await wait_until(pilot, lambda: bool(prompts(app)))
+        assert prompts(app)[0].startswith("025 Quokka cron")

@@ -171,11 +171,12 @@ class MistakesApp(EntryActions, NavigationActions):
 
     # -- the index -----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False, description="Sync")
-    def _sync(self) -> None:
+    def _sync(self, rebuild: bool = False) -> None:
         # the index as it was left lists the entries at once; bringing it in step follows
-        with contextlib.suppress(Exception):
-            if self.workspace.open_as_is():
-                self.post_message(self.IndexOpened())
+        if not rebuild:
+            with contextlib.suppress(Exception):
+                if self.workspace.open_as_is():
+                    self.post_message(self.IndexOpened())
         last = [0.0]
 
         def progress(done: int, total: int) -> None:
@@ -185,7 +186,10 @@ class MistakesApp(EntryActions, NavigationActions):
                 self.post_message(self.Indexing(done, total))
 
         try:
-            report = self.workspace.sync(progress)
+            if rebuild:
+                report = self.workspace.search.reindex(progress)
+            else:
+                report = self.workspace.sync(progress)
             notices = list(report.notices) + [str(p) for p in report.problems[:3]]
         except Exception as exc:  # the app stays usable; search says why it is empty
             notices = [f"search index unavailable: {exc}"]
@@ -193,26 +197,8 @@ class MistakesApp(EntryActions, NavigationActions):
 
     def reindex(self) -> None:
         """ctrl+p Reindex: rebuild the index from the files (in a thread, with progress)."""
-        self.notify("Rebuilding the search index…")
-        self._reindex()
-
-    @work(thread=True, exclusive=True, group="sync", exit_on_error=False, description="Reindex")
-    def _reindex(self) -> None:
-        last = [0.0]
-
-        def progress(done: int, total: int) -> None:
-            now = time.monotonic()
-            if now - last[0] >= PROGRESS_SECONDS or done >= total:
-                last[0] = now
-                self.post_message(self.Indexing(done, total))
-
-        try:
-            report = self.workspace.search.reindex(progress)
-            notices = [f"Reindexed: {report.added + report.updated + report.unchanged} entries."]
-            notices += list(report.notices) + [str(p) for p in report.problems[:3]]
-        except Exception as exc:
-            notices = [f"search index unavailable: {exc}"]
-        self.post_message(self.Synced(notices))
+        self.notify("Rebuilding the search index from the files…")
+        self._sync(rebuild=True)
 
     async def _prebuild(self) -> None:
         await self.editor.prebuild()
