@@ -270,6 +270,9 @@ async def test_the_palette_has_the_apps_commands(build, samples_copy, size) -> N
         await pilot.press("escape")
         await pilot.pause()
 
+        theme = app.theme
+        await palette(app, pilot, "toggle theme")
+        assert app.theme != theme and "light" in app.theme
         await palette(app, pilot, "new")
         assert await wait_until(pilot, lambda: app.editor.original is not None)
         assert app.stored is None
