@@ -438,6 +438,7 @@ async def test_enter_on_no_match_searches_whole_words_before_creating(
         assert await wait_until(pilot, lambda: bool(prompts(app)))
         assert [int(p[:3]) for p in prompts(app)] == found
         assert app.editor.original is None  # no entry was created
+        assert on_screen(app, "The whole words match")
         assert len(list(samples_copy.glob("*.md"))) == 24
         await pilot.press("enter")  # now enter opens the best match
         await settle(app, pilot)

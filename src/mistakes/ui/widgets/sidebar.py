@@ -275,7 +275,12 @@ class Sidebar(Vertical):
         else:
             status = "no match: enter creates a new entry"
         self._status(status)
-        self._notice(results.notice)
+        notice = results.notice
+        if message.confirmed and results.hits and not notice:
+            notice = (
+                "The whole words match these entries (enter opens one; ctrl+n makes a new one)."
+            )
+        self._notice(notice)
         self._stop_refine()
         if not results.complete:
             self._refine_timer = self.set_timer(
