@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import Input, Markdown, OptionList
+from textual.widgets import Input, Markdown, OptionList, Static
 
 import mistakes.ui.app as app_module
 from mistakes.domain.entry import Entry
@@ -32,7 +32,8 @@ async def test_f1_help_and_ctrl_p_palette_opens_an_entry(build) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot)
         await pilot.press("f1")
-        shown = await dialog(app, pilot, HelpScreen)
+        await dialog(app, pilot, HelpScreen)
+        shown = "\n".join(str(w.content) for w in app.screen.query(Static))
         assert "Save" in shown and "Quit" in shown and "title:" in shown
         await pilot.press("escape")
         await pilot.pause()
@@ -49,7 +50,7 @@ async def test_f1_help_and_ctrl_p_palette_opens_an_entry(build) -> None:
 
         # the palette finds entries by title
         await pilot.press("ctrl+p")
-        await type_text(pilot, "helm")
+        await type_text(pilot, "helm rollback")
         await settle(app, pilot)
         await pilot.pause(0.3)
         await pilot.press("down", "enter")

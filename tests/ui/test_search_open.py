@@ -43,7 +43,10 @@ async def test_start_lists_newest_first_and_focuses_search(build, samples_copy: 
         shown = prompts(app)
         assert len(shown) == 24
         assert [int(p[:3]) for p in shown] == list(range(24, 0, -1))
-        assert shown[0] == "024 La Flaky test_webhook_retry times out in CI"
+        assert shown[0].splitlines() == [
+            "024 Flaky test_webhook_retry times out in CI",
+            "    low active  2026-11-03",
+        ]
         assert results(app).highlighted == 0
         assert isinstance(app.focused, Input) and app.focused.id == "search"
         assert topbar(app) == str(samples_copy)
@@ -126,7 +129,7 @@ async def test_no_match_enter_creates_entry_then_save(build, samples_copy: Path)
         # the sidebar searched again: the new entry is the match now
         assert await wait_until(pilot, lambda: len(prompts(app)) == 1), prompts(app)
         assert prompts(app)[0].startswith("025 ")
-        assert prompts(app)[0].endswith(" quokka")
+        assert prompts(app)[0].splitlines()[0].endswith(" quokka")
         assert topbar(app) == f"{samples_copy}  025 quokka"
         assert any("Saved 025-quokka.md" in n.message for n in app._notifications)
 

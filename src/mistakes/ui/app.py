@@ -5,38 +5,40 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
-import os
-import shlex
 import signal
-import subprocess
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on, work
-from textual.app import App, ComposeResult, SuspendNotSupported
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
-from textual.timer import Timer
+from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static, TabbedContent, TextArea
 
 from mistakes.domain.entry import Entry
 from mistakes.domain.text import one_line
-from mistakes.search.index import Hit, query_fields
+from mistakes.search.index import query_fields
 from mistakes.services.entries import UsageError
-from mistakes.services.external import edit_text
 from mistakes.services.workspace import MergePlan, Workspace
 from mistakes.storage.errors import ConflictError, StorageError
 from mistakes.storage.folder import StoredEntry
-from mistakes.ui.commands import EntryCommands
+from mistakes.ui.commands import EntryCommands, app_commands
+from mistakes.ui.entry_actions import EntryActions, run_editor
+from mistakes.ui.keys import APP_BINDINGS, OTHER_KEYS, check_keymap, read_escape_digit_as_alt
+from mistakes.ui.navigation import NavigationActions
 from mistakes.ui.save_flow import DraftsFound, FolderChanged, OpenFileChanged
 from mistakes.ui.screens.dialogs import ConfirmScreen, HelpScreen
 from mistakes.ui.screens.drafts import Answer, DraftPicker
 from mistakes.ui.screens.merge import MergeScreen
-from mistakes.ui.styles import stylesheet
+from mistakes.ui.similar import SimilarFinder
+from mistakes.ui.styles import stylesheets
 from mistakes.ui.widgets.editor import EntryEditor
+from mistakes.ui.widgets.peek import EntryPeek
 from mistakes.ui.widgets.sidebar import Sidebar
 
 AUTOSAVE_SECONDS = 3.0
@@ -44,49 +46,15 @@ GC_THRESHOLDS = (10_000, 20, 20)  # fewer young-generation passes while typing (
 PREBUILD_DELAY = 0.3  # after the first listing is painted: build the editor's form
 PROGRESS_SECONDS = 0.25  # how often the index build's progress is shown
 SIMILAR_DELAY = 0.8  # seconds of quiet typing before the similar list is looked up
-SIMILAR_SOURCES = {"section-what_happened", "section-error_messages", "section-actual_behavior"}
 WATCH_SECONDS = 2.0
+THEMES = {"textual-dark": "textual-light", "ansi-dark": "ansi-light"}  # ctrl+p Toggle theme
 
 
-def run_editor(path: Path) -> int:
-    """Run $VISUAL/$EDITOR on a file (module level, so tests can replace it)."""
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    return subprocess.run([*shlex.split(editor), str(path)], check=False).returncode
-
-
-class MistakesApp(App[int]):
-    CSS_PATH = str(stylesheet())
+class MistakesApp(EntryActions, NavigationActions):
+    CSS_PATH = [str(path) for path in stylesheets()]
     TITLE = "mistakes"
     COMMANDS = App.COMMANDS | {EntryCommands}
-    BINDINGS = [
-        Binding("ctrl+f", "focus_search", "Search", id="search", priority=True),
-        Binding("ctrl+n", "new_entry", "New", id="new", priority=True),
-        Binding("ctrl+s", "save", "Save", id="save", priority=True),
-        Binding("ctrl+o", "preview", "Preview", False, id="preview", priority=True),
-        Binding("ctrl+b", "toggle_sidebar", "Sidebar", False, id="sidebar", priority=True),
-        Binding("ctrl+e", "external_editor", "$EDITOR", False, id="external-editor", priority=True),
-        Binding("f1", "help", "Help", id="help"),
-        Binding("ctrl+q", "quit_app", "Quit", id="quit", priority=True),
-        Binding("ctrl+pagedown", "next_tab", "Next tab", False, id="next-tab", priority=True),
-        Binding(
-            "ctrl+pageup", "prev_tab", "Previous tab", show=False, id="prev-tab", priority=True
-        ),
-        Binding("ctrl+down", "next_tab", "Next tab", show=False, id="next-pane", priority=True),
-        Binding("ctrl+up", "prev_tab", "Previous tab", show=False, id="prev-pane", priority=True),
-        Binding(
-            "ctrl+t", "toggle_check", "Toggle item", show=False, id="toggle-item", priority=True
-        ),
-        Binding("f2", "copy_path", "Copy path", show=False, id="copy-path"),
-        Binding("f3", "copy_pane", "Copy pane", show=False, id="copy-pane"),
-        *[
-            Binding(f"alt+{n}", f"show_tab({n - 1})", f"Tab {n}", show=False, id=f"tab-{n}")
-            for n in range(1, 10)
-        ],
-    ]
-
-    @dataclass
-    class Loaded(Message):
-        stored: StoredEntry
+    BINDINGS = APP_BINDINGS
 
     @dataclass
     class Saved(Message):
@@ -115,23 +83,16 @@ class MistakesApp(App[int]):
     class Synced(Message):
         notices: list[str]
 
-    @dataclass
-    class SimilarFound(Message):
-        generation: int
-        hits: list[Hit]
-
     def __init__(self, workspace: Workspace) -> None:
+        check_keymap(workspace.config.keymap, workspace.config.path)
         super().__init__()
         self.workspace = workspace
         self.stored: StoredEntry | None = None
         self.draft_key: str | None = None
         self._from_draft = False  # the open entry came from a draft (others may wait)
-        self._similar_timer: Timer | None = None
-        self._similar_generation = 0
         self._prebuilt = False
-        self._similar_basis: str | None = None  # the error text as the entry was opened
-        self._similar_done: str | None = None  # the error text the list was made for
         self._asked_about_change = False
+        read_escape_digit_as_alt()
         if workspace.config.keymap:
             self.set_keymap(workspace.config.keymap)
 
@@ -140,16 +101,23 @@ class MistakesApp(App[int]):
         yield Static(id="topbar")
         with Horizontal(id="main"):
             yield Sidebar(self.workspace, id="sidebar")
+            yield EntryPeek(self.workspace, id="peek")
             yield EntryEditor(self.workspace.template, id="editor")
+        yield SimilarFinder(
+            self.workspace,
+            lambda: self.editor,
+            lambda: self.stored.path.name if self.stored is not None else None,
+            SIMILAR_DELAY,
+        )
         yield Footer()
 
     @property
-    def sidebar(self) -> Sidebar:
-        return self.query_one(Sidebar)
+    def similar(self) -> SimilarFinder:
+        return self.query_one(SimilarFinder)
 
     @property
-    def editor(self) -> EntryEditor:
-        return self.query_one(EntryEditor)
+    def peek(self) -> EntryPeek:
+        return self.query_one(EntryPeek)
 
     def on_mount(self) -> None:
         if self.console.color_system in (None, "standard", "windows"):
@@ -157,7 +125,8 @@ class MistakesApp(App[int]):
         self._install_signals()
         self.editor.renderer = self.workspace.render
         self.set_interval(AUTOSAVE_SECONDS, self._autosave)
-        self.set_interval(WATCH_SECONDS, self._watch_file)
+        self.set_interval(WATCH_SECONDS, self.check_open_file)
+        self.sidebar.fit(self.size.width)
         self._update_topbar()
         self.sidebar.search_box.focus()
         self._sync()
@@ -172,6 +141,7 @@ class MistakesApp(App[int]):
                 loop.remove_signal_handler(sig)
 
     def _update_topbar(self) -> None:
+        self._show_editor_or_peek()
         folder = one_line(str(self.workspace.root))
         if self.editor.original is None:
             text = f"{folder}"
@@ -184,13 +154,32 @@ class MistakesApp(App[int]):
             text = f"{folder}  {number}{one_line(entry.title) or '(untitled)'}{mark}"
         self.query_one("#topbar", Static).update(Content(text))
 
+    def _show_editor_or_peek(self) -> None:
+        """With no entry open the right side previews the highlighted result."""
+        peeking = self.editor.original is None
+        self.peek.display = peeking
+        self.editor.display = not peeking
+        self.sidebar.set_class(peeking, "-peeking")
+        self.sidebar.mark_open(self.stored.path.name if self.stored is not None else None)
+
+    @on(Sidebar.HitHighlighted)
+    def _hit_highlighted(self, message: Sidebar.HitHighlighted) -> None:
+        if self.is_running and self.query(EntryPeek) and self.editor.original is None:
+            self.peek.show(message.hit)
+
+    @on(Sidebar.SnippetReady)
+    def _snippet_read(self, message: Sidebar.SnippetReady) -> None:
+        if self.is_running and self.query(EntryPeek) and self.editor.original is None:
+            self.peek.refresh_snippet(message.hit)
+
     # -- the index -----------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
-    def _sync(self) -> None:
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False, description="Sync")
+    def _sync(self, rebuild: bool = False) -> None:
         # the index as it was left lists the entries at once; bringing it in step follows
-        with contextlib.suppress(Exception):
-            if self.workspace.open_as_is():
-                self.post_message(self.IndexOpened())
+        if not rebuild:
+            with contextlib.suppress(Exception):
+                if self.workspace.open_as_is():
+                    self.post_message(self.IndexOpened())
         last = [0.0]
 
         def progress(done: int, total: int) -> None:
@@ -200,11 +189,19 @@ class MistakesApp(App[int]):
                 self.post_message(self.Indexing(done, total))
 
         try:
-            report = self.workspace.sync(progress)
+            if rebuild:
+                report = self.workspace.search.reindex(progress)
+            else:
+                report = self.workspace.sync(progress)
             notices = list(report.notices) + [str(p) for p in report.problems[:3]]
         except Exception as exc:  # the app stays usable; search says why it is empty
             notices = [f"search index unavailable: {exc}"]
         self.post_message(self.Synced(notices))
+
+    def reindex(self) -> None:
+        """ctrl+p Reindex: rebuild the index from the files (in a thread, with progress)."""
+        self.notify("Rebuilding the search index from the files…")
+        self._sync(rebuild=True)
 
     async def _prebuild(self) -> None:
         await self.editor.prebuild()
@@ -407,9 +404,7 @@ class MistakesApp(App[int]):
         self._remember_stat()
         self._update_topbar()
         self.editor.show_tab(1 if len(self.editor.template.sections) else 0)
-        # similar entries are looked up when the Similar tab is shown or the error is edited,
-        # not on every open (at 50,000 entries the lookup takes seconds of CPU)
-        self._similar_basis = self.editor.error_text()
+        self.similar.opened()
 
     @work(exclusive=True, group="open", exit_on_error=False)
     async def _new(self, title: str = "") -> None:
@@ -512,8 +507,8 @@ class MistakesApp(App[int]):
         """The open entry is as read: a later change of its file is news again."""
         self._asked_about_change = False
 
-    def _watch_file(self) -> None:
-        """Timer: look for changes behind the app's back, in a thread (not on the loop)."""
+    def check_open_file(self) -> None:
+        """Look for changes behind the app's back, in a thread (not on the loop)."""
         if not any(w.group == "watch" and not w.is_finished for w in self.workers):
             self._watch_worker(self.stored)
 
@@ -586,10 +581,6 @@ class MistakesApp(App[int]):
         self._update_topbar()
 
     # -- actions -------------------------------------------------------------------------------
-    def action_focus_search(self) -> None:
-        self.sidebar.display = True
-        self.sidebar.search_box.focus()
-
     def action_new_entry(self) -> None:
         self._when_safe(lambda: self._new(""))
 
@@ -625,149 +616,48 @@ class MistakesApp(App[int]):
 
     def action_help(self) -> None:
         keymap = self.workspace.config.keymap
-        keys = [
-            (keymap.get(binding.id or "", binding.key_display or binding.key), binding.description)
-            for binding in self.BINDINGS
-            if isinstance(binding, Binding)
-            and binding.description
-            and not (binding.id or "").startswith("tab-")
-        ]
-        keys.append(("alt+1 .. alt+9", "Tab 1 to 9"))
-        keys += [
-            ("/", "Search (outside text fields)"),
-            ("enter", "Open the highlighted result"),
-            ("ctrl+p", "Command palette"),
-        ]
-        self.push_screen(HelpScreen(keys, query_fields(self.workspace.template)))
+        keys: dict[str, list[str]] = {}  # description -> its keys (ctrl+pagedown, ctrl+down)
+        for binding in self.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            if (binding.id or "").startswith("tab-") or binding.id == "escape":
+                continue  # alt+N on one line below; escape is listed by place
+            key = keymap.get(binding.id or "", binding.key_display or binding.key)
+            keys.setdefault(binding.description, []).append(key)
+        lines = [(", ".join(k), description) for description, k in keys.items()]
+        lines.append(("alt+1 .. alt+9", "Tab 1 to 9"))
+        fields = query_fields(self.workspace.template)
+        self.push_screen(HelpScreen(lines, fields, AUTOSAVE_SECONDS, OTHER_KEYS))
 
-    def action_preview(self) -> None:
-        editor = self.editor
-        if editor.original is None:
-            return
-        editor.toggle_preview()
+    def run_editor(self, path: Path) -> int:
+        return run_editor(path)  # the module's, which tests replace
 
-    def action_toggle_sidebar(self) -> None:
-        sidebar = self.sidebar
-        sidebar.display = not sidebar.display
+    def toggle_theme(self) -> None:
+        back = {light: dark for dark, light in THEMES.items()}
+        self.theme = THEMES.get(self.theme) or back.get(self.theme) or "textual-dark"
 
-    def action_next_tab(self) -> None:
-        self.editor.step_tab(1)
-
-    def action_prev_tab(self) -> None:
-        self.editor.step_tab(-1)
-
-    def action_show_tab(self, index: int) -> None:
-        self.editor.show_tab(index)
-
-    def action_toggle_check(self) -> None:
-        self.editor.toggle_checklist_line()
-
-    def action_copy_path(self) -> None:
-        if self.stored is not None:
-            self.copy_to_clipboard(str(self.stored.path.resolve()))
-            self.notify("Path copied (OSC 52).")
-
-    def action_copy_pane(self) -> None:
-        """The focused pane's whole text to the clipboard (OSC 52: works over SSH)."""
-        area = self.editor.focused_text_area()
-        if area is None:
-            self.notify("Go to a section pane first (F3 copies its text).")
-            return
-        self.copy_to_clipboard(area.text)
-        self.notify(f"Copied {len(area.text.splitlines())} lines (OSC 52).")
-
-    def action_external_editor(self) -> None:
-        area = self.editor.focused_text_area()
-        if area is None:
-            self.notify("Go to a section pane first (ctrl+e edits it in $EDITOR).")
-            return
-        try:
-            text = edit_text(area.text, self._run_editor)
-        except SuspendNotSupported:
-            self.notify("No terminal to run an editor in.", severity="warning")
-            return
-        if text is not None:
-            area.text = text
-            area.move_cursor(area.document.end)
-
-    def _run_editor(self, path: Path) -> int:
-        with self.suspend():
-            return run_editor(path)
-
-    def action_edit_file(self) -> None:
-        """The open entry's whole file in $EDITOR; what it changed comes back the way any
-        outside change does (reloaded, or asked about when the form has unsaved work)."""
-        stored = self.stored
-        if stored is None:
-            self.notify("Save the entry first: a new entry has no file yet.")
-            return
-        if self.editor.modified:
-            self.notify("Your unsaved changes stay in the form; saving keeps the file's edits.")
-        try:
-            self._run_editor(stored.path)
-        except SuspendNotSupported:
-            self.notify("No terminal to run an editor in.", severity="warning")
-            return
-        self._watch_file()
-
-    def key_slash(self) -> None:
-        if not isinstance(self.focused, Input | TextArea):
-            self.action_focus_search()
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield from app_commands(self)
 
     @on(EntryEditor.DirtyChanged)
     @on(Input.Changed, "#field-title")
     def _dirty_changed(self) -> None:
         self._update_topbar()
 
-    # -- similar past entries, following the error sections --------------------------------------
+    # -- similar past entries (SimilarFinder), following the error sections ----------------------
     @on(TextArea.Changed)
     def _text_changed(self, event: TextArea.Changed) -> None:
-        if event.text_area.id in SIMILAR_SOURCES:
-            if self.editor.error_text() == self._similar_basis:
-                return  # the text as opened (the change is the form being filled)
-            self._similar_basis = None
-            self._schedule_similar()
+        self.similar.text_changed(event.text_area.id)
 
     @on(TabbedContent.TabActivated, "#tabs")
     def _similar_tab(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id == "tab-similar" and self._similar_done != self.editor.error_text():
-            self._start_similar()
-
-    def _schedule_similar(self) -> None:
-        if self._similar_timer is not None:
-            self._similar_timer.stop()
-        self._similar_timer = self.set_timer(SIMILAR_DELAY, self._start_similar)
-
-    def _start_similar(self) -> None:
-        text = self.editor.error_text()
-        self._similar_done = text
-        self._similar_generation += 1
-        exclude = self.stored.path.name if self.stored is not None else None
-        self._find_similar(text, exclude, self._similar_generation)
-
-    @work(thread=True, exclusive=True, group="similar", exit_on_error=False)
-    def _find_similar(self, text: str, exclude: str | None, generation: int) -> None:
-        hits = self.workspace.similar(text, exclude=exclude) if text.strip() else []
-        self.post_message(self.SimilarFound(generation, hits))
-
-    @on(SimilarFound)
-    def _similar_found(self, message: SimilarFound) -> None:
-        if message.generation != self._similar_generation:
-            return
-        self._similar_hits = {hit.name: hit for hit in message.hits}
-        self.editor.show_similar(
-            [
-                (
-                    hit.name,
-                    Content(f"{hit.number:03d} {one_line(hit.title)} - {one_line(hit.reason)}"),
-                )
-                for hit in message.hits
-            ]
-        )
+        if event.pane.id == "tab-similar":
+            self.similar.tab_shown()
 
     @on(OptionList.OptionSelected, "#similar-list")
     def _similar_chosen(self, event: OptionList.OptionSelected) -> None:
-        hit = getattr(self, "_similar_hits", {}).get(event.option_id or "")
+        hit = self.similar.hits.get(event.option_id or "")
         if hit is not None:
             self.open_path(hit.path)
 
@@ -779,4 +669,9 @@ def make_app(
     data_dir: Path | None = None,
 ) -> MistakesApp:
     """The app on an entries folder: one factory for the CLI and the tests."""
-    return MistakesApp(Workspace.open(folder, template, cache_root=cache_root, data_dir=data_dir))
+    workspace = Workspace.open(folder, template, cache_root=cache_root, data_dir=data_dir)
+    try:
+        return MistakesApp(workspace)
+    except BaseException:
+        workspace.close()
+        raise

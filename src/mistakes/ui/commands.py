@@ -1,18 +1,103 @@
-"""The command palette (ctrl+p): jump to an entry by its title, besides the app's commands."""
+"""The command palette (ctrl+p): every key's command, tabs and sections by name, status and
+severity, and entries by title."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from mistakes.domain.text import one_line
+from mistakes.ui.keys import BINDINGS
 
 if TYPE_CHECKING:
     from mistakes.ui.app import MistakesApp
+
+SKIPPED = {"escape", "next-pane", "prev-pane"}  # nothing from the palette; or said already
+TITLES = {  # the palette's words for a key's command, where the footer's are too short
+    "search": "Search (focus the search box)",
+    "new": "New entry",
+    "save": "Save the entry",
+    "set-status": "Set status…",
+    "set-severity": "Set severity…",
+    "preview": "Preview (Markdown)",
+    "external-editor": "Open the section in $EDITOR",
+    "toggle-item": "Toggle the checklist item",
+    "copy-path": "Copy the entry's path",
+    "copy-pane": "Copy the section's text",
+    "follow-up": "Go to Follow-up Actions",
+    "similar": "Similar entries",
+    "sidebar": "Show / hide the sidebar",
+    "help": "Help (all keys)",
+}
+
+
+def _later(app: MistakesApp, action: Callable[[], Any]) -> Callable[[], None]:
+    """Run after the palette has closed and given the focus back (so a focus sticks)."""
+
+    def run() -> None:
+        app.call_after_refresh(action)
+
+    return run
+
+
+def app_commands(app: MistakesApp) -> Iterator[SystemCommand]:
+    """The app's own commands, as the palette lists them."""
+    keymap = app.workspace.config.keymap
+    for binding in BINDINGS:
+        if (
+            not binding.description
+            or binding.id in SKIPPED
+            or (binding.id or "").startswith("tab-")
+        ):
+            continue
+        key = keymap.get(binding.id or "", binding.key)
+        yield SystemCommand(
+            TITLES.get(binding.id or "", binding.description),
+            f"{key}",
+            _later(app, partial(app.run_action, binding.action)),
+        )
+    template = app.workspace.template
+    tabs = [("tab-details", "Details")]
+    tabs += [(f"tab-{s.key}", s.title) for s in template.sections if s.parent is None]
+    if template.checklist is not None:
+        tabs.append(("tab-checklist", template.checklist.title))
+    tabs += [("tab-similar", "Similar"), ("tab-preview", "Preview")]
+    for number, (pane_id, title) in enumerate(tabs, start=1):
+        where = f"alt+{number}" if number <= 9 else "ctrl+pagedown"
+        yield SystemCommand(
+            f"Go to tab: {title}",
+            where,
+            _later(app, partial(app.show_pane, pane_id)),
+            discover=False,
+        )
+    for leaf in template.leaves():
+        yield SystemCommand(
+            f"Go to section: {leaf.title}",
+            "the cursor in that section",
+            _later(app, partial(app.show_section, leaf.key)),
+            discover=False,
+        )
+    for key, verb in (("status", "Set status"), ("severity", "Set severity")):
+        spec = app.choice_field(key)
+        for choice in spec.choices if spec is not None else ():
+            yield SystemCommand(
+                f"{verb}: {choice}",
+                "of the open entry (ctrl+s saves)",
+                _later(app, partial(app.set_field, key, choice)),
+                discover=False,
+            )
+    yield SystemCommand(
+        "Reindex", "rebuild the search index from the files", _later(app, app.reindex)
+    )
+    yield SystemCommand(
+        "Toggle theme", "light or dark", _later(app, app.toggle_theme), discover=False
+    )
 
 
 class EntryCommands(Provider):

@@ -39,7 +39,11 @@ class ConfirmScreen(ModalScreen[str]):
     def on_key(self, event: events.Key) -> None:
         for answer, _label, choice_key in self.choices:
             if event.key == choice_key:
+                # stopped: the key is the answer, not also a key for the screen below
+                event.stop()
+                event.prevent_default()
                 self.dismiss(answer)
+                return
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -47,7 +51,10 @@ class ConfirmScreen(ModalScreen[str]):
 
 
 class HelpScreen(ModalScreen[None]):
-    """F1: every key, and the query language in short."""
+    """F1: every key, what the list's words and colours mean, the query language, drafts.
+
+    The box takes the screen's size (scrolling when it does not fit); at 120 columns and
+    more the keys and the rest stand side by side."""
 
     BINDINGS = [
         Binding("escape", "dismiss", "Close", show=False),
@@ -55,15 +62,35 @@ class HelpScreen(ModalScreen[None]):
         Binding("q", "dismiss", "Close", show=False),
     ]
 
-    def __init__(self, keys: list[tuple[str, str]], fields: list[str]) -> None:
+    def __init__(
+        self,
+        keys: list[tuple[str, str]],
+        fields: list[str],
+        autosave_seconds: float = 3.0,
+        places: list[tuple[str, str]] | None = None,
+    ) -> None:
         super().__init__()
-        self.keys = keys
+        self.keys = keys  # the app's bindings
         self.fields = fields
+        self.autosave_seconds = autosave_seconds
+        self.places = places or []  # keys of the search box, editor, checklist (headings: "")
 
-    def compose(self) -> ComposeResult:
-        lines = ["Keys", ""]
-        lines += [f"  {key:<16} {description}" for key, description in self.keys]
-        lines += [
+    @staticmethod
+    def _key_parts(keys: list[tuple[str, str]]) -> list[Content | tuple[str, str] | str]:
+        parts: list[Content | tuple[str, str] | str] = []
+        width = max([16, *(len(key) for key, description in keys if description)])
+        for key, description in keys:
+            if description:
+                parts.append(f"  {key:<{width}} {description}\n")
+            else:  # a heading: the keys of one place
+                parts.append(("\n" + key + "\n", "bold $accent"))
+        return parts
+
+    def key_lines(self) -> Content:
+        """The app's keys, then the query language."""
+        parts: list[Content | tuple[str, str] | str] = [("Keys", "bold"), "\n"]
+        parts += self._key_parts(self.keys)
+        lines = [
             "",
             "Search",
             "",
@@ -72,41 +99,67 @@ class HelpScreen(ModalScreen[None]):
             "  prefix*  typo~     completions; one typo",
             "  field:value        " + " ".join(f"{name}:" for name in self.fields[:6]),
             "  date:2026-11       date:[2026-01 to 2026-06]",
-            "  sections:          " + " ".join(f"{name}:" for name in self.fields[6:14]) + " ...",
-            "",
-            "Esc closes.",
+            "  sections:          " + " ".join(f"{name}:" for name in self.fields[7:14]) + " ...",
+            "  As you type, the last word counts as unfinished; enter on 'no match' first",
+            "  searches the whole words and creates an entry only if nothing matches.",
         ]
-        with VerticalScroll(classes="dialog"):
-            yield Static(Content("\n".join(lines)))
+        parts.append("\n".join(lines))
+        return Content.assemble(*parts)
 
+    def other_lines(self) -> Content:
+        """Keys by place, what the list's words and colours mean, drafts."""
+        # imported here: the sidebar module is the one place the words' colours are set
+        from mistakes.ui.widgets.sidebar import SEVERITY_STYLE, STATUS_STYLE
 
-class DraftsScreen(ModalScreen[str]):
-    """Unsaved work found at start: restore it or discard it."""
-
-    BINDINGS = [Binding("escape", "dismiss('later')", "Later", show=False)]
-
-    def __init__(self, titles: list[str]) -> None:
-        super().__init__()
-        self.titles = titles
+        parts: list[Content | tuple[str, str] | str] = [("Keys by place", "bold"), "\n"]
+        parts += self._key_parts(self.places)
+        parts += [
+            "\n",
+            ("The results list", "bold"),
+            "\n  005 Title\n      severity status date     the open entry: number reversed, "
+            "'open'\n  severity: ",
+        ]
+        for word, style in SEVERITY_STYLE.items():
+            parts += [(word, style), " "]
+        parts.append("\n  status:   ")
+        for word, style in STATUS_STYLE.items():
+            parts += [(word, style), " "]
+        lines = [
+            "",
+            "  F4 sets the status, F5 the severity (a letter picks); ctrl+s saves.",
+            "  alt+left/right: a narrower / wider sidebar; ctrl+b hides it.",
+            "",
+            "Drafts",
+            "",
+            f"  What you type is kept as a draft every {self.autosave_seconds:g} s and when the",
+            "  terminal goes away; at the next start the app offers to restore or discard it.",
+            "  Saving (ctrl+s) writes the file and drops the draft.",
+            "",
+            "Esc, F1 or q closes.",
+        ]
+        parts.append("\n".join(lines))
+        return Content.assemble(*parts)
 
     def compose(self) -> ComposeResult:
-        text = "Unsaved changes were kept from last time:\n\n" + "\n".join(
-            f"  - {title}" for title in self.titles
-        )
-        with Vertical(classes="dialog"):
-            yield Static(plain(text))
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Restore (r)", id="restore")
-                yield Button("Discard (d)", id="discard")
-                yield Button("Later (esc)", id="later")
+        with VerticalScroll(classes="dialog", id="help-box"), Horizontal(id="help-columns"):
+            yield Static(self.key_lines(), id="help-keys")
+            yield Static(self.other_lines(), id="help-other")
 
     def on_mount(self) -> None:
-        self.query_one("#restore", Button).focus()
+        self._fit(self.app.size.width, self.app.size.height)
 
-    def on_key(self, event: events.Key) -> None:
-        if event.key in ("r", "d"):
-            self.dismiss("restore" if event.key == "r" else "discard")
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width, event.size.height)
 
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id or "later")
+    def _fit(self, width: int, height: int) -> None:
+        """The whole screen but a margin; two columns when they fit side by side."""
+        box = self.query_one("#help-box")
+        box.styles.width = box.styles.max_width = max(20, width - 4)
+        box.styles.height = box.styles.max_height = max(5, height - 2)
+        wide = width >= 120
+        columns = self.query_one("#help-columns")
+        columns.styles.layout = "horizontal" if wide else "vertical"
+        columns.styles.height = "auto"
+        for column in self.query("#help-columns > Static"):
+            column.styles.width = "1fr" if wide else "100%"
+            column.styles.height = "auto"

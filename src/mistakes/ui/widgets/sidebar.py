@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
@@ -16,37 +17,78 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.worker import get_current_worker
 
-from mistakes.domain.text import one_line
+from mistakes.domain.text import one_line, visible
 from mistakes.search.index import Hit, SearchResults
 from mistakes.services.workspace import Workspace
 
-SEVERITY_MARK = {
-    "critical": ("C", "bold $error"),
-    "high": ("H", "$error"),
-    "medium": ("M", "$warning"),
-    "low": ("L", "$success"),
+# severity and status as words, each with its colour (the F1 help shows the legend)
+SEVERITY_STYLE = {
+    "critical": "bold $error",
+    "high": "$error",
+    "medium": "$warning",
+    "low": "$success",
 }
-STATUS_MARK = {"active": "a", "investigating": "i", "resolved": "r"}
-
-
-def result_prompt(hit: Hit) -> Content:
-    """``005 C r Title``: number, severity and status letters, the title (literal)."""
-    mark, style = SEVERITY_MARK.get(hit.severity.lower(), ("-", "$text-muted"))
-    status = STATUS_MARK.get(hit.status.lower(), (hit.status[:1] or "-").lower())
-    return Content.assemble(
-        (f"{hit.number:03d} ", "$text-muted"),
-        (mark, style),
-        (f"{status} ", "$text-muted"),
-        one_line(hit.title),
-    )
-
+STATUS_STYLE = {
+    "active": "bold $warning",
+    "investigating": "$accent",
+    "resolved": "$success",
+}
 
 KEY_BUDGET = 0.015  # seconds of scoring per keystroke; a broad query answers with what it has
 REFINE_DELAY = 0.25  # then, once typing pauses this long, the whole ranking replaces it
+PAGE = 100  # results asked for at a time; reaching the end of the list asks for more
+MIN_WIDTH = 32  # the sidebar's width at 80 columns; it grows with the terminal
+MAX_WIDTH = 72
+WIDTH_SHARE = 0.35  # of the terminal's width
+WIDTH_STEP = 8  # alt+right / alt+left
+EDITOR_MIN = 30  # columns always left to the editor
+# keys typed in the search box that move in the results (the OptionList's own actions)
+LIST_KEYS = {
+    "pagedown": "page_down",
+    "pageup": "page_up",
+    "home": "first",
+    "end": "last",
+}
+
+
+def severity_text(severity: str) -> Content:
+    word = severity.strip().lower()
+    return Content.styled(one_line(word) or "-", SEVERITY_STYLE.get(word, "$text-muted"))
+
+
+def status_text(status: str) -> Content:
+    word = status.strip().lower()
+    return Content.styled(one_line(word) or "-", STATUS_STYLE.get(word, "$text-muted"))
+
+
+def result_prompt(hit: Hit, is_open: bool = False) -> Content:
+    """Two lines: ``005 Title``, then the severity and status as coloured words and the date.
+    The open entry's number is shown reversed and its second line ends in ``open``."""
+    number_style = "reverse bold" if is_open else "$text-muted"
+    parts: list[Content | tuple[str, str] | str] = [
+        (f"{hit.number:03d}", number_style),
+        " ",
+        one_line(hit.title) or "(untitled)",
+        "\n    ",
+        severity_text(hit.severity),
+        " ",
+        status_text(hit.status),
+        "  ",
+        (one_line(hit.date), "$text-muted"),
+    ]
+    if is_open:
+        parts.append(("  open", "bold $accent"))
+    return Content.assemble(*parts)
+
+
+def sidebar_width(screen_width: int, offset: int = 0) -> int:
+    """The sidebar's width for a terminal ``screen_width`` wide (plus the user's offset)."""
+    base = max(MIN_WIDTH, min(MAX_WIDTH, round(screen_width * WIDTH_SHARE)))
+    return max(24, min(base + offset, screen_width - EDITOR_MIN))
 
 
 class ResultList(OptionList):
-    """Results; every option is one line (``text-wrap: nowrap`` in the stylesheet)."""
+    """Results; every option is two lines (``text-wrap: nowrap`` in the stylesheet)."""
 
     BINDINGS = [Binding("slash", "app.focus_search", "Search", show=False)]
 
@@ -66,17 +108,32 @@ class Sidebar(Vertical):
     class Results(Message):
         generation: int
         results: SearchResults
+        keep: bool = False  # more of the same query: keep the highlighted result
+        confirmed: bool = False  # the full search made before creating an entry
 
     @dataclass
     class SnippetReady(Message):
         hit: Hit
 
+    @dataclass
+    class HitHighlighted(Message):
+        """The highlighted result changed (None: the list is empty)."""
+
+        hit: Hit | None
+
     def __init__(self, workspace: Workspace, id: str | None = None) -> None:
         super().__init__(id=id)
         self.workspace = workspace
         self.hits: list[Hit] = []
+        self.open_name: str | None = None  # the entry open in the editor (marked in the list)
+        self.width_offset = 0
         self._generation = 0
         self._shown_generation = -1
+        self._shown_query: str | None = None
+        self._limit = PAGE
+        self._more = False  # the query has more results than are listed
+        self._loading_more = False
+        self._pending = False  # the index is being built: the list is not of the query
         self._enter_pending = False  # enter pressed before the results for the text came
         self._indexing = ""  # the build's progress, while the index is built
         self._refine_timer: Timer | None = None  # the full ranking after a partial answer
@@ -84,6 +141,8 @@ class Sidebar(Vertical):
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search (ctrl+f)", id="search", compact=True)
         yield Static(id="status-line")
+        with VerticalScroll(id="notice-box"):
+            yield Static(id="notice")
         yield ResultList(id="results", compact=True)
         yield Static(id="preview")
 
@@ -95,8 +154,26 @@ class Sidebar(Vertical):
     def results(self) -> OptionList:
         return self.query_one("#results", OptionList)
 
+    @property
+    def highlighted_hit(self) -> Hit | None:
+        index = self.results.highlighted
+        return self.hits[index] if index is not None and 0 <= index < len(self.hits) else None
+
     def refresh_results(self) -> None:
         self._start(self.search_box.value)
+
+    # -- size -------------------------------------------------------------------------------------
+    def fit(self, screen_width: int) -> None:
+        """Grow with the terminal (32 columns at 80, 70 at 200), plus what alt+arrows added."""
+        self.styles.width = sidebar_width(screen_width, self.width_offset)
+
+    def widen(self, step: int, screen_width: int) -> None:
+        """alt+right / alt+left: wider or narrower, within what the terminal allows."""
+        self.width_offset += step
+        self.width_offset = sidebar_width(screen_width, self.width_offset) - sidebar_width(
+            screen_width
+        )
+        self.fit(screen_width)
 
     # -- searching (a thread; stale answers are dropped) ------------------------------------
     @on(Input.Changed, "#search")
@@ -105,36 +182,73 @@ class Sidebar(Vertical):
 
     def _start(self, text: str) -> None:
         self._generation += 1
-        self._search(text, self._generation, KEY_BUDGET)
+        self._limit = PAGE
+        self._loading_more = False
+        self._search(text, self._generation, KEY_BUDGET, PAGE)
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, text: str, generation: int, budget: float | None) -> None:
-        results = self.workspace.find(text, budget=budget)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="search",
+        exit_on_error=False,
+        description="Search as you type",
+    )
+    def _search(
+        self,
+        text: str,
+        generation: int,
+        budget: float | None,
+        limit: int,
+        keep: bool = False,
+        partial: bool = True,
+        confirmed: bool = False,
+    ) -> None:
+        results = self.workspace.find(text, limit, partial=partial, budget=budget)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Results(generation, results))
+            self.post_message(self.Results(generation, results, keep=keep, confirmed=confirmed))
 
     def _refine(self, text: str, generation: int) -> None:
         """Typing paused on a broad query answered within the key budget: rank it all."""
         if generation == self._generation and text == self.search_box.value:
-            self._search(text, generation, None)
+            self._search(text, generation, None, self._limit, keep=True)
+
+    def _load_more(self) -> None:
+        """The highlight reached the end of the list: ask for the next page."""
+        if not self._more or self._loading_more:
+            return
+        self._loading_more = True
+        self._stop_refine()
+        self._limit += PAGE
+        self._search(self.search_box.value, self._generation, None, self._limit, keep=True)
 
     @on(Results)
     def _show(self, message: Results) -> None:
         if message.generation != self._generation:
             return  # an older search answered late
         self._shown_generation = message.generation
+        self._loading_more = False
         results = message.results
+        self._pending = results.pending
         if results.pending:  # the index is being built: the app refreshes when it is done
             self._enter_pending = False
             self._status(self._indexing or "indexing the folder: search works when it is done")
             return
-        same_query = results.query == getattr(self, "_shown_query", None)
+        if message.confirmed and not results.hits and not results.notice:
+            # the full search agrees there is no match: only now is an entry created
+            text = self.search_box.value.strip()
+            if text:
+                self.post_message(self.CreateRequested(text))
+            return
+        same_query = results.query == self._shown_query
         self._shown_query = results.query
         self.hits = results.hits
         listing = self.results
-        old = listing.highlighted_option if same_query else None  # a new query: its best first
+        old = listing.highlighted_option if (same_query or message.keep) else None
         with self.app.batch_update():
-            listing.set_options(Option(result_prompt(hit), id=hit.name) for hit in results.hits)
+            listing.set_options(
+                Option(result_prompt(hit, hit.name == self.open_name), id=hit.name)
+                for hit in results.hits
+            )
             if results.hits:
                 index = 0
                 if old is not None and old.id is not None:
@@ -144,19 +258,29 @@ class Sidebar(Vertical):
                         index = 0
                 listing.highlighted = index
         text = self.search_box.value.strip()
+        shown = len(results.hits)
+        total = max(results.total, shown)
+        self._more = bool(text) and (total > shown or not results.exact) and shown >= self._limit
         if not text:
-            status = f"{len(results.hits)} newest of {results.total}"
+            status = f"{shown} newest of {results.total}"
         elif results.hits:
-            total = max(results.total, len(results.hits))
             if results.exact:
-                status = f"{total} match" if total == 1 else f"{len(results.hits)} of {total}"
+                status = f"{total} match" if total == 1 else f"{shown} of {total}"
             else:
-                status = f"{len(results.hits)} of about {total}"
+                status = f"{shown} of about {total}"
+            if self._more:
+                status += " (end: more)"
+        elif results.notice:
+            status = "no match (see below)"  # a query the language refused: not a title
         else:
             status = "no match: enter creates a new entry"
-        if results.notice:
-            status = f"{status} - {results.notice}"
         self._status(status)
+        notice = results.notice
+        if message.confirmed and results.hits and not notice:
+            notice = (
+                "The whole words match these entries (enter opens one; ctrl+n makes a new one)."
+            )
+        self._notice(notice)
         self._stop_refine()
         if not results.complete:
             self._refine_timer = self.set_timer(
@@ -164,6 +288,7 @@ class Sidebar(Vertical):
             )
         if not results.hits:
             self.query_one("#preview", Static).update("")
+            self.post_message(self.HitHighlighted(None))
         if self._enter_pending:
             self._enter_pending = False
             self._choose(self.search_box.value)
@@ -171,11 +296,27 @@ class Sidebar(Vertical):
     def _status(self, text: str) -> None:
         self.query_one("#status-line", Static).update(Content(one_line(text)))
 
+    def _notice(self, text: str) -> None:
+        """What the query language said about the query, shown whole (it wraps)."""
+        self.query_one("#notice", Static).update(Content(visible(text)))
+        self.query_one("#notice-box").display = bool(text)
+
     def show_indexing(self, done: int, total: int) -> None:
         """Progress of a first build of the index (the list fills when it is done)."""
         self._indexing = f"indexing {done:,} of {total:,} entries…" if done < total else ""
         if self._indexing:
             self._status(self._indexing)
+
+    def mark_open(self, name: str | None) -> None:
+        """Mark the entry open in the editor (and unmark the one before)."""
+        if name == self.open_name:
+            return
+        before, self.open_name = self.open_name, name
+        listing = self.results
+        for hit in self.hits:
+            if hit.name in (before, name):
+                with contextlib.suppress(OptionDoesNotExist):
+                    listing.replace_option_prompt(hit.name, result_prompt(hit, hit.name == name))
 
     # -- preview of the highlighted result ----------------------------------------------------
     @on(OptionList.OptionHighlighted, "#results")
@@ -186,34 +327,28 @@ class Sidebar(Vertical):
             if hit.snippet is None:
                 self._load_snippet(hit)
             self._preview(hit)
+            self.post_message(self.HitHighlighted(hit))
+            if index >= len(self.hits) - 1:
+                self._load_more()
 
-    @work(thread=True, group="snippet", exclusive=True, exit_on_error=False)
+    @work(
+        thread=True,
+        group="snippet",
+        exclusive=True,
+        exit_on_error=False,
+        description="The highlighted result's snippet",
+    )
     def _load_snippet(self, hit: Hit) -> None:
         self.workspace.snippet(hit)
         self.post_message(self.SnippetReady(hit))
 
     @on(SnippetReady)
     def _snippet_ready(self, message: SnippetReady) -> None:
-        listing = self.results
-        index = listing.highlighted
-        if index is not None and index < len(self.hits) and self.hits[index] is message.hit:
+        if self.highlighted_hit is message.hit:
             self._preview(message.hit)
 
     def _preview(self, hit: Hit) -> None:
-        preview = self.query_one("#preview", Static)
-        if hit.snippet is None:
-            preview.update(Content(one_line(f"{hit.date}  {hit.severity} {hit.status}")))
-            return
-        snippet = hit.snippet
-        parts: list[tuple[str, str] | str] = [(one_line(snippet.section) + ": ", "bold")]
-        last = 0
-        text = snippet.text
-        for start, end in snippet.spans:
-            parts.append(one_line(text[last:start]))
-            parts.append((one_line(text[start:end]), "reverse"))
-            last = end
-        parts.append(one_line(text[last:]))
-        preview.update(Content.assemble(*parts))
+        self.query_one("#preview", Static).update(snippet_text(hit))
 
     # -- choosing ---------------------------------------------------------------------------------
     @on(OptionList.OptionSelected, "#results")
@@ -225,6 +360,8 @@ class Sidebar(Vertical):
 
     @on(Input.Submitted, "#search")
     def _submitted(self, event: Input.Submitted) -> None:
+        if self._pending:
+            return  # the list is not what was typed (the index is being built)
         if self._shown_generation != self._generation:
             self._enter_pending = True  # act on the results of what was typed, not older ones
             return
@@ -241,13 +378,43 @@ class Sidebar(Vertical):
         if self.hits and index is not None:
             self.post_message(self.OpenRequested(self.hits[index].path))
         elif text.strip():
-            self.post_message(self.CreateRequested(text.strip()))
+            # as-you-type search takes the last word as unfinished; before an entry is made,
+            # the whole words are searched as the CLI would (its matches are listed instead)
+            self._status("searching the whole words…")
+            self._search(text, self._generation, None, PAGE, partial=False, confirmed=True)
+
+    def clear_search(self) -> None:
+        """Esc in the search box: empty it; the newest entries are listed again."""
+        self.search_box.value = ""
 
     def on_key(self, event: events.Key) -> None:
-        """Up and down in the search box move through the results."""
-        if self.search_box.has_focus and event.key in ("down", "up") and self.hits:
-            listing = self.results
+        """Up, down, page up/down, home and end in the search box move in the results."""
+        if not self.search_box.has_focus or not self.hits:
+            return
+        listing = self.results
+        if event.key in ("down", "up"):
             current = listing.highlighted or 0
             step = 1 if event.key == "down" else -1
             listing.highlighted = max(0, min(len(self.hits) - 1, current + step))
-            event.stop()
+        elif event.key in LIST_KEYS:
+            getattr(listing, f"action_{LIST_KEYS[event.key]}")()
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+
+def snippet_text(hit: Hit) -> Content:
+    """Where the query matched, the matched words reversed (or the facts until it is read)."""
+    if hit.snippet is None:
+        return Content(one_line(f"{hit.date}  {hit.severity} {hit.status}"))
+    snippet = hit.snippet
+    parts: list[tuple[str, str] | str] = [(one_line(snippet.section) + ": ", "bold")]
+    last = 0
+    text = snippet.text
+    for start, end in snippet.spans:
+        parts.append(one_line(text[last:start]))
+        parts.append((one_line(text[start:end]), "reverse"))
+        last = end
+    parts.append(one_line(text[last:]))
+    return Content.assemble(*parts)
