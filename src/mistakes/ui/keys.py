@@ -7,7 +7,7 @@ from pathlib import Path
 from textual import _ansi_sequences
 from textual.binding import Binding, BindingType
 
-from mistakes.services.config import ConfigError
+from mistakes.services.config import validate_keymap
 
 SEARCH = [
     Binding("ctrl+f", "focus_search", "Search", id="search", priority=True),
@@ -97,13 +97,6 @@ def known_binding_ids() -> tuple[str, ...]:
 
 
 def check_keymap(keymap: dict[str, str], path: Path | None) -> None:
-    """Unknown binding ids in the user's ``[keymap]`` are an error naming them."""
-    known = known_binding_ids()
-    unknown = sorted(set(keymap) - set(known))
-    if unknown:
-        where = path or Path("config.toml")
-        names = ", ".join(repr(name) for name in unknown)
-        raise ConfigError(
-            where,
-            f"[keymap]: unknown binding id {names}; the known ids are: {', '.join(known)}",
-        )
+    """Unknown binding ids in the user's ``[keymap]`` are an error naming them, the line in
+    the config file and the known ids: the services' one rule, given the app's ids."""
+    validate_keymap(keymap, known_binding_ids(), path)
