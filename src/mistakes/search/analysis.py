@@ -19,6 +19,11 @@ from whoosh.lang.porter import stem as porter_stem
 
 WORD = r"\w+"
 _WORD = re.compile(WORD)
+# Letters of scripts written without spaces between words (Han, kana, Hangul): a run of
+# them is indexed as its overlapping pairs of letters (and each letter alone), so that a
+# word inside a longer run is found (数据库 in 数据库连接失败)
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_CJK_RUN = re.compile(f"[{CJK}]+")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 STOP_WORDS = frozenset(
     {
@@ -62,6 +67,50 @@ def fold(word: str) -> str:
 def term_of(word: str) -> str:
     """The index term of one word as the analyzer makes it (folded and stemmed)."""
     return str(porter_stem(fold(word)))
+
+
+def nfc(text: str) -> str:
+    """The text in Unicode NFC (``e`` + combining acute is ``é``): text pasted from some
+    systems comes decomposed, and a combining mark is no word character."""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
+
+
+Unit = tuple[int, int, str, bool]  # start, end, text, and whether a CJK letter (pair)
+
+
+def units(text: str, *, query: bool = False) -> Iterator[Unit]:
+    """The positions of a (NFC) text: ``\\w+`` words, and in a run of CJK letters one per
+    letter: the letter and the next (the last letter of a run alone). In a query a run of
+    two letters or more is its pairs only, so ``数据库`` is the phrase ``数据 据库``."""
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if word.isascii() or not _CJK_RUN.search(word):
+            yield match.start(), match.end(), word, False
+            continue
+        base = match.start()
+        last = 0
+        for run in _CJK_RUN.finditer(word):
+            if run.start() > last:
+                yield base + last, base + run.start(), word[last : run.start()], False
+            letters = run.group()
+            count = len(letters) - 1 if query and len(letters) > 1 else len(letters)
+            for i in range(count):
+                start = base + run.start() + i
+                pair = letters[i : i + 2]
+                yield start, start + len(pair), pair, True
+            last = run.end()
+        if last < len(word):
+            yield base + last, match.end(), word[last:], False
+
+
+@lru_cache(maxsize=200_000)
+def cjk_terms(pair: str, query: bool = False) -> tuple[str, ...]:
+    """Terms of a CJK unit: the pair and its first letter (a query: the pair)."""
+    if query or len(pair) == 1:
+        return (fold(pair),)
+    return (fold(pair), fold(pair[0]))
 
 
 def camel_parts(word: str) -> list[str]:
@@ -136,11 +185,12 @@ class MistakesAnalyzer(Analyzer):  # type: ignore[misc]
         query = mode == "query"
         phrase = query and chars  # Whoosh asks for characters only when parsing a phrase
         pos = start_pos
-        for match in _WORD.finditer(value):
-            word = match.group()
-            if query:
+        for unit_start, unit_end, word, cjk in units(nfc(value), query=query):
+            if cjk:
+                terms: tuple[str, ...] = cjk_terms(word, query)
+            elif query:
                 term = query_term(word, phrase)
-                terms: tuple[str, ...] = (term,) if term else ()
+                terms = (term,) if term else ()
             else:
                 terms = index_terms(word)
             if not terms:
@@ -162,15 +212,15 @@ class MistakesAnalyzer(Analyzer):  # type: ignore[misc]
                 if positions:
                     token.pos = pos
                 if chars:
-                    token.startchar = start_char + match.start()
-                    token.endchar = start_char + match.end()
+                    token.startchar = start_char + unit_start
+                    token.endchar = start_char + unit_end
                 yield token
             pos += 1
 
 
 def count_positions(text: str) -> int:
     """How many positions the analyzer gives a text (words that make at least one term)."""
-    return sum(1 for match in _WORD.finditer(text) if index_terms(match.group()))
+    return sum(1 for _, _, word, cjk in units(nfc(text)) if cjk or index_terms(word))
 
 
 def make_analyzer() -> MistakesAnalyzer:
