@@ -139,6 +139,8 @@ class QueryBuilder:
         if not text:
             return ParsedQuery(wq.Every())
         words = tuple(w for w in query_words(text) if w not in OPERATORS)
+        if all(part in OPERATORS for part in text.split()):  # "NOT", "AND OR": nothing to find
+            return self._fallback(text, "could not read the query", reader, False)
         source = _rewrite(text)
         notices: list[str] = []
         trimmed = _DANGLING.sub("", source)
