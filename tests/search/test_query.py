@@ -420,3 +420,26 @@ def test_prefix_expansion_is_capped(folder: EntryFolder, tmp_path: Path) -> None
         assert {term_of(w) for w in words[:5]} <= expansions
         assert set(numbers(index.search(text, partial=partial).hits)) == {1, 2}
     index.close()
+
+
+# -- notices: each one whole ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("partial", [False, True])
+def test_each_notice_is_one_whole_message(sample_index: SearchIndex, partial: bool) -> None:
+    parsed = sample_index.parse('foo:bar "unclosed pool', partial=partial)
+    assert len(parsed.notices) == 2
+    unknown, problem = parsed.notices
+    assert unknown.startswith("no field foo (fields: title, tag, ")
+    assert unknown.endswith(")")
+    assert (
+        problem
+        == "unbalanced quotes, brackets or parentheses; searched the words: bar unclosed pool"
+    )
+    assert parsed.notice == f"{unknown}; {problem}"
+
+
+@pytest.mark.parametrize("text", ["foo:", "pool foo:", "foo:b"])
+def test_an_unknown_field_is_named_while_typing(sample_index: SearchIndex, text: str) -> None:
+    notices = sample_index.parse(text, partial=True).notices
+    assert any(n.startswith("no field foo (") for n in notices), notices

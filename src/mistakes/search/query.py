@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import qparser
@@ -20,8 +20,10 @@ from whoosh.query import spans
 from whoosh.query.spans import Span
 from whoosh.reading import IndexReader
 
-from mistakes.search.analysis import CJK, fold, query_term, query_words, term_of
-from mistakes.search.schema import BODY, RANGES, SearchFields, unpack_range
+from mistakes.domain.entry import Entry
+from mistakes.domain.template import FieldKind, Template
+from mistakes.search.analysis import CJK, fold, nfc, query_term, query_words, term_of
+from mistakes.search.schema import BODY, RANGES, SearchFields, parse_date, unpack_range
 
 PREFIX_MIN = 3  # a shorter unfinished word is left out (alone: titles only)
 BODY_PREFIX_MIN = 5  # a shorter one is completed from titles only
@@ -501,3 +503,144 @@ def section_numbers(q: wq.Query) -> set[int]:
         for child in q.children():
             found |= section_numbers(child)
     return found
+
+
+# -- a new entry from what was typed --------------------------------------------------------------
+
+_PIECE = re.compile(
+    r"""(?P<minus>-(?=[^\W_]|["(]))?
+        (?:(?P<field>[A-Za-z_]\w*):(?=["(\[]|[^\s()"]))?
+        (?:"(?P<phrase>[^"]*)"?
+          |\[(?P<range>[^\]]*)\]?
+          |(?P<open>\()
+          |(?P<word>[^\s()"]+))
+      |(?P<close>\))""",
+    re.VERBOSE,
+)
+_QUERY_MARKS = re.compile(r"(?:\*|~\d*|\^[\d.]*)+$")
+
+
+@dataclass
+class QueryEntry:
+    """What a new entry made from typed query text gets: the free words as its title, the
+    field terms as values (``tag:redis cache stampede``: title ``cache stampede``, tags
+    ``["redis"]``). Negated terms, operators and values a field cannot take are left out
+    (``left_out`` names them)."""
+
+    title: str
+    tags: list[str] = field(default_factory=list)
+    values: dict[str, str] = field(default_factory=dict)  # template field key -> value
+    sections: dict[str, str] = field(default_factory=dict)  # section key -> text
+    left_out: list[str] = field(default_factory=list)
+
+    def apply(self, entry: Entry, template: Template) -> None:
+        """Put the tags, values and sections into a new entry (its title is set already)."""
+        tags_spec = template.tags_field
+        if tags_spec is not None and self.tags:
+            merged = [*entry.tags(template), *self.tags]
+            entry.set_value(tags_spec, list(dict.fromkeys(merged)))
+        for key, value in self.values.items():
+            spec = template.top_field(key)
+            if spec is not None:
+                entry.set_value(spec, value)
+        for key, text in self.sections.items():
+            entry.sections[key] = text
+
+
+def entry_from_query(text: str, template: Template) -> QueryEntry:
+    """The title and fields a new entry gets from query text typed in the search box."""
+    text = nfc(text)
+    title: list[str] = []
+    made = QueryEntry("")
+    stack: list[tuple[str | None, bool]] = []  # (field, negated) of the open groups
+    negate = False
+    sections = {s.key for s in template.leaves()}
+    for match in _PIECE.finditer(text):
+        if match.group("close"):
+            if stack:
+                stack.pop()
+            continue
+        inherited, negated_group = stack[-1] if stack else (None, False)
+        word = match.group("word")
+        if word in ("NOT", "ANDNOT"):
+            negate = True
+            continue
+        if word in OPERATORS:
+            continue
+        name = match.group("field")
+        negated = negate or bool(match.group("minus")) or negated_group
+        negate = False
+        target = name or inherited
+        if match.group("open"):
+            stack.append((target, negated))
+            continue
+        value = match.group("phrase")
+        if value is None:
+            value = _QUERY_MARKS.sub("", word or "")
+        if match.group("range") is not None:
+            made.left_out.append(match.group())
+            continue
+        if negated:
+            made.left_out.append(match.group())
+            continue
+        if not value.strip():
+            continue
+        bare = re.fullmatch(r"([A-Za-z_]\w*):", value) if name is None else None
+        if bare and _is_field(template, bare.group(1)):
+            made.left_out.append(value)  # "status:" with nothing after it yet (but
+            continue  # "Error: connection refused" is a title: sections are left alone
+        if target is None or target.lower() == "title":
+            title.append(value)
+            continue
+        if not _to_field(made, template, sections, target, value):
+            if name is not None and not _known_name(template, sections, name):
+                title.append(match.group())  # no field: "http://x" or "note:" is text
+            else:
+                made.left_out.append(match.group())
+    made.title = " ".join(" ".join(title).split())
+    made.tags = list(dict.fromkeys(made.tags))
+    return made
+
+
+def _is_field(template: Template, name: str) -> bool:
+    lowered = name.lower()
+    return lowered == "tag" or template.top_field(lowered) is not None
+
+
+def _known_name(template: Template, sections: set[str], name: str) -> bool:
+    lowered = name.lower()
+    return (
+        lowered in ("tag", "title")
+        or lowered in sections
+        or template.top_field(lowered) is not None
+        or template.section(lowered) is not None
+    )
+
+
+def _to_field(
+    made: QueryEntry, template: Template, sections: set[str], name: str, value: str
+) -> bool:
+    """Record ``name:value`` in ``made``; False when the field cannot take it."""
+    lowered = name.lower()
+    if lowered in sections:
+        made.sections[lowered] = " ".join(filter(None, [made.sections.get(lowered), value]))
+        return True
+    spec = template.tags_field if lowered == "tag" else template.top_field(lowered)
+    if spec is None:
+        return False
+    if spec.kind is FieldKind.TAGS:
+        made.tags.extend(t.strip().lower() for t in value.split(",") if t.strip())
+        return True
+    if spec.kind is FieldKind.CHOICE:
+        choice = spec.choice_for(value)
+        if choice is None:
+            return False
+        made.values[spec.key] = choice
+        return True
+    if spec.kind is FieldKind.DATE:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) or parse_date(value) is None:
+            return False
+        made.values[spec.key] = value
+        return True
+    made.values[spec.key] = " ".join(filter(None, [made.values.get(spec.key), value]))
+    return True
