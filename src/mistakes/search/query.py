@@ -287,7 +287,8 @@ def prepare(
     within the distance that share the first letter, and queries on a section field become
     span queries on ``body`` between that section's markers.
     """
-    return _to_spans(_expand(q, reader, fields, cap), fields)
+    # normalize: a term both typed and expanded (``policy`` and ``policy*``) counts once
+    return _to_spans(_expand(q, reader, fields, cap).normalize(), fields)
 
 
 def _lexicon(fieldname: str, fields: SearchFields) -> str:
