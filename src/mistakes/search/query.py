@@ -99,7 +99,8 @@ def _balanced(text: str) -> bool:
     return text.count("[") == text.count("]") and text.count("{") == text.count("}")
 
 
-def _is_null(q: wq.Query) -> bool:
+def is_null(q: wq.Query) -> bool:
+    """Whoosh's NullQuery (a query that matches nothing), in any of its spellings."""
     return q is wq.NullQuery or type(q).__name__ == "_NullQuery"
 
 
@@ -166,14 +167,14 @@ class QueryBuilder:
                 parsed = self.parser.parse(source)
             except Exception:  # the parser has many ways to fail; all mean the same here
                 parsed = None
-            if parsed is None or _is_null(parsed):
+            if parsed is None or is_null(parsed):
                 problem = "could not read the query"
         typing = partial and not finished
         if problem or parsed is None:
             return self._fallback(
                 text, problem or "could not read the query", reader, typing, notices
             )
-        if dropped and _is_null(parsed):
+        if dropped and is_null(parsed):
             parsed = wq.Every()
         if reader is not None:
             try:
@@ -313,7 +314,7 @@ def _expand_prefix(q: wq.Prefix, reader: IndexReader, fields: SearchFields, cap:
     best: list[tuple[int, str]] = []
     try:
         for term, info in reader.iter_prefix(lexicon, prefix):
-            best.append((info.doc_frequency(), _text(term)))
+            best.append((info.doc_frequency(), term_text(term)))
         best.sort(key=lambda pair: (-pair[0], pair[1]))
         chosen = [term for _, term in best[:cap]]
         own = [prefix, term_of(prefix)] if analyzed else [prefix]
@@ -442,7 +443,8 @@ def _to_spans(q: wq.Query, fields: SearchFields) -> wq.Query:
     return q.apply(lambda child: _to_spans(child, fields))
 
 
-def _text(term: object) -> str:
+def term_text(term: object) -> str:
+    """A term from the index (bytes) or a query (str), as text."""
     return term.decode("utf-8", "replace") if isinstance(term, bytes) else str(term)
 
 
@@ -478,7 +480,7 @@ def _expand_fuzzy(q: wq.FuzzyTerm, reader: IndexReader, cap: int, lexicon: str) 
     found: list[tuple[int, str]] = []
     try:
         for term, info in reader.iter_prefix(lexicon, prefix):
-            word = _text(term)
+            word = term_text(term)
             # the index holds stems, so compare with the typed word as far as the stem goes
             # ("connectiom" ~ "connect") as well as with the whole word and its stem
             cut = text[: len(word)] if len(word) >= max(5, len(text) - 4) else None

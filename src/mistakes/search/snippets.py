@@ -62,6 +62,12 @@ def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
     return found
 
 
+def mark_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    """Where the terms are in a text (a title), as the snippets mark them: stems, folded
+    letters, CamelCase parts, CJK letter pairs; the text in NFC."""
+    return [(start, end) for start, end, _term in _matches(text, terms)]
+
+
 def _window(matches: list[tuple[int, int, str]]) -> tuple[int, int]:
     """The index range of matches that fits one snippet with the most distinct terms."""
     best = (0, 1)
