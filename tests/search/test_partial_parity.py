@@ -90,6 +90,10 @@ def _queries(words: Words, seed: int) -> Iterator[tuple[str, bool]]:
             yield f"{a} {glue}{b}", True
             yield f"{a} {glue}{_start(rng, b)}", True
         yield f"{a} OR {_start(rng, b)}", False
+        # queries the parser cannot read: both search the plain words
+        yield f"({a} {_start(rng, b)}", False
+        yield f'"{a} {_start(rng, b)}', False
+        yield f"{a} {rng.choice(['the', 'of', 'in', 'to', 'for'])}", False
         yield f"({a} OR {b}) {_start(rng, c)}", False
         yield f"{a} ({b} OR {_start(rng, c)})", False
         yield f"title:{_start(rng, pick(rng, words.titles))}", False

@@ -23,7 +23,9 @@ _WORD = re.compile(WORD)
 # them is indexed as its overlapping pairs of letters (and each letter alone), so that a
 # word inside a longer run is found (数据库 in 数据库连接失败)
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-_CJK_RUN = re.compile(f"[{CJK}]+")
+# a word of other letters (group 1), or a run of CJK letters (no group)
+TOKEN = f"([^\\W{CJK}]+)|[{CJK}]+"
+_TOKEN = re.compile(TOKEN)
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 STOP_WORDS = frozenset(
     {
@@ -84,25 +86,22 @@ def units(text: str, *, query: bool = False) -> Iterator[Unit]:
     """The positions of a (NFC) text: ``\\w+`` words, and in a run of CJK letters one per
     letter: the letter and the next (the last letter of a run alone). In a query a run of
     two letters or more is its pairs only, so ``数据库`` is the phrase ``数据 据库``."""
-    for match in _WORD.finditer(text):
-        word = match.group()
-        if word.isascii() or not _CJK_RUN.search(word):
+    for match in _TOKEN.finditer(text):
+        word = match.group(1)
+        if word is None:
+            yield from cjk_units(match, query)
+        else:
             yield match.start(), match.end(), word, False
-            continue
-        base = match.start()
-        last = 0
-        for run in _CJK_RUN.finditer(word):
-            if run.start() > last:
-                yield base + last, base + run.start(), word[last : run.start()], False
-            letters = run.group()
-            count = len(letters) - 1 if query and len(letters) > 1 else len(letters)
-            for i in range(count):
-                start = base + run.start() + i
-                pair = letters[i : i + 2]
-                yield start, start + len(pair), pair, True
-            last = run.end()
-        if last < len(word):
-            yield base + last, match.end(), word[last:], False
+
+
+def cjk_units(match: re.Match[str], query: bool = False) -> Iterator[Unit]:
+    """The units of a run of CJK letters: each letter with the next."""
+    letters = match.group()
+    base = match.start()
+    count = len(letters) - 1 if query and len(letters) > 1 else len(letters)
+    for i in range(count):
+        pair = letters[i : i + 2]
+        yield base + i, base + i + len(pair), pair, True
 
 
 @lru_cache(maxsize=200_000)
@@ -185,12 +184,27 @@ class MistakesAnalyzer(Analyzer):  # type: ignore[misc]
         query = mode == "query"
         phrase = query and chars  # Whoosh asks for characters only when parsing a phrase
         pos = start_pos
-        for unit_start, unit_end, word, cjk in units(nfc(value), query=query):
-            if cjk:
-                terms: tuple[str, ...] = cjk_terms(word, query)
-            elif query:
+        for match in _TOKEN.finditer(nfc(value)):
+            word = match.group(1)
+            if word is None:  # a run of CJK letters
+                for unit_start, unit_end, pair, _cjk in cjk_units(match, query):
+                    for pair_term in cjk_terms(pair, query):
+                        token.text = pair_term
+                        token.stopped = False
+                        token.boost = 1.0
+                        if keeporiginal:
+                            token.original = pair
+                        if positions:
+                            token.pos = pos
+                        if chars:
+                            token.startchar = start_char + unit_start
+                            token.endchar = start_char + unit_end
+                        yield token
+                    pos += 1
+                continue
+            if query:
                 term = query_term(word, phrase)
-                terms = (term,) if term else ()
+                terms: tuple[str, ...] = (term,) if term else ()
             else:
                 terms = index_terms(word)
             if not terms:
@@ -212,15 +226,22 @@ class MistakesAnalyzer(Analyzer):  # type: ignore[misc]
                 if positions:
                     token.pos = pos
                 if chars:
-                    token.startchar = start_char + unit_start
-                    token.endchar = start_char + unit_end
+                    token.startchar = start_char + match.start()
+                    token.endchar = start_char + match.end()
                 yield token
             pos += 1
 
 
 def count_positions(text: str) -> int:
     """How many positions the analyzer gives a text (words that make at least one term)."""
-    return sum(1 for _, _, word, cjk in units(nfc(text)) if cjk or index_terms(word))
+    count = 0
+    for match in _TOKEN.finditer(nfc(text)):
+        word = match.group(1)
+        if word is None:
+            count += len(match.group())  # a CJK run: one position per letter
+        elif index_terms(word):
+            count += 1
+    return count
 
 
 def make_analyzer() -> MistakesAnalyzer:

@@ -138,7 +138,7 @@ class QueryBuilder:
         taken whole, so there the two are the same.
         """
         finished = text[-1:].isspace()  # a space after the last word: it is complete
-        text = text.strip()
+        text = nfc(text).strip()
         if not text:
             return ParsedQuery(wq.Every())
         words = tuple(w for w in query_words(text) if w not in OPERATORS)
@@ -267,8 +267,9 @@ class QueryBuilder:
             notice = f"{problem}; no words to search"
             return ParsedQuery(wq.NullQuery, notices=(*earlier, notice), fallback=True)
         searched = list(words)
-        if typing and len(words[-1]) >= PREFIX_MIN:  # the whole word, and the words it starts
-            searched[-1] = f"({words[-1]}* OR {words[-1]})"
+        last = words[-1]
+        if typing and len(last) >= PREFIX_MIN and query_term(last) is not None:
+            searched[-1] = f"({last}* OR {last})"  # the whole word, and the words it starts
         try:
             parsed = self.parser.parse(" ".join(searched))
         except Exception:

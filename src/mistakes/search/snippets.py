@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 
 from mistakes.domain.entry import Entry
 from mistakes.domain.template import Template
-from mistakes.search.analysis import camel_parts, fold, nfc, term_of, units
+from mistakes.search.analysis import TOKEN, camel_parts, cjk_units, fold, nfc, term_of
 
 WIDTH = 160
 LEAD = 40
 _SPACE = re.compile(r"\s+")
 # Markdown emphasis and code marks are dropped (the snippet marks matches with **);
 # ``2 ** 10`` and ``__init__`` are not emphasis and stay as they are
+_TOKEN = re.compile(TOKEN)
 _MARKUP = re.compile(r"`+|\*\*(?=\S)|(?<=\S)\*\*")
 
 
@@ -38,26 +39,28 @@ def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
     """Where the terms are in the text: (start, end, term), in order, not overlapping (the
     overlapping letter pairs of a CJK word are joined into one match)."""
     found: list[tuple[int, int, str]] = []
-    for start, end, word, cjk in units(text):
-        if cjk:
-            term = fold(word)
-            if term not in terms:
-                term, end = fold(word[0]), start + 1  # a letter searched alone
+    for match in _TOKEN.finditer(text):
+        word = match.group(1)
+        if word is None:  # a run of CJK letters: its pairs, or a letter alone
+            for start, end, pair, _cjk in cjk_units(match):
+                term = fold(pair)
                 if term not in terms:
-                    continue
-            if found and found[-1][1] > start:  # 数据 then 据库: one match, 数据库
-                found[-1] = (found[-1][0], max(end, found[-1][1]), found[-1][2])
-            else:
-                found.append((start, end, term))
+                    term, end = fold(pair[0]), start + 1
+                    if term not in terms:
+                        continue
+                if found and found[-1][1] > start:  # 数据 then 据库: one match, 数据库
+                    found[-1] = (found[-1][0], max(end, found[-1][1]), found[-1][2])
+                else:
+                    found.append((start, end, term))
             continue
         term = term_of(word)
         if term in terms or fold(word) in terms:
-            found.append((start, end, term))
+            found.append((match.start(), match.end(), term))
             continue
         for part in camel_parts(word):
             part_term = term_of(part)
             if part_term in terms:
-                found.append((start, end, part_term))
+                found.append((match.start(), match.end(), part_term))
                 break
     return found
 
