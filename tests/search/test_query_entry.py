@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from mistakes.domain.entry import new_entry
@@ -86,3 +88,30 @@ def test_apply_fills_a_new_entry(template: Template) -> None:
 
 def test_only_fields_make_no_title(template: Template) -> None:
     assert entry_from_query("tag:redis", template) == QueryEntry("", tags=["redis"])
+
+
+def test_no_field_syntax_reaches_the_title(template: Template) -> None:
+    """Over many mixed queries: known field terms never end up in the title, the free words
+    do, in order."""
+    rng = random.Random(3)
+    words = ["cache", "stampede", "pool", "leak", "TLS", "retry", "数据库", "éclair", "v2.3"]
+    fields = [
+        "tag:redis",
+        "Tag:db",
+        "severity:high",
+        "status:active",
+        "reporter:priya",
+        "fix:restart",
+        "severity:hi",
+        "status:",
+        "date:2026-01-02",
+        "title:",
+    ]
+    for _ in range(300):
+        free = rng.sample(words, rng.randint(1, 4))
+        terms = [*free, *rng.sample(fields, rng.randint(0, 3))]
+        rng.shuffle(terms)
+        ordered = [t for t in terms if t in free]
+        made = entry_from_query(" ".join(terms), template)
+        assert made.title == " ".join(ordered), terms
+        assert ":" not in made.title

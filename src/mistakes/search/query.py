@@ -1,8 +1,10 @@
 """The query language: words, OR/NOT, "phrases", prefix*, fuzzy~, field:value, date ranges.
 
 A query the parser cannot read never fails: it falls back to the plain words, with a notice.
-While a word is being typed (``partial``), the unfinished last word is matched as a prefix
-with a capped expansion, or left out when it is too short to mean anything yet.
+While a word is being typed (``partial``), the unfinished last word is searched as itself
+and as the words it starts (a capped expansion, from titles only for three or four letters),
+so the partial results always contain the complete query's; a negated last word is taken
+whole. ``entry_from_query`` turns typed text into the title and fields of a new entry.
 """
 
 from __future__ import annotations
