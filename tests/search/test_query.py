@@ -278,44 +278,67 @@ def test_unreadable_queries_fall_back_with_a_notice(
         assert set(numbers(results.hits)) == set(search_numbers(words))
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "title:",
-        "severity:",
-        "tag:",
-        "root_cause:",
-        "date:[",
-        "date:[2026 TO",
-        "title:(tls",
-        'title:"unclosed',
-        "title:*",
-        'fix:"',
-        "NOT",
-        "pool AND",
-        "OR pool",
-        "NOT pool",
-        "pool NOT",
-        "*pool",
-        "po*ol",
-        "pool^",
-        "pool~~",
-        "~pool",
-        "a:b:c",
-        "x:*",
-        "title::pool",
-        "nosuchfield:pool",
-        "[2025 TO]",
-        "pool~9",
-        "\x00",
-        "(((((((((((((((((((((pool",
-        "pool " * 200,
-    ],
-)
-@pytest.mark.parametrize("partial", [False, True])
-def test_odd_queries_never_fail(sample_index: SearchIndex, query: str, partial: bool) -> None:
-    results = sample_index.search(query, limit=5, partial=partial)
-    assert isinstance(results, SearchResults)
+POOLS = {2, 5, 6, 10, 19, 21, 22, 23}  # every entry with the word "pool"
+EVERY = set(range(1, 25))
+
+ODD_QUERIES = {
+    # query: what it must find (None: only the general rules below)
+    "title:": set(),
+    "severity:": set(),
+    "tag:": set(),
+    "root_cause:": set(),
+    "date:[": set(),
+    "date:[2026 TO": None,
+    "title:(tls": None,
+    'title:"unclosed': None,
+    "title:*": set(),
+    'fix:"': set(),
+    "NOT": set(),
+    "pool AND": POOLS,
+    "OR pool": POOLS,
+    "NOT pool": EVERY - POOLS,
+    "pool NOT": POOLS,
+    "*pool": POOLS,
+    "po*ol": None,
+    "pool^": POOLS,
+    "pool~~": None,
+    "~pool": POOLS,
+    "a:b:c": None,
+    "x:*": None,
+    "title::pool": None,
+    "nosuchfield:pool": None,
+    "[2025 TO]": None,
+    "pool~9": None,
+    "\x00": set(),
+    "(((((((((((((((((((((pool": POOLS,
+    "pool " * 200: POOLS,
+}
+
+
+def test_the_pool_entries(search_numbers) -> None:
+    assert set(search_numbers("pool")) == POOLS
+    assert set(search_numbers("")) == EVERY
+
+
+@pytest.mark.parametrize("query", list(ODD_QUERIES))
+def test_odd_queries_mean_what_they_say(search_numbers, query: str) -> None:
+    full = set(search_numbers(query))
+    partial = set(search_numbers(query, partial=True))
+    assert full <= EVERY
+    assert partial >= full  # as you type: never fewer than the complete query
+    expected = ODD_QUERIES[query]
+    if expected is not None:
+        assert full == expected
+    if query.rstrip().endswith(("NOT", "AND")) or query.startswith("NOT "):
+        assert partial == full  # nothing is being typed: the same query
+
+
+@pytest.mark.parametrize("query", ["pool NOT", "pool AND", "pool NOT  ", "pool OR"])
+def test_a_trailing_operator_is_left_out(sample_index: SearchIndex, query: str) -> None:
+    results = sample_index.search(query, limit=50)
+    assert set(numbers(results.hits)) == POOLS
+    assert "left out" in results.notice
+    assert sample_index.search(query, limit=50, partial=True).notice == ""  # still typing
 
 
 @pytest.mark.parametrize("query", ["title:", "severity:", "root_cause:"])
@@ -357,12 +380,17 @@ def test_partial_short_last_word_is_left_out(search_numbers) -> None:
     assert search_numbers("pool e", partial=True) == search_numbers("pool")
 
 
-def test_partial_single_letter_searches_titles_only(sample_index: SearchIndex) -> None:
+def test_partial_single_letter_searches_titles_and_the_letter_as_a_word(
+    sample_index: SearchIndex, search_numbers
+) -> None:
     hits = sample_index.search("c", limit=50, partial=True).hits
     assert hits
+    whole = set(search_numbers("c"))  # entries with the word "c" (what the CLI finds)
+    assert whole and whole <= set(numbers(hits))
     for hit in hits:
         words = [fold(w) for w in hit.title.replace("_", " ").split()]
-        assert any(w.lstrip("`'\"(").startswith("c") for w in words), hit.title
+        starts = any(w.lstrip("`'\"(").startswith("c") for w in words)
+        assert starts or hit.number in whole, hit.title
     # 004's body is full of c-words, its title has none
     assert 4 not in numbers(hits)
 
@@ -386,8 +414,32 @@ def test_prefix_expansion_is_capped(folder: EntryFolder, tmp_path: Path) -> None
             t[1].decode() if isinstance(t[1], bytes) else t[1]
             for t in parsed.query.iter_all_terms()
         }
-        expansions = {t for t in terms if t.startswith("zqw")}
+        # the typed word itself is searched too (as a whole word), on top of the cap
+        expansions = {t for t in terms if t.startswith("zqw") and t != "zqwxy"}
         assert 0 < len(expansions) <= cap, (text, len(expansions))
         assert {term_of(w) for w in words[:5]} <= expansions
         assert set(numbers(index.search(text, partial=partial).hits)) == {1, 2}
     index.close()
+
+
+# -- notices: each one whole ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("partial", [False, True])
+def test_each_notice_is_one_whole_message(sample_index: SearchIndex, partial: bool) -> None:
+    parsed = sample_index.parse('foo:bar "unclosed pool', partial=partial)
+    assert len(parsed.notices) == 2
+    unknown, problem = parsed.notices
+    assert unknown.startswith("no field foo (fields: title, tag, ")
+    assert unknown.endswith(")")
+    assert (
+        problem
+        == "unbalanced quotes, brackets or parentheses; searched the words: bar unclosed pool"
+    )
+    assert parsed.notice == f"{unknown}; {problem}"
+
+
+@pytest.mark.parametrize("text", ["foo:", "pool foo:", "foo:b"])
+def test_an_unknown_field_is_named_while_typing(sample_index: SearchIndex, text: str) -> None:
+    notices = sample_index.parse(text, partial=True).notices
+    assert any(n.startswith("no field foo (") for n in notices), notices

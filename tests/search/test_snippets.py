@@ -175,3 +175,11 @@ def test_a_date_range_query_marks_no_words(sample_index: SearchIndex) -> None:
     for hit in sample_index.search("date:[2026-01 to 2026-06]", snippets=10).hits:
         assert hit.snippet is not None
         assert hit.snippet.spans == [], hit.snippet.marked()
+
+
+def test_mark_spans_of_a_title() -> None:
+    from mistakes.search.snippets import mark_spans
+
+    title = "ConnectionRefusedError in 数据库连接 for Café"
+    spans = mark_spans(title, frozenset({"refus", "数据", "据库", "cafe"}))
+    assert [title[a:b] for a, b in spans] == ["ConnectionRefusedError", "数据库", "Café"]

@@ -19,6 +19,13 @@ from whoosh.lang.porter import stem as porter_stem
 
 WORD = r"\w+"
 _WORD = re.compile(WORD)
+# Letters of scripts written without spaces between words (Han, kana, Hangul): a run of
+# them is indexed as its overlapping pairs of letters (and each letter alone), so that a
+# word inside a longer run is found (数据库 in 数据库连接失败)
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+# a word of other letters (group 1), or a run of CJK letters (no group)
+TOKEN = f"([^\\W{CJK}]+)|[{CJK}]+"
+_TOKEN = re.compile(TOKEN)
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 STOP_WORDS = frozenset(
     {
@@ -62,6 +69,47 @@ def fold(word: str) -> str:
 def term_of(word: str) -> str:
     """The index term of one word as the analyzer makes it (folded and stemmed)."""
     return str(porter_stem(fold(word)))
+
+
+def nfc(text: str) -> str:
+    """The text in Unicode NFC (``e`` + combining acute is ``é``): text pasted from some
+    systems comes decomposed, and a combining mark is no word character."""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
+
+
+Unit = tuple[int, int, str, bool]  # start, end, text, and whether a CJK letter (pair)
+
+
+def units(text: str, *, query: bool = False) -> Iterator[Unit]:
+    """The positions of a (NFC) text: ``\\w+`` words, and in a run of CJK letters one per
+    letter: the letter and the next (the last letter of a run alone). In a query a run of
+    two letters or more is its pairs only, so ``数据库`` is the phrase ``数据 据库``."""
+    for match in _TOKEN.finditer(text):
+        word = match.group(1)
+        if word is None:
+            yield from cjk_units(match, query)
+        else:
+            yield match.start(), match.end(), word, False
+
+
+def cjk_units(match: re.Match[str], query: bool = False) -> Iterator[Unit]:
+    """The units of a run of CJK letters: each letter with the next."""
+    letters = match.group()
+    base = match.start()
+    count = len(letters) - 1 if query and len(letters) > 1 else len(letters)
+    for i in range(count):
+        pair = letters[i : i + 2]
+        yield base + i, base + i + len(pair), pair, True
+
+
+@lru_cache(maxsize=200_000)
+def cjk_terms(pair: str, query: bool = False) -> tuple[str, ...]:
+    """Terms of a CJK unit: the pair and its first letter (a query: the pair)."""
+    if query or len(pair) == 1:
+        return (fold(pair),)
+    return (fold(pair), fold(pair[0]))
 
 
 def camel_parts(word: str) -> list[str]:
@@ -136,8 +184,24 @@ class MistakesAnalyzer(Analyzer):  # type: ignore[misc]
         query = mode == "query"
         phrase = query and chars  # Whoosh asks for characters only when parsing a phrase
         pos = start_pos
-        for match in _WORD.finditer(value):
-            word = match.group()
+        for match in _TOKEN.finditer(nfc(value)):
+            word = match.group(1)
+            if word is None:  # a run of CJK letters
+                for unit_start, unit_end, pair, _cjk in cjk_units(match, query):
+                    for pair_term in cjk_terms(pair, query):
+                        token.text = pair_term
+                        token.stopped = False
+                        token.boost = 1.0
+                        if keeporiginal:
+                            token.original = pair
+                        if positions:
+                            token.pos = pos
+                        if chars:
+                            token.startchar = start_char + unit_start
+                            token.endchar = start_char + unit_end
+                        yield token
+                    pos += 1
+                continue
             if query:
                 term = query_term(word, phrase)
                 terms: tuple[str, ...] = (term,) if term else ()
@@ -170,7 +234,14 @@ class MistakesAnalyzer(Analyzer):  # type: ignore[misc]
 
 def count_positions(text: str) -> int:
     """How many positions the analyzer gives a text (words that make at least one term)."""
-    return sum(1 for match in _WORD.finditer(text) if index_terms(match.group()))
+    count = 0
+    for match in _TOKEN.finditer(nfc(text)):
+        word = match.group(1)
+        if word is None:
+            count += len(match.group())  # a CJK run: one position per letter
+        elif index_terms(word):
+            count += 1
+    return count
 
 
 def make_analyzer() -> MistakesAnalyzer:

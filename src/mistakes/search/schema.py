@@ -17,7 +17,7 @@ from mistakes.domain.template import FieldKind, Template
 from mistakes.search.analysis import count_positions, make_analyzer
 from mistakes.storage.folder import StoredEntry
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: NFC text, CJK letter pairs
 TITLE_BOOST = 3.0
 RESERVED = {"path", "number", "datestr", "body", "ranges"}
 _GENERIC_GROUP_WORDS = ("analysis", "process", "strategy", "assessment", "details", "description")

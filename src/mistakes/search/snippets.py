@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 
 from mistakes.domain.entry import Entry
 from mistakes.domain.template import Template
-from mistakes.search.analysis import camel_parts, fold, term_of
+from mistakes.search.analysis import TOKEN, camel_parts, cjk_units, fold, nfc, term_of
 
 WIDTH = 160
 LEAD = 40
-_WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
 # Markdown emphasis and code marks are dropped (the snippet marks matches with **);
 # ``2 ** 10`` and ``__init__`` are not emphasis and stay as they are
+_TOKEN = re.compile(TOKEN)
 _MARKUP = re.compile(r"`+|\*\*(?=\S)|(?<=\S)\*\*")
 
 
@@ -36,9 +36,23 @@ class Snippet:
 
 
 def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
-    found = []
-    for match in _WORD.finditer(text):
-        word = match.group(0)
+    """Where the terms are in the text: (start, end, term), in order, not overlapping (the
+    overlapping letter pairs of a CJK word are joined into one match)."""
+    found: list[tuple[int, int, str]] = []
+    for match in _TOKEN.finditer(text):
+        word = match.group(1)
+        if word is None:  # a run of CJK letters: its pairs, or a letter alone
+            for start, end, pair, _cjk in cjk_units(match):
+                term = fold(pair)
+                if term not in terms:
+                    term, end = fold(pair[0]), start + 1
+                    if term not in terms:
+                        continue
+                if found and found[-1][1] > start:  # 数据 then 据库: one match, 数据库
+                    found[-1] = (found[-1][0], max(end, found[-1][1]), found[-1][2])
+                else:
+                    found.append((start, end, term))
+            continue
         term = term_of(word)
         if term in terms or fold(word) in terms:
             found.append((match.start(), match.end(), term))
@@ -49,6 +63,12 @@ def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
                 found.append((match.start(), match.end(), part_term))
                 break
     return found
+
+
+def mark_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    """Where the terms are in a text (a title), as the snippets mark them: stems, folded
+    letters, CamelCase parts, CJK letter pairs; the text in NFC."""
+    return [(start, end) for start, end, _term in _matches(text, terms)]
 
 
 def _window(matches: list[tuple[int, int, str]]) -> tuple[int, int]:
@@ -123,15 +143,15 @@ def make_snippet(
     if prefer:
         chosen_specs = [s for s in specs if s.key in prefer]
         for spec in chosen_specs:
-            text = entry.sections.get(spec.key, "")
+            text = nfc(entry.sections.get(spec.key, ""))
             if text and _matches(text, terms):
                 excerpt, spans = _excerpt(text, _matches(text, terms))
                 return Snippet(template.display_title(spec), excerpt, spans)
     for spec in specs:
-        text = entry.sections.get(spec.key, "")
+        text = nfc(entry.sections.get(spec.key, ""))
         if text:
             candidates.append((template.display_title(spec), text))
-    candidates.extend((title, text) for title, text in entry.extra_sections.items() if text)
+    candidates.extend((title, nfc(text)) for title, text in entry.extra_sections.items() if text)
     best: tuple[int, int] = (0, 0)
     chosen: tuple[str, str, list[tuple[int, int, str]]] | None = None
     if terms:
@@ -143,9 +163,10 @@ def make_snippet(
             if score > best:
                 best, chosen = score, (title, text, found)
     if chosen is None:
-        title_matches = _matches(entry.title, terms) if terms else []
+        title = nfc(entry.title)
+        title_matches = _matches(title, terms) if terms else []
         if title_matches or not candidates:
-            text, spans = _excerpt(entry.title, title_matches)
+            text, spans = _excerpt(title, title_matches)
             return Snippet("Title", text, spans)
         title, text = candidates[0]
         excerpt, spans = _excerpt(text, [])
