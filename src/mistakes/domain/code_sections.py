@@ -1,0 +1,18 @@
+"""One rule for sections whose template hint is a code block (Error Messages,
+Configuration): their text is stored inside a code fence. The CLI (``new --section``,
+``--stdin``, ``set``) and the app's editor both follow it."""
+
+from __future__ import annotations
+
+from mistakes.domain.markdown import fenced, is_one_code_block
+from mistakes.domain.template import SectionSpec
+
+
+def stored_section_text(spec: SectionSpec | None, text: str) -> str:
+    """Text as stored in a section: fenced when the template's hint is a code block and the
+    text is not one code block already (empty text stays empty)."""
+    if spec is None or not spec.hint_is_code or not text.strip():
+        return text
+    if is_one_code_block(text):
+        return text
+    return fenced(text.strip("\n"))
