@@ -26,6 +26,7 @@ from textual.widgets import (
     TabPane,
     TextArea,
 )
+from textual.widgets._tabbed_content import ContentTabs
 from textual.widgets.option_list import Option
 
 from mistakes.domain.code_sections import stored_section_text
@@ -174,7 +175,7 @@ class EntryEditor(Vertical):
         hint = "\n".join(spec.hint.splitlines()[:12])[:600] if spec.hint else spec.title
         return SectionArea(
             placeholder=visible(hint),
-            code=spec.hint_is_code,
+            spec=spec,
             id=_section_id(spec),
             classes="section-text",
         )
@@ -254,6 +255,11 @@ class EntryEditor(Vertical):
         preview = TabPane(Content("Preview"), id="tab-preview")
         await tabs.add_pane(preview)
         await preview.mount(VerticalScroll(SafeMarkdown(id="preview-md"), id="preview-pane"))
+        # "‹ 4/18 ›" at the right of the tab bar: which tab, of how many, and on which side
+        # more tabs are out of sight
+        bar = tabs.query_one(ContentTabs)
+        await bar.mount(Static(id="tab-position"))
+        self.watch(bar.query_one("#tabs-scroll"), "scroll_x", self._show_position, init=False)
 
     def _fill_values(self, entry: Entry) -> None:
         for spec in self.template.all_fields():
@@ -333,7 +339,7 @@ class EntryEditor(Vertical):
             if text != self.original.sections.get(leaf.key, ""):
                 # what the user wrote in Error Messages or Configuration is stored fenced,
                 # as the CLI stores it (untouched text stays as the file has it)
-                text = stored_section_text(leaf, text)
+                text = stored_section_text(leaf, text, written=True)
             entry.sections[leaf.key] = text
         for checklist in self.query(ChecklistEditor):
             # items keep the file's own text unless the user edited them (ChecklistEditor)
@@ -492,6 +498,19 @@ class EntryEditor(Vertical):
         # the panes of a tab shown for the first time are wrapped at the width they have
         # now, once it is laid out (TextArea's own rewrap on resize was missed at times)
         self.call_after_refresh(self._wrap_panes, event.pane)
+        self.call_after_refresh(self._show_position)
+
+    def _show_position(self) -> None:
+        tabs = self.tabs
+        if tabs is None:
+            return
+        ids = [p.id for p in tabs.query(TabPane)]
+        scroller = tabs.query_one(ContentTabs).query_one("#tabs-scroll")
+        left = "‹" if scroller.scroll_x > 0 else " "
+        right = "›" if scroller.scroll_x < scroller.max_scroll_x else " "
+        number = ids.index(tabs.active) + 1 if tabs.active in ids else 0
+        for position in self.query("#tab-position").results(Static):
+            position.update(Content(f"{left} {number}/{len(ids)} {right}"))
 
     def _wrap_panes(self, pane: Widget) -> None:
         for area in pane.query(SectionArea):

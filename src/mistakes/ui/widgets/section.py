@@ -10,8 +10,9 @@ from textual.document._wrapped_document import WrappedDocument
 from textual.strip import Strip
 from textual.widgets import TextArea
 
-from mistakes.domain.markdown import fenced, is_one_code_block
+from mistakes.domain.code_sections import stored_section_text
 from mistakes.domain.shown import raw_offset, restore
+from mistakes.domain.template import SectionSpec
 from mistakes.domain.text import visible
 
 # Markdown highlighting needs tree-sitter and its grammar (without the grammar Textual
@@ -62,8 +63,8 @@ class SectionArea(TextArea):
     Control characters are shown as ``^[``/``<U+202E>`` (never sent to the terminal);
     ``saved_text()`` gives the text back with the characters the user did not touch as the
     file had them, and what they typed or pasted as typed (a pasted coloured log keeps its
-    escapes). A section whose template hint is a code block (``code``) takes a multi-line
-    paste into an empty pane inside a code fence, as the file will store it."""
+    escapes). A section whose template hint is a code block takes a multi-line paste into
+    an empty pane inside a code fence, as the file will store it."""
 
     _drawing_text = False  # see render_line
 
@@ -71,7 +72,7 @@ class SectionArea(TextArea):
         self,
         *,
         placeholder: str,
-        code: bool = False,
+        spec: SectionSpec | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -85,7 +86,7 @@ class SectionArea(TextArea):
             classes=classes,
             compact=True,
         )
-        self.code = code
+        self.spec = spec  # the template's section (None: an extra section)
         self._raw: str | None = None  # the text with its control characters, when any
         self.large = False
         self._wrapped_at = -1  # the width ensure_wrapped() last wrapped the text at
@@ -151,10 +152,14 @@ class SectionArea(TextArea):
                 self.notify_large()
             return
         pasted = event.text.replace("\r\n", "\n").replace("\r", "\n")
-        if self.code and not self.text.strip() and "\n" in pasted.strip("\n"):
-            if not is_one_code_block(pasted):
-                pasted = fenced(pasted.strip("\n")) + "\n"
-            start, end = self.document.start, self.document.end  # the blank lines too
+        if self.spec is not None and not self.text.strip() and "\n" in pasted.strip("\n"):
+            # a traceback pasted into the empty Error Messages: shown fenced, as it is saved
+            stored = stored_section_text(self.spec, pasted, written=True)
+            if stored != pasted:
+                pasted = stored + "\n"
+                start, end = self.document.start, self.document.end  # the blank lines too
+            else:
+                start, end = sorted(self.selection)
         else:
             start, end = sorted(self.selection)
         shown = visible(pasted)
