@@ -522,6 +522,35 @@ class EntryEditor(Vertical):
             widget.focus()
             break
 
+    def ready_to_save(self, new: bool) -> bool:
+        """False (after asking for it) when a new entry has no severity yet: the app's save
+        asks first rather than write an entry the list shows as ``-``."""
+        spec = self.missing_choice("severity") if new else None
+        if spec is None:
+            return True
+        self.ask_for(spec)
+        return False
+
+    def missing_choice(self, key: str = "severity") -> FieldSpec | None:
+        """The template's choice field ``key`` when the form leaves it unset, else None."""
+        spec = self.template.top_field(key)
+        if spec is None or spec.kind is not FieldKind.CHOICE:
+            return None
+        widget = self.query_one(f"#{_field_id(spec)}", Select)
+        return spec if widget.value is Select.NULL or widget.value is None else None
+
+    def ask_for(self, spec: FieldSpec) -> None:
+        """Ask for a choice before saving: its list opens on the Details tab."""
+        self.show_tab(0)
+        widget = self.query_one(f"#{_field_id(spec)}", Select)
+        widget.focus()
+        widget.expanded = True
+        self.app.notify(
+            f"Choose a {spec.label.lower()} (enter), then save again.",
+            markup=False,
+            severity="warning",
+        )
+
     def focused_text_area(self) -> TextArea | None:
         focused = self.app.focused
         return (
