@@ -123,21 +123,32 @@ async def test_a_tab_shown_later_wraps_at_its_width(build, size: tuple[int, int]
 
 
 @pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    ("tab", "key"),
+    [("tab-error_description", "actual_behavior"), ("tab-solution", "commands_run")],
+)
 async def test_the_cursor_stays_visible_typing_at_the_end_of_a_long_line(
-    build, size: tuple[int, int]
+    build, size: tuple[int, int], tab: str, key: str
 ) -> None:
-    """The last pane of the Solution tab: typing a long line at its end keeps the cursor on
-    the screen, inside the pane."""
+    """The last pane of a tab: typing at the end of a long line keeps the cursor on the
+    screen, inside the pane (the pane grew past the bottom of the tab, which did not
+    follow)."""
     app: MistakesApp = build()
     async with app.run_test(size=size) as pilot:
         await open_entry(app, pilot, 5)
-        await to_tab(app, pilot, "tab-solution")
-        await pilot.press("tab", "tab", "tab")  # to the fourth pane, Commands Run
-        area = pane(app, "commands_run")
+        await to_tab(app, pilot, tab)
+        area = pane(app, key)
+        for _ in range(5):  # tab moves to the next pane
+            if app.focused is area:
+                break
+            await pilot.press("tab")
         assert app.focused is area
         await to_end(pilot, area)
         assert area.cursor_location == area.document.end
-        await type_text(pilot, " and-a-long-line-typed-at-its-end" * 6)
+        # a long line pasted at the end (some 10 rows at 200 columns), then typed on
+        app.post_message(events.Paste(" and-a-long-line-pasted-at-its-end" * 45))
+        await pilot.pause()
+        await type_text(pilot, " and typed")
         await pilot.pause()
         x, y = area.cursor_screen_offset
         assert area.content_region.contains(x, y), (x, y, area.content_region)

@@ -199,6 +199,7 @@ class EntryEditor(Vertical):
         self.query_one("#preview-md", Markdown).update("")
         self._loading = False
         self._update_modified(False)
+        self.call_after_refresh(self._show_position)
 
     async def prebuild(self) -> None:
         """Build the (hidden) form ahead of the first open, when the app is idle."""
