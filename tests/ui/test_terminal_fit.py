@@ -6,7 +6,6 @@ and ``editor.ready_to_save`` at the start of ``_save``."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,7 +28,6 @@ MISSING_ON_CONSOLE = "━╸╺╭╮╰╯…▏▁▂▃▅▆⏎🔎"
 @pytest.fixture
 def hooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The app with the calls app.py is to make (described in the uiedit report)."""
-    from mistakes.domain.text import one_line
     from mistakes.ui.terminal import fit_terminal
     from mistakes.ui.topbar import topbar_text
 
@@ -42,16 +40,14 @@ def hooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     def update_topbar(self: MistakesApp) -> None:
         bar = self.query_one("#topbar", Static)
-        width = (bar.content_size.width or self.size.width - 2) if bar.is_mounted else 78
+        width = bar.content_size.width or self.size.width - 2
         folder = str(self.workspace.root)
         if self.editor.original is None:
             bar.update(topbar_text(folder, None, "", False, width))
             return
-        entry = self.editor.original
-        with contextlib.suppress(Exception):  # the title as it is being typed
-            entry = self.editor.collect()
         number = f"{self.stored.number:03d}" if self.stored is not None else "new"
-        bar.update(topbar_text(folder, number, one_line(entry.title), self.editor.modified, width))
+        title = self.editor.current_title()
+        bar.update(topbar_text(folder, number, title, self.editor.modified, width))
 
     def guarded_save(self: MistakesApp, after: object = None, force: bool = False) -> None:
         if self.editor.original is not None and not self.editor.ready_to_save(self.stored is None):

@@ -523,6 +523,14 @@ class EntryEditor(Vertical):
             widget.focus()
             break
 
+    def current_title(self) -> str:
+        """The title as typed (for the top bar: no whole-entry collect per key)."""
+        spec = self.template.top_field("title")
+        if spec is None or self.original is None:
+            return self.original.title if self.original is not None else ""
+        widget = self.query_one(f"#{_field_id(spec)}", Input)
+        return " ".join(self._kept(_field_id(spec), widget.value).split())
+
     def ready_to_save(self, new: bool) -> bool:
         """False (after asking for it) when a new entry has no severity yet: the app's save
         asks first rather than write an entry the list shows as ``-``."""
