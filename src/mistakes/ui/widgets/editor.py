@@ -260,7 +260,9 @@ class EntryEditor(Vertical):
         # more tabs are out of sight
         bar = tabs.query_one(ContentTabs)
         await bar.mount(Static(id="tab-position"))
-        self.watch(bar.query_one("#tabs-scroll"), "scroll_x", self._show_position, init=False)
+        scroller = bar.query_one("#tabs-scroll")
+        self.watch(scroller, "scroll_x", self._show_position, init=False)
+        self.watch(scroller, "virtual_size", self._show_position, init=False)
 
     def _fill_values(self, entry: Entry) -> None:
         for spec in self.template.all_fields():
