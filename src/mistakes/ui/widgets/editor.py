@@ -425,9 +425,16 @@ class EntryEditor(Vertical):
 
     def mark_saved(self, entry: Entry) -> None:
         self.original = entry.copy()
-        # the panes hold what was saved (a traceback shown as typed, stored fenced)
+        # a pane that holds what was saved is clean, even where the file has it fenced (a
+        # traceback shown as typed); one typed on since the save began is not
         self._baseline_of = self.original
-        self._baseline = {leaf.key: self._area(leaf.key).text for leaf in self.template.leaves()}
+        self._baseline = {}
+        for leaf in self.template.leaves():
+            area = self._area(leaf.key)
+            saved = self.original.sections.get(leaf.key, "")
+            text = area.saved_text()
+            same = text == saved or stored_section_text(leaf, text, written=True) == saved
+            self._baseline[leaf.key] = area.text if same else visible(saved)
         self._baseline_norm = {}
         self._update_modified(False)
 
