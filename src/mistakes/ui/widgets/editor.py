@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.scalar import Scalar
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import (
@@ -26,21 +26,19 @@ from textual.widgets import (
     TabPane,
     TextArea,
 )
+from textual.widgets._tabbed_content import ContentTabs
 from textual.widgets.option_list import Option
 
+from mistakes.domain.code_sections import stored_section_text
 from mistakes.domain.entry import ChecklistItem, Entry, normalize_section_text, split_tags
+from mistakes.domain.shown import restore
 from mistakes.domain.template import FieldKind, FieldSpec, SectionSpec, Template
 from mistakes.domain.text import visible
 from mistakes.ui.widgets.checklist import ChecklistEditor
+from mistakes.ui.widgets.section import SectionArea
 from mistakes.ui.widgets.tags import TagSuggester
 
-# Markdown highlighting needs tree-sitter and its grammar (without the grammar Textual
-# raises); plain text without them
-LANGUAGE: str | None = (
-    "markdown"
-    if importlib.util.find_spec("tree_sitter") and importlib.util.find_spec("tree_sitter_markdown")
-    else None
-)
+MIN_PANE = 4  # rows of a section pane, at least
 
 
 def _field_id(spec: FieldSpec) -> str:
@@ -67,6 +65,29 @@ class SafeMarkdown(Markdown):
         self.app.notify(f"link: {visible(message.href)}", markup=False)
 
 
+class SectionBody(VerticalScroll):
+    """A tab's section panes with their titles: the panes share the tab's height (at
+    200x50 a pane of a three-section tab is a third of it); none is smaller than
+    ``MIN_PANE`` rows: the tab scrolls then."""
+
+    def on_resize(self) -> None:
+        self.share_height()
+
+    def share_height(self) -> None:
+        areas = [child for child in self.children if isinstance(child, SectionArea)]
+        if not areas:
+            return
+        titles = len(self.children) - len(areas)
+        room = self.scrollable_content_region.height - titles
+        each, spare = divmod(max(0, room), len(areas))
+        if each < MIN_PANE:
+            each, spare = MIN_PANE, 0
+        for number, area in enumerate(areas):
+            height = each + (1 if number < spare else 0)
+            if area.styles.height != Scalar.from_number(height):
+                area.styles.height = height
+
+
 class EntryEditor(Vertical):
     """Shows one entry; ``collect()`` gives the edited entry back."""
 
@@ -87,6 +108,13 @@ class EntryEditor(Vertical):
         self._build_lock = asyncio.Lock()
         self._extra_serial = 0  # extra-section tabs get fresh ids (a removed id may linger)
         self.renderer: Callable[[Entry], str] | None = None  # set by the app (preview)
+        self._areas: dict[str, SectionArea] = {}  # section key -> its pane (no query a key)
+        # the dirty check's caches, each for one original (compared by identity)
+        self._baseline_of: Entry | None = None
+        self._baseline: dict[str, str] = {}
+        self._baseline_norm: dict[str, str] = {}
+        self._normalised_of: Entry | None = None
+        self._original_norm = Entry()
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -105,7 +133,7 @@ class EntryEditor(Vertical):
             return Select(
                 options,
                 value=current if current is not None else Select.NULL,
-                prompt=spec.label,
+                prompt="",  # not set: an empty value (the label is beside it already)
                 id=_field_id(spec),
                 classes="field-input",
                 compact=True,
@@ -142,17 +170,14 @@ class EntryEditor(Vertical):
             for spec in self.template.all_fields()
         ]
 
-    def _text_area(self, spec: SectionSpec, text: str) -> TextArea:
-        hint = spec.hint.replace("\n", " ") if spec.hint else spec.title
-        return TextArea(
-            self._shown(_section_id(spec), text),
-            language=LANGUAGE,
-            soft_wrap=True,
-            tab_behavior="focus",
-            placeholder=Content(hint[:200]),
+    def _text_area(self, spec: SectionSpec) -> SectionArea:
+        # the hint as the template has it, lines and all (a code block stays a block)
+        hint = "\n".join(spec.hint.splitlines()[:12])[:600] if spec.hint else spec.title
+        return SectionArea(
+            placeholder=visible(hint),
+            spec=spec,
             id=_section_id(spec),
             classes="section-text",
-            compact=True,
         )
 
     async def load(self, entry: Entry) -> None:
@@ -174,6 +199,7 @@ class EntryEditor(Vertical):
         self.query_one("#preview-md", Markdown).update("")
         self._loading = False
         self._update_modified(False)
+        self.call_after_refresh(self._show_position)
 
     async def prebuild(self) -> None:
         """Build the (hidden) form ahead of the first open, when the app is idle."""
@@ -206,14 +232,16 @@ class EntryEditor(Vertical):
                 continue
             pane = TabPane(Content(spec.title), id=f"tab-{spec.key}")
             await tabs.add_pane(pane)
-            body = VerticalScroll()
+            body = SectionBody()
             await pane.mount(body)
             leaves = [spec] if spec.is_leaf else list(template.children(spec.key))
             widgets: list[Widget] = []
             for leaf in leaves:
                 if not spec.is_leaf:
                     widgets.append(Label(Content(leaf.title), classes="section-label"))
-                widgets.append(self._text_area(leaf, ""))
+                area = self._text_area(leaf)
+                self._areas[leaf.key] = area
+                widgets.append(area)
             await body.mount_all(widgets)
         if template.checklist is not None:
             pane = TabPane(Content(template.checklist.title), id="tab-checklist")
@@ -228,6 +256,13 @@ class EntryEditor(Vertical):
         preview = TabPane(Content("Preview"), id="tab-preview")
         await tabs.add_pane(preview)
         await preview.mount(VerticalScroll(SafeMarkdown(id="preview-md"), id="preview-pane"))
+        # "‹ 4/18 ›" at the right of the tab bar: which tab, of how many, and on which side
+        # more tabs are out of sight
+        bar = tabs.query_one(ContentTabs)
+        await bar.mount(Static(id="tab-position"))
+        scroller = bar.query_one("#tabs-scroll")
+        self.watch(scroller, "scroll_x", self._show_position, init=False)
+        self.watch(scroller, "virtual_size", self._show_position, init=False)
 
     def _fill_values(self, entry: Entry) -> None:
         for spec in self.template.all_fields():
@@ -242,8 +277,8 @@ class EntryEditor(Vertical):
                 widget.value = self._shown(_field_id(spec), text)
                 widget.cursor_position = 0
         for leaf in self.template.leaves():
-            area = self.query_one(f"#{_section_id(leaf)}", TextArea)
-            area.load_text(self._shown(_section_id(leaf), entry.sections.get(leaf.key, "")))
+            area = self._area(leaf.key)
+            area.show_text(entry.sections.get(leaf.key, ""))
         for checklist in self.query(ChecklistEditor):
             checklist.set_items(entry.follow_up)
         for scroll in self.query(VerticalScroll):
@@ -260,9 +295,10 @@ class EntryEditor(Vertical):
             pane = TabPane(Content(visible(key)[:24]), id=f"tab-extra-{self._extra_serial}")
             self._extra_serial += 1
             await tabs.add_pane(pane, before=before)
-            area = TextArea(text, id=f"extra-{number}", classes="section-text extra", compact=True)
+            area = SectionArea(placeholder="", id=f"extra-{number}", classes="section-text extra")
             area.extra_key = key  # type: ignore[attr-defined]
             await pane.mount(area)
+            area.show_text(text)
 
     def _shown(self, widget_id: str, text: str) -> str:
         """Text safe to show: control characters made visible. The file's text is kept and
@@ -273,11 +309,16 @@ class EntryEditor(Vertical):
         return shown
 
     def _kept(self, widget_id: str, value: str) -> str:
+        """The field's text to save: what the user did not touch as the file had it."""
         raw = self._raw.get(widget_id)
-        return raw if raw is not None and value == visible(raw) else value
+        return restore(raw, value) if raw is not None else value
 
     # -- reading the form back ------------------------------------------------------------------
     def collect(self) -> Entry:
+        return self._collect(sections=True)
+
+    def _collect(self, sections: bool) -> Entry:
+        """The form's entry; ``sections=False``: the sections as the original has them."""
         assert self.original is not None
         entry = self.original.copy()
         for spec in self.template.all_fields():
@@ -295,21 +336,28 @@ class EntryEditor(Vertical):
                 entry.set_value(spec, " ".join(text.split()))
             else:
                 entry.set_value(spec, text.strip() if spec.kind is not FieldKind.TEXT else text)
-        for leaf in self.template.leaves():
-            area = self.query_one(f"#{_section_id(leaf)}", TextArea)
-            entry.sections[leaf.key] = self._kept(_section_id(leaf), area.text)
+        for leaf in self.template.leaves() if sections else ():
+            area = self._area(leaf.key)
+            text = area.saved_text()
+            if text != self.original.sections.get(leaf.key, ""):
+                # what the user wrote in Error Messages or Configuration is stored fenced,
+                # as the CLI stores it (untouched text stays as the file has it)
+                text = stored_section_text(leaf, text, written=True)
+            entry.sections[leaf.key] = text
         for checklist in self.query(ChecklistEditor):
             # items keep the file's own text unless the user edited them (ChecklistEditor)
             entry.follow_up = [ChecklistItem(i.text, i.done) for i in checklist.items]
-        for area in self.query(".extra").results(TextArea):
-            entry.extra_sections[str(getattr(area, "extra_key", ""))] = area.text
+        for area in self.query(".extra").results(SectionArea):
+            entry.extra_sections[str(getattr(area, "extra_key", ""))] = area.saved_text()
         return entry
 
-    def _normalised(self, entry: Entry) -> Entry:
+    def _normalised(self, entry: Entry, sections: bool = True) -> Entry:
         copy = entry.copy()
-        copy.sections = {
-            k: normalize_section_text(v) for k, v in copy.sections.items() if v.strip()
-        }
+        copy.sections = (
+            {k: normalize_section_text(v) for k, v in copy.sections.items() if v.strip()}
+            if sections
+            else {}
+        )
         copy.extra_sections = {k: normalize_section_text(v) for k, v in copy.extra_sections.items()}
         copy.groups = {
             g: {k: v for k, v in values.items() if v.strip()} for g, values in copy.groups.items()
@@ -319,13 +367,56 @@ class EntryEditor(Vertical):
         return copy
 
     def check_dirty(self) -> None:
+        """Every key: is the form different from the entry as opened (or last saved)?
+
+        The section panes are compared with what they showed of the original (a string
+        compare while a pane is as it was); the rest of the entry is small. A 5,000-line
+        pane no longer costs a whole-entry copy and normalisation per key."""
         if self._loading or self.original is None:
             return
         try:
-            current = self.collect()
+            dirty = self._sections_differ()
+            if not dirty:
+                current = self._collect(sections=False)
+                dirty = self._normalised(current, sections=False) != self._original_normalised()
         except Exception:  # the form is being rebuilt
             return
-        self._update_modified(self._normalised(current) != self._normalised(self.original))
+        self._update_modified(dirty)
+
+    def _area(self, key: str) -> SectionArea:
+        return self._areas[key]
+
+    def _baselines(self) -> dict[str, str]:
+        """What each section pane showed of the original (or held when last saved)."""
+        original = self.original
+        if self._baseline_of is not original and original is not None:
+            self._baseline_of = original
+            self._baseline = {
+                leaf.key: visible(original.sections.get(leaf.key, ""))
+                for leaf in self.template.leaves()
+            }
+            self._baseline_norm = {}
+        return self._baseline
+
+    def _sections_differ(self) -> bool:
+        baselines = self._baselines()
+        for leaf in self.template.leaves():
+            text = self._area(leaf.key).text
+            before = baselines.get(leaf.key, "")
+            if text == before:
+                continue
+            if leaf.key not in self._baseline_norm:
+                self._baseline_norm[leaf.key] = normalize_section_text(before)
+            if normalize_section_text(text) != self._baseline_norm[leaf.key]:
+                return True
+        return False
+
+    def _original_normalised(self) -> Entry:
+        assert self.original is not None
+        if self._normalised_of is not self.original:
+            self._normalised_of = self.original
+            self._original_norm = self._normalised(self.original, sections=False)
+        return self._original_norm
 
     def _update_modified(self, dirty: bool) -> None:
         if dirty != self.modified:
@@ -334,6 +425,17 @@ class EntryEditor(Vertical):
 
     def mark_saved(self, entry: Entry) -> None:
         self.original = entry.copy()
+        # a pane that holds what was saved is clean, even where the file has it fenced (a
+        # traceback shown as typed); one typed on since the save began is not
+        self._baseline_of = self.original
+        self._baseline = {}
+        for leaf in self.template.leaves():
+            area = self._area(leaf.key)
+            saved = self.original.sections.get(leaf.key, "")
+            text = area.saved_text()
+            same = text == saved or stored_section_text(leaf, text, written=True) == saved
+            self._baseline[leaf.key] = area.text if same else visible(saved)
+        self._baseline_norm = {}
         self._update_modified(False)
 
     @on(Input.Changed)
@@ -403,12 +505,69 @@ class EntryEditor(Vertical):
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "tab-preview":
             self.update_preview()
+        # the panes of a tab shown for the first time are wrapped at the width they have
+        # now, once it is laid out (TextArea's own rewrap on resize was missed at times)
+        self.call_after_refresh(self._wrap_panes, event.pane)
+        self.call_after_refresh(self._show_position)
+
+    def _show_position(self) -> None:
+        tabs = self.tabs
+        if tabs is None:
+            return
+        ids = [p.id for p in tabs.query(TabPane)]
+        scroller = tabs.query_one(ContentTabs).query_one("#tabs-scroll")
+        left = "‹" if scroller.scroll_x > 0 else " "
+        right = "›" if scroller.scroll_x < scroller.max_scroll_x else " "
+        number = ids.index(tabs.active) + 1 if tabs.active in ids else 0
+        for position in self.query("#tab-position").results(Static):
+            position.update(Content(f"{left} {number}/{len(ids)} {right}"))
+
+    def _wrap_panes(self, pane: Widget) -> None:
+        for area in pane.query(SectionArea):
+            area.ensure_wrapped()
 
     def focus_title(self) -> None:
         self.show_tab(0)
         for widget in self.query(".field-input"):
             widget.focus()
             break
+
+    def current_title(self) -> str:
+        """The title as typed (for the top bar: no whole-entry collect per key)."""
+        spec = self.template.top_field("title")
+        if spec is None or self.original is None:
+            return self.original.title if self.original is not None else ""
+        widget = self.query_one(f"#{_field_id(spec)}", Input)
+        return " ".join(self._kept(_field_id(spec), widget.value).split())
+
+    def ready_to_save(self, new: bool) -> bool:
+        """False (after asking for it) when a new entry has no severity yet: the app's save
+        asks first rather than write an entry the list shows as ``-``."""
+        spec = self.missing_choice("severity") if new else None
+        if spec is None:
+            return True
+        self.ask_for(spec)
+        return False
+
+    def missing_choice(self, key: str = "severity") -> FieldSpec | None:
+        """The template's choice field ``key`` when the form leaves it unset, else None."""
+        spec = self.template.top_field(key)
+        if spec is None or spec.kind is not FieldKind.CHOICE:
+            return None
+        widget = self.query_one(f"#{_field_id(spec)}", Select)
+        return spec if widget.value is Select.NULL or widget.value is None else None
+
+    def ask_for(self, spec: FieldSpec) -> None:
+        """Ask for a choice before saving: its list opens on the Details tab."""
+        self.show_tab(0)
+        widget = self.query_one(f"#{_field_id(spec)}", Select)
+        widget.focus()
+        widget.expanded = True
+        self.app.notify(
+            f"Choose a {spec.label.lower()} (enter), then save again.",
+            markup=False,
+            severity="warning",
+        )
 
     def focused_text_area(self) -> TextArea | None:
         focused = self.app.focused
@@ -432,9 +591,9 @@ class EntryEditor(Vertical):
         """What the similar-entries list follows: the error sections as typed."""
         parts = []
         for key in ("what_happened", "error_messages", "actual_behavior"):
-            found = self.query(f"#section-{key}")
-            if found:
-                parts.append(found.first(TextArea).text)
+            area = self._areas.get(key)
+            if area is not None:
+                parts.append(area.text)
         return "\n".join(parts)
 
     def show_similar(self, options: list[tuple[str, Content]] | None) -> None:
