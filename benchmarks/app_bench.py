@@ -53,9 +53,10 @@ an SSH session carries them); once the entries are listed, ctrl+n opens a new en
 the cursor in its empty title field (an ``Input``) and ``--pty-chars`` characters are
 typed one at a time, each key's output read from the pty master until it has been quiet
 for 0.1 s (at most 0.45 s: the cursor blink, restarted by each key, comes at 0.5 s).
-The same for ``bare_apps.BareInput`` (an ``App`` with one default ``Input``). Median and
-p95 per character, the ratio of the medians, and what a typical key of the app rewrites
-(screen rows and columns, from the cursor moves in its bytes).
+The same for ``bare_apps.BareInput`` (an ``App`` with one default ``Input``: the target's
+baseline) and, for reference, ``BareCompactInput`` (a compact one as wide as the title
+field). Median and p95 per character, the ratio of the medians, and what a typical key
+rewrites (screen rows and columns, from the cursor moves in its bytes).
 
 ``--load`` measures every figure but the cold index (and with ``--quick`` the bytes per
 character) a second time in the same run with one
@@ -127,6 +128,7 @@ SIMILAR_WAIT_S = 0.8 + 0.3  # the app looks similar entries up 0.8 s after an op
 PTY_CHARS = 30
 PTY_TEXT = "connection pool exhausted after the deploy of v2.3 "
 LOAD_TIMEOUT_S = 3600.0
+KEY_BYTES_PREFIXES = ("key_bytes", "bare_key_bytes", "compact_key_bytes")
 
 
 @dataclass(frozen=True)
@@ -731,7 +733,13 @@ def key_bytes(root: Path, chars: int) -> dict[str, Any]:
     app = pty_bytes.measure_app(root, xdg, text)
     _say("bytes per typed character: a bare Input in a pty")
     bare = pty_bytes.measure_bare_input(text)
-    out = {**app.figures("key_bytes"), **bare.figures("bare_key_bytes")}
+    _say("bytes per typed character: a compact Input as wide as the title field, in a pty")
+    compact = pty_bytes.measure_bare_input(text, compact=True)
+    out = {
+        **app.figures("key_bytes"),
+        **bare.figures("bare_key_bytes"),
+        **compact.figures("compact_key_bytes"),
+    }
     out["key_bytes_chars"] = chars
     out["key_bytes_ratio"] = out["key_bytes_median_b"] / out["bare_key_bytes_median_b"]
     return out
@@ -851,14 +859,12 @@ def run(
                     "ok": value == value and value <= target.limit,  # NaN is a miss
                 }
         out["targets"] = results
+        lists = ("errors", "cold_errors", *(f"{p}_errors" for p in KEY_BYTES_PREFIXES))
         out["all_errors"] = [
-            *out["errors"],
-            *out.get("cold_errors", []),
-            *out.get("key_bytes_errors", []),
-            *out.get("bare_key_bytes_errors", []),
-            *(f"under load: {e}" for e in out.get("load", {}).get("errors", [])),
-            *(f"under load: {e}" for e in out.get("load", {}).get("key_bytes_errors", [])),
-            *(f"under load: {e}" for e in out.get("load", {}).get("bare_key_bytes_errors", [])),
+            f"{label}{error}"
+            for label, figures in (("", out), ("under load: ", out.get("load", {})))
+            for name in lists
+            for error in figures.get(name, [])
         ]
         out["all_ok"] = all(r["ok"] for r in results.values()) and not out["all_errors"]
         return out
@@ -946,6 +952,12 @@ def _table(f: dict[str, Any], targets: dict[str, Any], prefix: str) -> list[str]
             _fmt(f["bare_key_bytes_p95_b"], "B"),
         )
         row("  / bare Input (medians)", _fmt(f["key_bytes_ratio"], "x"), "", "key_bytes_ratio")
+        if "compact_key_bytes_median_b" in f:
+            row(
+                "  compact Input as wide as the field, med/p95",
+                "",
+                f"{f['compact_key_bytes_median_b']:.0f}/{f['compact_key_bytes_p95_b']:.0f} B",
+            )
     return lines
 
 
@@ -1008,7 +1020,11 @@ def format_report(out: dict[str, Any]) -> str:
         lines.append(f"  no index yet: sync in the app {out['cold_sync_ms']} ms")
         for when, text in out["cold_seen"][:6]:
             lines.append(f"    at {when:6.2f} s the app shows: {text[:90]!r}")
-    for name, key in (("the app", "key_bytes_rewrites"), ("bare Input", "bare_key_bytes_rewrites")):
+    for name, key in (
+        ("the app", "key_bytes_rewrites"),
+        ("bare Input", "bare_key_bytes_rewrites"),
+        ("compact Input", "compact_key_bytes_rewrites"),
+    ):
         if key in out:
             lines.append(f"  one typed character rewrites ({name}; row, column: bytes):")
             for place in out[key]:

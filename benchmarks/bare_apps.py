@@ -9,8 +9,11 @@
   two differ in what they show, not in the data they read; ``source="files"`` reads the
   titles from the newest files instead (see ``newest_titles``).
 
-Run as a script, ``python bare_apps.py input`` runs ``BareInput`` in the terminal (the pty
-benchmark starts it so).
+* ``BareCompactInput``: one compact ``Input`` as wide as the app's title field (29 columns
+  at 80x24), for reference: the app's field is compact, the default Input has a border.
+
+Run as a script, ``python bare_apps.py input`` (or ``compact-input``) runs ``BareInput``
+(``BareCompactInput``) in the terminal (the pty benchmark starts them so).
 """
 
 # mypy: disable-error-code="import-untyped"
@@ -27,7 +30,7 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.widgets import Input, OptionList
 
-__all__ = ["BareInput", "BareList", "newest_titles"]
+__all__ = ["BareCompactInput", "BareInput", "BareList", "newest_titles"]
 
 _NUMBERED = re.compile(r"^(\d+)-.*\.md$")
 _TITLE = re.compile(r"^title:\s*(.*)$", re.MULTILINE)
@@ -38,6 +41,15 @@ class BareInput(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Input(id="box")
+
+
+class BareCompactInput(App[None]):
+    """One compact Input (no border) as wide as the app's title field at 80 columns."""
+
+    CSS = "Input { width: 29; }"
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Title", id="box", compact=True)
 
 
 def newest_titles(folder: Path, count: int) -> list[str]:
@@ -103,5 +115,7 @@ class BareList(App[None]):
 if __name__ == "__main__":
     if sys.argv[1:] == ["input"]:
         BareInput().run()
+    elif sys.argv[1:] == ["compact-input"]:
+        BareCompactInput().run()
     else:
-        sys.exit("usage: bare_apps.py input")
+        sys.exit("usage: bare_apps.py input | compact-input")

@@ -332,13 +332,16 @@ def measure_app(
     return out
 
 
-def measure_bare_input(text: str, timeout: float = 60.0) -> KeyBytes:
-    """``bare_apps.BareInput`` (an App with one Input) in the same pty setup."""
+def measure_bare_input(text: str, compact: bool = False, timeout: float = 60.0) -> KeyBytes:
+    """``bare_apps.BareInput`` (an App with one default Input), or ``BareCompactInput``,
+    in the same pty setup."""
     out = KeyBytes()
     script = Path(__file__).resolve().parent / "bare_apps.py"
-    pty = Pty([sys.executable, str(script), "input"], _env({}))
+    which = "compact-input" if compact else "input"
+    pty = Pty([sys.executable, str(script), which], _env({}))
     try:
-        if not pty.wait_for("\u258a", timeout):  # the Input's border is painted
+        # the border of the Input, or the compact one's placeholder, is painted
+        if not pty.wait_for("Title" if compact else "\u258a", timeout):
             out.errors.append(f"the bare Input was not shown in {timeout:.0f} s")
             return out
         pty.drain(1.0)
