@@ -746,36 +746,39 @@ def key_bytes(root: Path, chars: int) -> dict[str, Any]:
 
 
 class BusyLoop:
-    """One CPU-bound child process (a busy loop) beside the measurement; it ends itself
-    after ``limit`` seconds if nothing ends it first, and ``stop`` ends it and says how
-    much CPU it got."""
+    """One CPU-bound child process (a busy loop) beside the measurement. It ends itself
+    after ``limit`` seconds, or as soon as the benchmark's process is gone (killed before
+    it could end it); ``stop`` ends it and says how much CPU it got."""
 
     CODE = (
-        "import sys, time\n"
+        "import os, sys, time\n"
+        "parent = int(sys.argv[2])\n"
         "end = time.monotonic() + float(sys.argv[1])\n"
         "n = 0\n"
-        "while time.monotonic() < end:\n"
+        "while True:\n"
         "    n += 1\n"
+        "    if n % 200_000 == 0 and (time.monotonic() > end or os.getppid() != parent):\n"
+        "        break\n"
     )
 
     def __init__(self, limit: float) -> None:
         self.started = time.perf_counter()
-        self.process = subprocess.Popen([sys.executable, "-c", self.CODE, str(limit)])
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", self.CODE, str(limit), str(os.getpid())]
+        )
 
     def stop(self) -> dict[str, Any]:
         wall = time.perf_counter() - self.started
-        still_running = self.process.poll() is None
-        if still_running:
+        pid, status, usage = os.wait4(self.process.pid, os.WNOHANG)
+        ended_itself = pid != 0
+        if not ended_itself:
             self.process.terminate()
-        try:
-            _, status, usage = os.wait4(self.process.pid, 0)
-        except ChildProcessError:  # reaped already
-            return {"busy_wall_s": wall, "busy_cpu_s": None, "busy_ended_itself": False}
-        self.process.returncode = os.waitstatus_to_exitcode(status)
+            pid, status, usage = os.wait4(self.process.pid, 0)
+        self.process.returncode = os.waitstatus_to_exitcode(status)  # reaped here
         return {
             "busy_wall_s": wall,
             "busy_cpu_s": usage.ru_utime + usage.ru_stime,
-            "busy_ended_itself": not still_running,
+            "busy_ended_itself": ended_itself,
         }
 
 
@@ -993,8 +996,7 @@ def format_report(out: dict[str, Any]) -> str:
         )
     under = out.get("load")
     if under is not None:
-        cpu = under.get("busy_cpu_s")
-        busy = f"{cpu:.0f} s CPU in {under['busy_wall_s']:.0f} s" if cpu is not None else "?"
+        busy = f"{under['busy_cpu_s']:.0f} s CPU in {under['busy_wall_s']:.0f} s"
         lines += [
             "",
             f"Under load: one busy-loop process beside the app ({busy});"

@@ -16,7 +16,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
+
+import pytest
 
 from tests.conftest import REPO
 
@@ -34,6 +37,51 @@ FIGURES = (
 )
 BYTES = ("key_bytes_median_b", "key_bytes_p95_b", "bare_key_bytes_median_b", "key_bytes_ratio")
 PTY_CHARS = 3
+
+
+@pytest.fixture(scope="module")
+def pty_bytes() -> ModuleType:
+    if str(SCRIPT.parent) not in sys.path:
+        sys.path.insert(0, str(SCRIPT.parent))
+    import pty_bytes as module
+
+    return module
+
+
+def _cell(row: int, column: int, text: str, style: str = "38;5;253;48;5;235") -> bytes:
+    return f"\x1b[{row};{column}H\x1b[{style}m{text}\x1b[0m".encode()
+
+
+def test_a_keys_bytes_are_told_apart_by_the_places_they_rewrite(pty_bytes: ModuleType) -> None:
+    """The shape of a key in the app's title field at 80x24: the field's row, the top bar,
+    and a one-column scrollbar of 14 rows painted twice, each row's cell followed by a line
+    end; then the cursor put back."""
+    scrollbar = b"".join(
+        _cell(row, 31, " ", "7;38;5;23;48;5;234") + f"\x1b[{row};32H\r\n".encode()
+        for row in range(4, 18)
+    )
+    data = (
+        _cell(4, 51, "wcon" + " " * 23)
+        + _cell(1, 1, " folder  new wcon [modified]" + " " * 52)
+        + b"\r\n"
+        + scrollbar
+        + b"\x1b[4;55H"
+        + scrollbar
+        + b"\x1b[4;55H"
+    )
+    places = pty_bytes.rewritten(data)
+    assert [(p["rows"], p["column"]) for p in places] == [
+        ("4", 51),
+        ("1", 1),
+        ("4-17", 31),
+        ("4", 55),
+        ("4-17", 31),
+        ("4", 55),
+    ]
+    assert sum(p["bytes"] for p in places) == len(data)  # every byte counted once
+    assert places[2]["bytes"] == places[4]["bytes"] == len(scrollbar)
+    assert places[0]["text"].startswith("wcon") and "new wcon" in places[1]["text"]
+    assert pty_bytes.plain(data).count(" folder  new wcon [modified]") == 1
 
 
 def _positive(figures: dict[str, Any], keys: tuple[str, ...]) -> None:
