@@ -5,6 +5,7 @@ Usage::
 
     python benchmarks/similar_quality.py [--background 3000] [--seed 1234] [--json]
                                          [--corpus /work/shared/corpus] [--keep DIR]
+    python benchmarks/similar_quality.py --background 10000 --latency-only
 
 The labelled set (``benchmarks/error_pastes.py``): every distinct real error block of the
 corpus (code fences and indented blocks holding a traceback, an exception line, an error
@@ -31,8 +32,12 @@ Then, in one run:
   (``coverage``: the weight of the paste's terms the top hit matched over the weight of all
   of them, from ``extract``/``weighted_terms``), and the recall kept at each;
 * a PROTOTYPE ranking (defined in this file, not the app's code) that scores entries by how
-  much of the paste's error lines their Error Messages cover, weighted by rarity, with the
-  same figures, to show what a threshold can do.
+  much of the paste's error lines their Error Messages cover, weighted by rarity, plus a
+  share for holding the paste's error line itself, with the same figures, to show what a
+  threshold can do.
+
+``--latency-only`` builds one index (targets in it) and prints only the lookup cost and
+recall as JSON: the issue's latency target is stated at 10,000 entries.
 
 Deterministic for a given ``--seed`` (latencies aside). Progress goes to stderr.
 """
@@ -110,6 +115,17 @@ def write_entry(root: Path, title: str, sections: dict[str, str], day: str) -> s
     return stored.path.name
 
 
+def build_index(root: Path, cache: Path) -> None:
+    """Build the search index of ``root`` in ``cache`` as the CLI does (it may fork)."""
+    from mistakes.services.search import SearchService
+    from mistakes.storage.folder import EntryFolder
+    from mistakes.storage.template_file import load_template
+
+    service = SearchService(EntryFolder(root, load_template()), cache)
+    service.open()
+    service.index.close()
+
+
 def open_workspace(root: Path, cache: Path) -> Any:
     """The app's workspace on ``root`` (index in ``cache``), brought in step."""
     from mistakes.services.workspace import Workspace
@@ -171,6 +187,13 @@ def index_term(word: str) -> str:
     from mistakes.search.analysis import term_of
 
     return str(term_of(word))
+
+
+def normalise_line(line: str) -> str:
+    """A log line with what varies between occurrences replaced (``similar.normalise``)."""
+    from mistakes.search.similar import normalise
+
+    return str(normalise(line))
 
 
 def read_error_messages(path: Path) -> tuple[str, str]:
@@ -264,6 +287,25 @@ class PlainBM25:
 # =============================================================================================
 # PROTOTYPE ranking (not the app's code): error-line coverage weighted by rarity
 # =============================================================================================
+_TAIL = re.compile(
+    r"(?:(?<![\w.])(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Fault|Failure)\b"
+    r"|\b(?:fatal error|npm ERR!|error(?: TS\d+|\[E\d+\])?|ERROR|Error|FATAL|panic)\s*[:!]).*$"
+)
+
+
+def error_tails(text: str) -> set[str]:
+    """PROTOTYPE. The error lines of a text from the exception type or error prefix on,
+    normalised and lowercased (lines of at least three words: a bare type says little)."""
+    tails = set()
+    for line in text.split("\n"):
+        match = _TAIL.search(line)
+        if match:
+            tail = normalise_line(match.group(0)).lower()
+            if len(re.findall(r"[a-z]{2,}", tail)) >= 3:
+                tails.add(tail)
+    return tails
+
+
 class PrototypeRanker:
     """PROTOTYPE. Each entry is reduced to the index terms of its Error Messages (and
     title); a paste to the terms of its error lines only (exception types, error codes,
@@ -272,16 +314,24 @@ class PrototypeRanker:
     Each term weighs its kind (exception 3, code 3, error-line word 1.5, frame 1) times its
     idf. An entry's score is the share of the paste's weight it covers, in [0, 1] (1: the
     entry holds every error term of the paste): the "score against itself" normalisation.
+    Besides, an entry that holds the paste's error line itself (from the exception type or
+    error prefix on, normalised: a log prefix, numbers, ids and paths do not count) gets
+    ``LINE_SHARE`` of its score from that: score = (1 - LINE_SHARE) * coverage +
+    LINE_SHARE * [an error line in common].
     "No close matches" when the best score is under the threshold."""
 
     COMMON_SHARE = 0.05
+    LINE_SHARE = 0.4
 
     def __init__(self, paths: Sequence[Path]) -> None:
         self.postings: dict[str, set[str]] = {}
+        self.lines: dict[str, set[str]] = {}
         for path in paths:
             title, errors = read_error_messages(path)
             for term in self._entry_terms(title + "\n" + errors):
                 self.postings.setdefault(term, set()).add(path.name)
+            for tail in error_tails(errors):
+                self.lines.setdefault(tail, set()).add(path.name)
         self.n = max(1, len(paths))
 
     @staticmethod
@@ -329,9 +379,14 @@ class PrototypeRanker:
         scores: dict[str, float] = {}
         for term, weight in weights.items():
             for name in self.postings.get(term, ()):
-                scores[name] = scores.get(name, 0.0) + weight
+                scores[name] = scores.get(name, 0.0) + (1.0 - self.LINE_SHARE) * weight / total
+        for tail in error_tails(text):
+            for name in self.lines.get(tail, ()):
+                scores[name] = scores.get(name, 0.0) + self.LINE_SHARE
+        for name in scores:
+            scores[name] = min(1.0, scores[name])
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        return [Found(name, score / total, "", frozenset()) for name, score in ranked]
+        return [Found(name, score, "", frozenset()) for name, score in ranked]
 
 
 # =============================================================================================
@@ -495,6 +550,8 @@ def run(background: int, seed: int, corpus: Path, keep: Path | None = None) -> d
 
         _say(f"indexing {entries} entries (app index, twice; plain BM25 once)")
         started = time.perf_counter()
+        build_index(seen_root, cache)
+        build_index(unseen_root, cache)
         seen_ws = open_workspace(seen_root, cache)
         unseen_ws = open_workspace(unseen_root, cache)
         index_s = time.perf_counter() - started
@@ -589,6 +646,57 @@ def run(background: int, seed: int, corpus: Path, keep: Path | None = None) -> d
             ],
         }
         return out
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def run_latency(background: int, seed: int, corpus: Path, keep: Path | None) -> dict[str, Any]:
+    """Only the lookup cost: the app's ``similar`` (and the prototype) per paste, with the
+    targets in the folder (for ``--background 10000``, the issue's size)."""
+    from synth import generate
+
+    work = Path(tempfile.mkdtemp(prefix="similar-latency-")) if keep is None else keep
+    if keep is not None and keep.exists():
+        shutil.rmtree(keep)
+    work.mkdir(parents=True, exist_ok=True)
+    root, cache = work / "seen", work / "cache"
+    try:
+        blocks = error_blocks(corpus)
+        _say(f"writing {background} background entries, {2 * len(blocks)} labelled")
+        generate(root, background, seed)
+        pastes = build_labelled_set(root, blocks, seed)
+        _say("indexing")
+        started = time.perf_counter()
+        build_index(root, cache)
+        index_s = time.perf_counter() - started
+        workspace = open_workspace(root, cache)
+        proto = PrototypeRanker(sorted(root.glob("*.md")))
+        _say(f"{len(pastes)} pastes")
+        app = answer_all(pastes, lambda t: app_similar(workspace, t), lambda _t, _f: 0.0)
+        pr = answer_all(pastes, proto.search, lambda _t, f: f.score)
+        close_workspace(workspace)
+        return {
+            "seed": seed,
+            "background": background,
+            "entries": len(list(root.glob("*.md"))),
+            "pastes": len(pastes),
+            "index_s": index_s,
+            "app": {
+                "recall_at_1": recall(pastes, app, 1),
+                "recall_at_3": recall(pastes, app, 3),
+                "latency_p50_ms": percentile(app.wall_ms, 50),
+                "latency_p95_ms": percentile(app.wall_ms, 95),
+                "cpu_p50_ms": percentile(app.cpu_ms, 50),
+                "cpu_p95_ms": percentile(app.cpu_ms, 95),
+            },
+            "prototype": {
+                "recall_at_1": recall(pastes, pr, 1),
+                "recall_at_3": recall(pastes, pr, 3),
+                "latency_p50_ms": percentile(pr.wall_ms, 50),
+                "latency_p95_ms": percentile(pr.wall_ms, 95),
+            },
+        }
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -702,11 +810,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--labelled", action="store_true", help="with --json: include every block and paste"
     )
+    parser.add_argument(
+        "--latency-only",
+        action="store_true",
+        help="only the lookup cost (one index, targets in it), as JSON",
+    )
     args = parser.parse_args(argv)
     if args.background < 0:
         parser.error("--background must not be negative")
     if not args.corpus.is_dir():
         parser.error(f"{args.corpus} is not a folder")
+    if args.latency_only:
+        figures = run_latency(args.background, args.seed, args.corpus, args.keep)
+        print(json.dumps(figures, indent=2))
+        return 0
     out = run(args.background, args.seed, args.corpus, args.keep)
     if args.json:
         if not args.labelled:
