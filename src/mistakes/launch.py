@@ -6,6 +6,7 @@ and it imports Textual only when the app is asked for.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -17,6 +18,15 @@ def run_app(folder: str | None, template: str | None) -> int:
         print(
             "mistakes: the app needs a terminal; in scripts use the commands "
             "(see 'mistakes --help')",
+            file=sys.stderr,
+        )
+        return 2
+    term = os.environ.get("TERM", "")
+    if term in ("dumb", "unknown"):
+        print(
+            f"mistakes: TERM={term} cannot show the full-screen app; use the commands "
+            "(mistakes list, search, show, new; see 'mistakes --help'), or set TERM "
+            "(e.g. TERM=xterm-256color)",
             file=sys.stderr,
         )
         return 2

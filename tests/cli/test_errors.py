@@ -133,7 +133,7 @@ def test_unknown_user_config_key_is_an_error(run, cwd: Path, isolated_home: Path
     result = run("list")
     assert result.code == 1
     assert result.err == (
-        f"mistakes: {config}:2: unknown setting 'dirs' (known: dir, template, keymap)\n"
+        f"mistakes: {config}:2: unknown setting 'dirs' (known: dir, template, ascii, keymap)\n"
     )
 
 
@@ -165,3 +165,16 @@ def test_an_unreadable_folder_is_one_line(run, entry: Path, monkeypatch) -> None
         result = run(*command)
         assert result.code == 1, command
         assert result.err == "mistakes: mistakes: Permission denied\n", command
+
+
+def test_ascii_in_the_user_config_must_be_true_or_false(
+    run, cwd: Path, isolated_home: Path
+) -> None:
+    config = isolated_home / ".config" / "mistakes" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('ascii = "yes"\n')
+    result = run("list")
+    assert result.code == 1
+    assert result.err == f"mistakes: {config}: 'ascii' is true or false\n"
+    config.write_text("ascii = true\n")
+    assert run("list").code == 0

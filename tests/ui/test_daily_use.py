@@ -17,6 +17,7 @@ from textual.widgets import Input, OptionList, Select, TextArea
 
 from mistakes.cli.main import main as cli_main
 from mistakes.domain.errors import MistakesError
+from mistakes.search.index import SearchResults
 from mistakes.services.config import user_config_path
 from mistakes.ui.app import MistakesApp, make_app
 from mistakes.ui.screens.dialogs import ConfirmScreen, HelpScreen
@@ -433,6 +434,21 @@ async def test_enter_on_no_match_searches_whole_words_before_creating(
     async with app.run_test(size=size) as pilot:
         await started(app, pilot)
         await search(app, pilot, "policy")
+        # as you type, the sidebar finds what the CLI finds (the whole word, not a prefix)
+        assert await wait_until(pilot, lambda: bool(prompts(app)))
+        assert set(found) <= {int(p[:3]) for p in prompts(app)}
+        # and should an as-you-type answer ever miss, enter checks the whole words first
+        real = app.workspace.find
+
+        def partial_misses(text: str, *args: object, **kwargs: object) -> SearchResults:
+            if kwargs.get("partial", True):
+                return SearchResults(text, [], 0)
+            return real(text, *args, **kwargs)  # type: ignore[arg-type]
+
+        app.workspace.find = partial_misses  # type: ignore[method-assign]
+        await pilot.press("escape")  # clears the query
+        await search(app, pilot, "policy")
+        assert await wait_until(pilot, lambda: not prompts(app))
         await pilot.press("enter")
         await settle(app, pilot)
         assert await wait_until(pilot, lambda: bool(prompts(app)))

@@ -91,7 +91,9 @@ async def test_search_preview_down_and_enter_opens(build, samples_copy: Path) ->
         assert await wait_until(pilot, lambda: app.stored is not None)
         assert app.stored is not None and app.stored.number == 19
         bar = topbar(app)
-        assert bar.startswith(f"{samples_copy}  019 Connection pool exhausted again")
+        # the folder gives way (cut from the left) before the number and the title do
+        assert bar.endswith("  019 Connection pool exhausted again after async SQLAlchemy migr…")
+        assert bar.startswith("…") and samples_copy.name in bar
         assert "[modified]" not in bar
         what = area(app, "what_happened").text
         source = next(samples_copy.glob("019-*.md")).read_text("utf-8")
@@ -116,8 +118,13 @@ async def test_no_match_enter_creates_entry_then_save(build, samples_copy: Path)
         assert app.editor.original is not None and app.editor.original.title == "quokka"
         assert app.stored is None
         assert app.query_one("#field-title", Input).value == "quokka"
-        assert topbar(app) == f"{samples_copy}  new quokka"
+        assert topbar(app).endswith("  new quokka") and samples_copy.name in topbar(app)
 
+        # a new entry without a severity: the first save asks for one, a second saves anyway
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.stored is None
+        assert any("Choose a severity" in n.message for n in app._notifications)
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert await wait_until(pilot, lambda: app.stored is not None)
@@ -130,7 +137,7 @@ async def test_no_match_enter_creates_entry_then_save(build, samples_copy: Path)
         assert await wait_until(pilot, lambda: len(prompts(app)) == 1), prompts(app)
         assert prompts(app)[0].startswith("025 ")
         assert prompts(app)[0].splitlines()[0].endswith(" quokka")
-        assert topbar(app) == f"{samples_copy}  025 quokka"
+        assert topbar(app).endswith(f"{samples_copy.name}  025 quokka")
         assert any("Saved 025-quokka.md" in n.message for n in app._notifications)
 
 
@@ -142,9 +149,9 @@ async def test_ctrl_n_title_section_and_save(build, samples_copy: Path) -> None:
         await settle(app, pilot)
         assert await wait_until(pilot, lambda: app.editor.original is not None)
         assert isinstance(app.focused, Input) and app.focused.id == "field-title"
-        assert topbar(app) == f"{samples_copy}  new (untitled)"
+        assert topbar(app).endswith(f"{samples_copy.name}  new (untitled)")
         await type_text(pilot, "Stampede")
-        assert topbar(app) == f"{samples_copy}  new Stampede [modified]"  # as typed
+        assert topbar(app).endswith(f"{samples_copy.name}  new Stampede [modified]")  # as typed
         await pilot.press("alt+2")
         await pilot.pause()
         assert app.editor.tabs is not None and app.editor.tabs.active == "tab-error_description"
@@ -154,8 +161,9 @@ async def test_ctrl_n_title_section_and_save(build, samples_copy: Path) -> None:
         await pilot.pause()
         assert area(app, "what_happened").text == "Raced."
         assert app.editor.modified
-        assert topbar(app).startswith(f"{samples_copy}  new ")
+        assert "  new " in topbar(app)
         assert topbar(app).endswith(" [modified]")
+        await pilot.press("f5", "h")  # the severity, in two keys
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert await wait_until(pilot, lambda: app.stored is not None)
@@ -165,7 +173,7 @@ async def test_ctrl_n_title_section_and_save(build, samples_copy: Path) -> None:
         assert "title: Stampede\n" in text
         assert "### What Happened\n\nRaced.\n" in text
         assert not app.editor.modified
-        assert topbar(app) == f"{samples_copy}  025 Stampede"
+        assert topbar(app).endswith(f"{samples_copy.name}  025 Stampede")
 
 
 async def test_opening_another_entry_refills_the_form(build, samples_copy: Path) -> None:

@@ -49,13 +49,17 @@ async def to_end(pilot: Pilot, area: TextArea) -> None:
     await pilot.press("end")
 
 
-async def new_entry(app: MistakesApp, pilot: Pilot, title: str) -> None:
+async def new_entry(app: MistakesApp, pilot: Pilot, title: str, severity: bool = True) -> None:
     await started(app, pilot)
     await pilot.press("ctrl+n")
     await settle(app, pilot)
     assert await wait_until(pilot, lambda: app.editor.original is not None)
     await pilot.pause()
     await type_text(pilot, title)
+    if severity:  # medium (a new entry's save would ask for one)
+        await pilot.press("f5", "m")
+        await pilot.pause()
+        assert app.editor.collect().fields.get("severity") == "medium"
 
 
 def screen_lines(app: MistakesApp) -> list[str]:
@@ -246,7 +250,7 @@ async def test_select_fields_show_an_empty_value_not_their_label(
 ) -> None:
     app: MistakesApp = build()
     async with app.run_test(size=size) as pilot:
-        await new_entry(app, pilot, "Unset choices")
+        await new_entry(app, pilot, "Unset choices", severity=False)
         severity = app.query_one("#field-severity", Select)
         assert severity.value is Select.NULL
         row = next(line for line in screen_lines(app) if "Severity" in line)

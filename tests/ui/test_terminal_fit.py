@@ -1,12 +1,7 @@
-"""The app on odd terminals (TERM=linux, NO_COLOR), the top bar, a new entry's severity.
-
-Three hooks in ui/app.py are installed here the way app.py is to call them (see
-``hooks``): ``fit_terminal(self)`` in ``on_mount``, ``topbar_text`` in ``_update_topbar``
-and ``editor.ready_to_save`` at the start of ``_save``."""
+"""The app on odd terminals (TERM=linux, NO_COLOR), the top bar, a new entry's severity."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,41 +18,6 @@ from .conftest import dialog, entry_file, open_entry, settle, started, type_text
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")]
 # what the Linux console's fonts lack (the issue's list)
 MISSING_ON_CONSOLE = "━╸╺╭╮╰╯…▏▁▂▃▅▆⏎🔎"
-
-
-@pytest.fixture
-def hooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The app with the calls app.py is to make (described in the uiedit report)."""
-    from mistakes.ui.terminal import fit_terminal
-    from mistakes.ui.topbar import topbar_text
-
-    mount = MistakesApp.on_mount
-    save = MistakesApp._save
-
-    def on_mount(self: MistakesApp) -> None:
-        mount(self)
-        fit_terminal(self)
-
-    def update_topbar(self: MistakesApp) -> None:
-        bar = self.query_one("#topbar", Static)
-        width = bar.content_size.width or self.size.width - 2
-        folder = str(self.workspace.root)
-        if self.editor.original is None:
-            bar.update(topbar_text(folder, None, "", False, width))
-            return
-        number = f"{self.stored.number:03d}" if self.stored is not None else "new"
-        title = self.editor.current_title()
-        bar.update(topbar_text(folder, number, title, self.editor.modified, width))
-
-    def guarded_save(self: MistakesApp, after: object = None, force: bool = False) -> None:
-        if self.editor.original is not None and not self.editor.ready_to_save(self.stored is None):
-            return
-        save(self, after, force)
-
-    monkeypatch.setattr(MistakesApp, "on_mount", on_mount)
-    monkeypatch.setattr(MistakesApp, "_update_topbar", update_topbar)
-    monkeypatch.setattr(MistakesApp, "_save", guarded_save)
-    yield
 
 
 def screen_text(app: MistakesApp) -> str:
@@ -88,7 +48,7 @@ async def look_everywhere(app: MistakesApp, pilot: Pilot) -> list[str]:
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_the_linux_console_gets_glyphs_its_fonts_have(
-    build, hooks: None, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+    build, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
 ) -> None:
     monkeypatch.setenv("TERM", "linux")
     monkeypatch.delenv("MISTAKES_ASCII", raising=False)
@@ -100,9 +60,7 @@ async def test_the_linux_console_gets_glyphs_its_fonts_have(
         assert "-" * 10 in screen_text(app)  # the tab underline, in ASCII
 
 
-async def test_ascii_can_be_asked_for_anywhere(
-    build, hooks: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_ascii_can_be_asked_for_anywhere(build, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.setenv("MISTAKES_ASCII", "1")
     app: MistakesApp = build()
@@ -114,7 +72,7 @@ async def test_ascii_can_be_asked_for_anywhere(
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_no_color_on_the_linux_console_keeps_text_readable(
-    build, hooks: None, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+    build, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
 ) -> None:
     """TERM=linux NO_COLOR=1 drew black on black (a greyscale filter over ANSI colours).
     Without colour, text keeps the terminal's own colours."""
@@ -142,7 +100,7 @@ async def test_no_color_on_the_linux_console_keeps_text_readable(
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_modified_stays_on_the_top_bar_with_a_long_title(
-    build, hooks: None, samples_copy: Path, size: tuple[int, int]
+    build, samples_copy: Path, size: tuple[int, int]
 ) -> None:
     path = entry_file(samples_copy, 5)
     long_title = "Connection pool exhausted after deploy of v2.3 while the canary was still at 10%"
@@ -166,7 +124,7 @@ async def test_modified_stays_on_the_top_bar_with_a_long_title(
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_a_new_entry_without_a_severity_asks_for_one_on_save(
-    build, hooks: None, samples_copy: Path, size: tuple[int, int]
+    build, samples_copy: Path, size: tuple[int, int]
 ) -> None:
     app: MistakesApp = build()
     async with app.run_test(size=size, notifications=True) as pilot:

@@ -52,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mistakes {__version__}")
     parser.set_defaults(handler=None)
     _add_common(parser, top=True)
+    parser.add_argument(
+        "--ascii",
+        action="store_true",
+        help="the app draws with ASCII only (as on the Linux console; also MISTAKES_ASCII=1)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str, handler: commands.Handler) -> argparse.ArgumentParser:
@@ -179,6 +184,8 @@ def main(argv: Sequence[str] | None = None, run_app: commands.RunApp | None = No
             if run_app is None:
                 print("mistakes: the terminal app is not installed here", file=sys.stderr)
                 return 2
+            if args.ascii:
+                os.environ["MISTAKES_ASCII"] = "1"  # read by the app; beats the config
             return run_app(getattr(args, "dir", None), getattr(args, "template", None))
         handler: commands.Handler = args.handler
         return handler(args)

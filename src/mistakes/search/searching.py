@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import re
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -22,18 +21,18 @@ from whoosh.searching import Searcher
 
 from mistakes.domain.naming import parse_entry_filename
 from mistakes.domain.template import Template
-from mistakes.search.analysis import fold, query_words, term_of
+from mistakes.search.analysis import nfc, query_words, term_of
 from mistakes.search.query import (
     OPERATORS,
     ParsedQuery,
     QueryBuilder,
-    _is_null,
-    _text,
+    is_null,
     section_numbers,
+    term_text,
 )
 from mistakes.search.schema import BODY, build_schema, search_fields
 from mistakes.search.similar import find_similar
-from mistakes.search.snippets import Snippet, make_snippet
+from mistakes.search.snippets import Snippet, make_snippet, mark_spans
 from mistakes.search.store import IndexStore, damaged
 from mistakes.search.types import Hit, IndexNotReady, IndexUnavailable, SearchResults, date_key
 from mistakes.storage.errors import EntryParseError
@@ -159,7 +158,7 @@ class SearchIndex(IndexStore):
         parsed = self.parse(text, partial=partial, searcher=searcher)
         if not text.strip():
             return SearchResults(text, self.recent(limit), searcher.doc_count(), parsed.notice)
-        if _is_null(parsed.query):
+        if is_null(parsed.query):
             return SearchResults(text, [], 0, parsed.notice)
         # matched terms per hit (terms=True) cost more than the search: the query's own
         # terms (prefixes and fuzzy terms already expanded) mark the snippets instead
@@ -217,17 +216,17 @@ class SearchIndex(IndexStore):
             if isinstance(q, wq.Term):
                 if q.fieldname in self._text_fields:
                     fields.add(q.fieldname)
-                    found.append(_text(q.text))
+                    found.append(term_text(q.text))
                 return
             if isinstance(q, wq.Phrase):
                 fields.add(q.fieldname)
-                found.extend(_text(w) for w in q.words)
+                found.extend(term_text(w) for w in q.words)
                 return
             if isinstance(q, spans.SpanQuery):
                 for fieldname, term in q.iter_all_terms():
                     if fieldname in self._text_fields:
                         fields.add(fieldname)
-                        found.append(_text(term))
+                        found.append(term_text(term))
                 return
             if q.is_leaf():
                 return
@@ -296,7 +295,7 @@ class SearchIndex(IndexStore):
             return []
         reader = self.searcher().reader()
         counted = [
-            (info.doc_frequency(), _text(term))
+            (info.doc_frequency(), term_text(term))
             for term, info in reader.iter_field(self.fields.tags)
         ]
         return [tag for _count, tag in sorted(counted, key=lambda pair: (-pair[0], pair[1]))]
@@ -336,12 +335,10 @@ def _preload_lengths(searcher: Searcher) -> None:
 
 
 def _title_marks(title: str, terms: frozenset[str]) -> tuple[str, list[tuple[int, int]]]:
-    marks = [
-        (m.start(), m.end())
-        for m in re.finditer(r"\w+", title)
-        if term_of(m.group()) in terms or fold(m.group()) in terms
-    ]
-    return title, marks
+    """The title (in NFC) and where the query's terms are in it, marked as snippets are
+    (stems, folded letters, CamelCase parts, CJK letter pairs)."""
+    text = nfc(title)
+    return text, mark_spans(text, terms)
 
 
 def query_fields(template: Template) -> list[str]:

@@ -18,7 +18,7 @@ from whoosh.searching import Searcher
 
 from mistakes.domain.template import Template
 from mistakes.search.analysis import STOP_WORDS, camel_parts, fold, term_of
-from mistakes.search.query import _text
+from mistakes.search.query import term_text
 from mistakes.search.snippets import make_snippet
 from mistakes.search.types import Hit, date_key
 from mistakes.storage.errors import EntryParseError
@@ -324,7 +324,7 @@ def find_similar(
         stored_fields = result.fields()
         if exclude is not None and stored_fields.get("path") == exclude:
             continue
-        matched = frozenset(_text(t) for _f, t in (result.matched_terms() or []))
+        matched = frozenset(term_text(t) for _f, t in (result.matched_terms() or []))
         hit = make_hit(stored_fields, result.score or 0.0, matched)
         try:
             entry = folder.load(hit.path).entry

@@ -32,7 +32,7 @@ from mistakes.storage.template_file import load_template
 APP_NAME = "mistakes"
 FOLDER_CONFIG = ".mistakes.toml"
 DEFAULT_DIR = "mistakes"
-USER_KEYS = ("dir", "template", "keymap")
+USER_KEYS = ("dir", "template", "ascii", "keymap")
 FOLDER_KEYS = ("template",)
 
 
@@ -50,6 +50,7 @@ class UserConfig:
     dir: Path | None = None
     template: Path | None = None
     keymap: dict[str, str] = field(default_factory=dict)
+    ascii: bool | None = None  # ASCII glyphs in the app (None: on the Linux console)
 
 
 def user_config_path() -> Path:
@@ -150,11 +151,15 @@ def load_user_config() -> UserConfig:
         isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()
     ):
         raise ConfigError(path, '[keymap] maps binding ids to keys, e.g. save = "ctrl+s"')
+    ascii = data.get("ascii")
+    if ascii is not None and not isinstance(ascii, bool):
+        raise ConfigError(path, "'ascii' is true or false")
     return UserConfig(
         path=path if data else None,
         dir=_path_value(path, data, "dir", path.parent),
         template=_path_value(path, data, "template", path.parent),
         keymap=dict(keymap),
+        ascii=ascii,
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mistakes.domain.code_sections import stored_section_text
 from mistakes.domain.entry import (
     ChecklistItem,
     Entry,
@@ -15,7 +16,6 @@ from mistakes.domain.entry import (
     validate_value,
 )
 from mistakes.domain.errors import MistakesError
-from mistakes.domain.markdown import fenced, is_one_code_block
 from mistakes.domain.naming import parse_entry_filename, snake_key
 from mistakes.domain.template import DATE_KEY, TITLE_KEY, FieldKind, FieldSpec, Template
 from mistakes.services import environment
@@ -180,13 +180,9 @@ class EntryService:
             entry.follow_up = items
 
     def section_text(self, key: str, text: str) -> str:
-        """Text as stored in a section: fenced when the template's hint is a code block."""
-        spec = self.template.section(key)
-        if spec is None or not spec.hint_is_code or not text.strip():
-            return text
-        if is_one_code_block(text):
-            return text
-        return fenced(text.strip("\n"))
+        """Text as stored in a section: fenced when the template's hint is a code block (the
+        one rule, shared with the app's save)."""
+        return stored_section_text(self.template.section(key), text)
 
     # -- checking -------------------------------------------------------------------------
     def check(self) -> list[Problem]:

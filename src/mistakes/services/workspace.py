@@ -14,6 +14,7 @@ from mistakes.domain.entry import Entry, new_entry
 from mistakes.domain.naming import parse_entry_filename
 from mistakes.domain.template import Template
 from mistakes.search.index import Hit, IndexNotReady, Progress, SearchResults, SyncReport
+from mistakes.search.query import entry_from_query
 from mistakes.services.config import (
     UserConfig,
     load_user_config,
@@ -259,6 +260,15 @@ class Workspace:
         entry = new_entry(self.template, title)
         self.entries.fill_environment(entry)
         return entry
+
+    def new_entry_from_query(self, text: str) -> tuple[Entry, list[str]]:
+        """A new entry from what was typed in the search box: its free words as the title,
+        its field terms as values (``tag:redis cache stampede``: title "cache stampede",
+        tag redis); and what of the query was left out (operators, unfinished values)."""
+        made = entry_from_query(text, self.template)
+        entry = self.new_entry(made.title)
+        made.apply(entry, self.template)
+        return entry, made.left_out
 
     def save(self, stored: StoredEntry | None, entry: Entry) -> StoredEntry:
         """Create or save; the index is updated for that one entry."""

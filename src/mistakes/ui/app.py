@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import os
 import signal
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -22,9 +23,10 @@ from textual.widgets import Footer, Input, OptionList, Static, TabbedContent, Te
 
 from mistakes.domain.entry import Entry
 from mistakes.domain.text import one_line
-from mistakes.search.index import query_fields
+from mistakes.search.index import IndexUnavailable, query_fields
 from mistakes.services.entries import UsageError
 from mistakes.services.workspace import MergePlan, Workspace
+from mistakes.storage.atomic import NotDurableError
 from mistakes.storage.errors import ConflictError, StorageError
 from mistakes.storage.folder import StoredEntry
 from mistakes.ui.commands import EntryCommands, app_commands
@@ -37,6 +39,8 @@ from mistakes.ui.screens.drafts import Answer, DraftPicker
 from mistakes.ui.screens.merge import MergeScreen
 from mistakes.ui.similar import SimilarFinder
 from mistakes.ui.styles import stylesheets
+from mistakes.ui.terminal import fit_terminal
+from mistakes.ui.topbar import topbar_text
 from mistakes.ui.widgets.editor import EntryEditor
 from mistakes.ui.widgets.peek import EntryPeek
 from mistakes.ui.widgets.sidebar import Sidebar
@@ -62,6 +66,7 @@ class MistakesApp(EntryActions, NavigationActions):
         entry: Entry
         unchanged: bool = False
         merged: bool = False  # their changes were kept: the form shows the file again
+        warnings: list[str] = field(default_factory=list)  # said beside "Saved"
 
     @dataclass
     class Failed(Message):
@@ -80,6 +85,10 @@ class MistakesApp(EntryActions, NavigationActions):
         total: int
 
     @dataclass
+    class Waiting(Message):
+        text: str  # "waiting for the search index: it is locked by process 123 (...)"
+
+    @dataclass
     class Synced(Message):
         notices: list[str]
 
@@ -90,6 +99,7 @@ class MistakesApp(EntryActions, NavigationActions):
         self.stored: StoredEntry | None = None
         self.draft_key: str | None = None
         self._from_draft = False  # the open entry came from a draft (others may wait)
+        self._topbar_shown: Content | None = None
         self._prebuilt = False
         self._asked_about_change = False
         read_escape_digit_as_alt()
@@ -120,9 +130,11 @@ class MistakesApp(EntryActions, NavigationActions):
         return self.query_one(EntryPeek)
 
     def on_mount(self) -> None:
-        if self.console.color_system in (None, "standard", "windows"):
-            self.theme = "ansi-dark"  # 16 colours: keep error, warning and success apart
+        # MISTAKES_ASCII (and --ascii, which sets it) beats the config's ascii
+        asked = None if os.environ.get("MISTAKES_ASCII") else self.workspace.config.ascii
+        fit_terminal(self, asked)
         self._install_signals()
+        self.workspace.search.on_wait = self._waiting  # whose lock a worker waits for
         self.editor.renderer = self.workspace.render
         self.set_interval(AUTOSAVE_SECONDS, self._autosave)
         self.set_interval(WATCH_SECONDS, self.check_open_file)
@@ -131,6 +143,14 @@ class MistakesApp(EntryActions, NavigationActions):
         self.sidebar.search_box.focus()
         self._sync()
         self._offer_drafts()
+
+    def _waiting(self, message: str) -> None:
+        """Told from a worker thread: a wait for another process's index lock began."""
+        self.post_message(self.Waiting(message))
+
+    @on(Waiting)
+    def _waiting_shown(self, message: Waiting) -> None:
+        self.notify(one_line(message.text), markup=False, severity="warning", timeout=10)
 
     def on_unmount(self) -> None:
         with contextlib.suppress(Exception):
@@ -142,17 +162,22 @@ class MistakesApp(EntryActions, NavigationActions):
 
     def _update_topbar(self) -> None:
         self._show_editor_or_peek()
-        folder = one_line(str(self.workspace.root))
+        bar = self.query_one("#topbar", Static)
+        width = bar.content_size.width or self.size.width - 2
+        folder = str(self.workspace.root)
         if self.editor.original is None:
-            text = f"{folder}"
+            text = topbar_text(folder, None, "", False, width)
         else:
-            entry = self.editor.original
-            with contextlib.suppress(Exception):  # the title as it is being typed
-                entry = self.editor.collect()
-            number = f"{self.stored.number:03d} " if self.stored is not None else "new "
-            mark = " [modified]" if self.editor.modified else ""
-            text = f"{folder}  {number}{one_line(entry.title) or '(untitled)'}{mark}"
-        self.query_one("#topbar", Static).update(Content(text))
+            number = f"{self.stored.number:03d}" if self.stored is not None else "new"
+            title = self.editor.current_title()
+            text = topbar_text(folder, number, title, self.editor.modified, width)
+        if text != self._topbar_shown:  # the bar's size never depends on its text
+            self._topbar_shown = text
+            bar.update(text, layout=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
+        self.call_after_refresh(self._update_topbar)  # the bar's new width is known then
 
     def _show_editor_or_peek(self) -> None:
         """With no entry open the right side previews the highlighted result."""
@@ -362,12 +387,12 @@ class MistakesApp(EntryActions, NavigationActions):
 
     @on(Sidebar.CreateRequested)
     def _create_requested(self, message: Sidebar.CreateRequested) -> None:
-        self._when_safe(lambda: self._new(message.title))
+        self._when_safe(lambda: self._new_from_query(message.title))
 
-    def _when_safe(self, then: object) -> None:
+    def _when_safe(self, then: Callable[[], object]) -> None:
         """Run ``then`` once unsaved work is saved, kept as a draft, or the user cancels."""
         if not self.editor.modified:
-            then()  # type: ignore[operator]
+            then()
             return
 
         def answered(answer: str | None) -> None:
@@ -377,7 +402,7 @@ class MistakesApp(EntryActions, NavigationActions):
                 if self.draft_key:
                     self.workspace.drafts.discard(self.draft_key)
                 self.editor.modified = False
-                then()  # type: ignore[operator]
+                then()
 
         self.push_screen(
             ConfirmScreen(
@@ -408,7 +433,19 @@ class MistakesApp(EntryActions, NavigationActions):
 
     @work(exclusive=True, group="open", exit_on_error=False)
     async def _new(self, title: str = "") -> None:
-        entry = await asyncio.to_thread(self.workspace.new_entry, title)
+        await self._show_new(await asyncio.to_thread(self.workspace.new_entry, title))
+
+    @work(exclusive=True, group="open", exit_on_error=False, description="New entry")
+    async def _new_from_query(self, text: str) -> None:
+        """Enter on "no match": a new entry titled with the query's words, its field terms
+        (``tag:redis``, ``severity:high``) set as fields rather than copied into the title."""
+        entry, left_out = await asyncio.to_thread(self.workspace.new_entry_from_query, text)
+        await self._show_new(entry)
+        if left_out:
+            unused = one_line(", ".join(left_out))
+            self.notify(f"Not used for the new entry: {unused}", markup=False)
+
+    async def _show_new(self, entry: Entry) -> None:
         self.stored = None
         self.draft_key = None
         await self.editor.load(entry)
@@ -421,6 +458,8 @@ class MistakesApp(EntryActions, NavigationActions):
         if editor.original is None:
             self.notify("Nothing to save.")
             return
+        if not editor.ready_to_save(self.stored is None):
+            return  # a new entry without a severity: the list is open to pick one
         entry = editor.collect()
         self._save_worker(self.stored, entry, after, editor.original.copy())
 
@@ -436,11 +475,19 @@ class MistakesApp(EntryActions, NavigationActions):
     ) -> None:
         """Save ``entry`` over ``stored``; when the file changed meanwhile, work out what
         saving mine over it would keep and replace (``base``: the entry as read)."""
+        # another program at work on the file (vim's swap file, an Emacs lock, git): say so
+        warnings = self.workspace.entries.editing_hints(stored) if stored is not None else []
         try:
             if write_back and stored is not None:
                 saved = self.workspace.write_back(stored, entry)
             else:
                 saved = self.workspace.save(stored, entry)
+        except NotDurableError as exc:  # written, but a crash now could lose it
+            if exc.saved is None:
+                self.post_message(self.Failed(str(exc)))
+                return
+            saved = exc.saved
+            warnings.append(str(exc))
         except (ConflictError, FileExistsError) as exc:
             assert stored is not None  # a new entry never conflicts
             try:
@@ -453,9 +500,30 @@ class MistakesApp(EntryActions, NavigationActions):
         except (UsageError, StorageError, OSError) as exc:
             self.post_message(self.Failed(str(exc)))
             return
-        self.post_message(self.Saved(saved, entry, unchanged=saved is stored, merged=merged))
+        pending = self.workspace.search.pending()
+        if pending is not None:  # the file is saved; the index catches up on its own
+            warnings.append(f"the search index is not updated yet ({pending.reason})")
+        unchanged = saved is stored
+        self.post_message(self.Saved(saved, entry, unchanged, merged, warnings))
+        if pending is not None:
+            self.call_from_thread(self._flush_index)
         if after is not None:
             self.call_from_thread(after)  # type: ignore[arg-type]
+
+    def _flush_index(self) -> None:
+        if not any(w.group == "flush" and not w.is_finished for w in self.workers):
+            self._flush_worker()
+
+    @work(thread=True, group="flush", exit_on_error=False, description="Index catch-up")
+    def _flush_worker(self) -> None:
+        """Apply the index updates a busy lock held back (waits for the lock here, in a
+        thread; a shutdown makes the wait give up at once)."""
+        try:
+            report = self.workspace.search.flush()
+        except IndexUnavailable as exc:
+            self.post_message(self.Failed(f"search index: {exc} (kept for the next start)"))
+            return
+        self.post_message(self.Synced(list(report.notices)))
 
     @on(Saved)
     async def _saved(self, message: Saved) -> None:
@@ -473,6 +541,8 @@ class MistakesApp(EntryActions, NavigationActions):
         self._remember_stat()
         self._update_topbar()
         self._load_tags()  # a new tag completes from now on
+        for warning in message.warnings:
+            self.notify(one_line(warning), markup=False, severity="warning", timeout=8)
         if message.unchanged:
             self.notify("No changes to save.", markup=False)
         else:

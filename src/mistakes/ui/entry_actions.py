@@ -14,6 +14,7 @@ from mistakes.domain.template import FieldSpec
 from mistakes.services.external import edit_text
 from mistakes.ui.base import AppBase
 from mistakes.ui.screens.dialogs import ConfirmScreen
+from mistakes.ui.widgets.section import SectionArea
 
 
 def run_editor(path: Path) -> int:
@@ -104,13 +105,18 @@ class EntryActions(AppBase):
         if area is None:
             self.notify("Go to a section pane first (ctrl+e edits it in $EDITOR).")
             return
+        # the file's own text (control characters as they are, not their ^[ stand-ins)
+        saved = area.saved_text() if isinstance(area, SectionArea) else area.text
         try:
-            text = edit_text(area.text, self.run_editor_suspended)
+            text = edit_text(saved, self.run_editor_suspended)
         except SuspendNotSupported:
             self.notify("No terminal to run an editor in.", severity="warning")
             return
         if text is not None:
-            area.text = text
+            if isinstance(area, SectionArea):
+                area.replace_text(text)
+            else:
+                area.text = text
             area.move_cursor(area.document.end)
 
     def action_edit_file(self) -> None:

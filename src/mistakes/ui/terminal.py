@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from rich.segment import Segment
 from textual.app import App
@@ -109,7 +110,7 @@ def wants_ascii(option: bool | None = None) -> bool:
     return os.environ.get("TERM", "") == "linux"
 
 
-def fit_terminal(app: App[object], ascii: bool | None = None) -> None:
+def fit_terminal(app: App[Any], ascii: bool | None = None) -> None:
     """Theme, colour filter and glyphs for the terminal (call from ``on_mount``)."""
     sixteen = app.console.color_system in (None, "standard", "windows")
     if sixteen or app.no_color:

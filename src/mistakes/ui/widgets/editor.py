@@ -101,6 +101,7 @@ class EntryEditor(Vertical):
         self.original: Entry | None = None
         self.modified = False
         self._loading = False
+        self._asked_severity = False  # a new entry's save asks for a severity once
         self._raw: dict[str, str] = {}  # widget id -> the file's text, where shown changed
         self._previous_tab = ""
         self._built = False
@@ -186,6 +187,7 @@ class EntryEditor(Vertical):
         The form is built once, on the first open; later opens only put the new values in
         (and replace the tabs of extra sections), which keeps opening an entry fast."""
         self._loading = True
+        self._asked_severity = False
         self.original = entry.copy()
         self._raw = {}
         await self._ensure_built()
@@ -544,8 +546,9 @@ class EntryEditor(Vertical):
         """False (after asking for it) when a new entry has no severity yet: the app's save
         asks first rather than write an entry the list shows as ``-``."""
         spec = self.missing_choice("severity") if new else None
-        if spec is None:
-            return True
+        if spec is None or self._asked_severity:
+            return True  # asked once already: a second ctrl+s saves without one
+        self._asked_severity = True
         self.ask_for(spec)
         return False
 
@@ -564,7 +567,8 @@ class EntryEditor(Vertical):
         widget.focus()
         widget.expanded = True
         self.app.notify(
-            f"Choose a {spec.label.lower()} (enter), then save again.",
+            f"Choose a {spec.label.lower()} (enter), then save again"
+            " (ctrl+s again saves without one).",
             markup=False,
             severity="warning",
         )

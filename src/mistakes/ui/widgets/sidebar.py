@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
@@ -23,8 +24,8 @@ from mistakes.services.workspace import Workspace
 
 # severity and status as words, each with its colour (the F1 help shows the legend)
 SEVERITY_STYLE = {
-    "critical": "bold $error",
-    "high": "$error",
+    "critical": "bold reverse $error",  # apart from high in 16 colours too
+    "high": "bold $error",
     "medium": "$warning",
     "low": "$success",
 }
@@ -53,12 +54,12 @@ LIST_KEYS = {
 
 def severity_text(severity: str) -> Content:
     word = severity.strip().lower()
-    return Content.styled(one_line(word) or "-", SEVERITY_STYLE.get(word, "$text-muted"))
+    return Content.styled(one_line(word) or "no severity", SEVERITY_STYLE.get(word, "$text-muted"))
 
 
 def status_text(status: str) -> Content:
     word = status.strip().lower()
-    return Content.styled(one_line(word) or "-", STATUS_STYLE.get(word, "$text-muted"))
+    return Content.styled(one_line(word) or "no status", STATUS_STYLE.get(word, "$text-muted"))
 
 
 def result_prompt(hit: Hit, is_open: bool = False) -> Content:
@@ -91,6 +92,22 @@ class ResultList(OptionList):
     """Results; every option is two lines (``text-wrap: nowrap`` in the stylesheet)."""
 
     BINDINGS = [Binding("slash", "app.focus_search", "Search", show=False)]
+
+    _scrollbars_for: tuple[Size, Size, Size] | None = None
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Textual 8.2.8 (pinned below 9) redraws a ScrollView's scrollbar on every layout
+        # pass anywhere on the screen (the compositor's virtual size never equals the list's
+        # own): each key typed in a field rewrote the list's scrollbar twice, 1,156 of the
+        # 1,443 bytes a key sent to the terminal (benchmarks/app_bench.py, bytes per key).
+        # Nothing of ours changed: nothing to redraw.
+        key = (size, self.virtual_size, container_size)
+        if key == self._scrollbars_for:
+            return False
+        self._scrollbars_for = key
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
 
 class Sidebar(Vertical):
