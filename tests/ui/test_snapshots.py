@@ -1,4 +1,5 @@
-"""SVG snapshots of the main screens at 80x24 (pytest-textual-snapshot).
+"""SVG snapshots of the main screens at 80x24, and some at 120x40 and 200x50
+(pytest-textual-snapshot).
 
 The data is fixed (``snapshot_entries/``, fixed dates, no new entry, so no today's date and
 no machine environment) and is opened as the relative path ``team-mistakes`` from inside
@@ -158,3 +159,20 @@ async def sidebar_hidden(pilot: Pilot) -> None:
 )
 def test_screen(snap_compare, snap_app: MistakesApp, run_before: RunBefore) -> None:
     assert snap_compare(snap_app, terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (200, 50)], ids=["120x40", "200x50"])
+@pytest.mark.parametrize(
+    "run_before",
+    [
+        pytest.param(start, id="start"),
+        pytest.param(search, id="search"),
+        pytest.param(section_tab, id="section_tab"),
+        pytest.param(help_screen, id="help"),
+    ],
+)
+def test_screen_at_larger_sizes(
+    snap_compare, snap_app: MistakesApp, run_before: RunBefore, size: tuple[int, int]
+) -> None:
+    """The sidebar grows with the terminal, the panes fill the height, F1 fits the screen."""
+    assert snap_compare(snap_app, terminal_size=size, run_before=run_before)
