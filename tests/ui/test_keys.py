@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import Input, Markdown, OptionList, Static
+from textual.widgets import Input, Markdown, OptionList, Static, TextArea
 
 import mistakes.ui.app as app_module
 from mistakes.domain.entry import Entry
 from mistakes.ui.app import MistakesApp
-from mistakes.ui.screens.dialogs import HelpScreen
+from mistakes.ui.screens.dialogs import CopyScreen, HelpScreen
 
 from .conftest import (
     SIZE,
@@ -221,11 +221,22 @@ async def test_ctrl_up_down_move_between_tabs_and_f2_f3_copy(build, samples_copy
         await pilot.pause()
         assert tabs.active == "tab-details"
         await pilot.press("f2")
+        await pilot.pause()
         assert app.stored is not None
         assert copied == [str(app.stored.path.resolve())]
+        # OSC 52 may be blocked by the terminal: the text is offered to copy by hand too
+        assert isinstance(app.screen, CopyScreen)
+        assert app.screen.query_one("#copy-text", TextArea).text == copied[-1]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CopyScreen)
         await pilot.press("ctrl+down")
         await pilot.pause()
         pane = area(app, "what_happened")
         assert app.focused is pane
         await pilot.press("f3")
+        await pilot.pause()
         assert copied[-1] == pane.text and pane.text
+        assert isinstance(app.screen, CopyScreen)
+        assert app.screen.query_one("#copy-text", TextArea).text == pane.text
+        await pilot.press("escape")

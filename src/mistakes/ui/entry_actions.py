@@ -13,7 +13,7 @@ from textual.widgets import Select
 from mistakes.domain.template import FieldSpec
 from mistakes.services.external import edit_text
 from mistakes.ui.base import AppBase
-from mistakes.ui.screens.dialogs import ConfirmScreen
+from mistakes.ui.screens.dialogs import ConfirmScreen, CopyScreen
 from mistakes.ui.widgets.section import SectionArea
 
 
@@ -87,8 +87,9 @@ class EntryActions(AppBase):
 
     def action_copy_path(self) -> None:
         if self.stored is not None:
-            self.copy_to_clipboard(str(self.stored.path.resolve()))
-            self.notify("Path copied (OSC 52).")
+            path = str(self.stored.path.resolve())
+            self.copy_to_clipboard(path)
+            self.push_screen(CopyScreen("The entry's path was", path))
 
     def action_copy_pane(self) -> None:
         """The focused pane's whole text to the clipboard (OSC 52: works over SSH)."""
@@ -97,7 +98,8 @@ class EntryActions(AppBase):
             self.notify("Go to a section pane first (F3 copies its text).")
             return
         self.copy_to_clipboard(area.text)
-        self.notify(f"Copied {len(area.text.splitlines())} lines (OSC 52).")
+        lines = len(area.text.splitlines())
+        self.push_screen(CopyScreen(f"The pane's {lines} line{'s' * (lines != 1)} were", area.text))
 
     def action_external_editor(self) -> None:
         """The focused pane's text in $EDITOR (a temp file that ends with a newline)."""

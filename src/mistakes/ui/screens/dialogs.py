@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Static, TextArea
 
 from mistakes.ui.safe import plain
 
@@ -163,3 +163,28 @@ class HelpScreen(ModalScreen[None]):
         for column in self.query("#help-columns > Static"):
             column.styles.width = "1fr" if wide else "100%"
             column.styles.height = "auto"
+
+
+class CopyScreen(ModalScreen[None]):
+    """F2/F3: the text sent to the terminal's clipboard (OSC 52), shown to copy by hand too,
+    since many terminals (and tmux without set-clipboard) block OSC 52 without a word."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Close", show=False)]
+
+    def __init__(self, what: str, text: str) -> None:
+        super().__init__()
+        self.what = what
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog copy-dialog"):
+            yield Static(
+                Content(
+                    f"{self.what} sent to the terminal's clipboard (OSC 52). If your terminal"
+                    " blocks that, select the text below with the mouse (shift+drag in most"
+                    " terminals, or tmux's copy mode) to copy it by hand. Esc closes."
+                )
+            )
+            area = TextArea(self.text, read_only=True, soft_wrap=True, id="copy-text")
+            area.show_line_numbers = False
+            yield area
