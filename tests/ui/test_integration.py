@@ -95,14 +95,18 @@ async def test_a_save_while_another_process_holds_the_index_is_confirmed_at_once
         assert "Again." in app.stored.path.read_text("utf-8")  # type: ignore[union-attr]
 
 
-async def test_a_save_warns_when_vim_has_the_file_open(build, samples_copy: Path) -> None:
+async def test_opening_and_saving_warn_when_vim_has_the_file_open(
+    build, samples_copy: Path
+) -> None:
+    path = next(samples_copy.glob("007-*.md"))
+    path.with_name(f".{path.name}.swp").write_bytes(b"b0VIM 9.0")
     app: MistakesApp = build()
     async with app.run_test(size=(80, 24)) as pilot:
         await started(app, pilot)
         await open_entry(app, pilot, 7)
         assert app.stored is not None
-        swap = app.stored.path.with_name(f".{app.stored.path.name}.swp")
-        swap.write_bytes(b"b0VIM 9.0")
+        assert any("vim" in n.message for n in app._notifications)  # said on open
+        app.clear_notifications()
         area(app, "what_happened").focus()
         await type_text(pilot, "x")
         await pilot.press("ctrl+s")

@@ -418,8 +418,12 @@ class MistakesApp(EntryActions, NavigationActions):
 
     @work(exclusive=True, group="open", exit_on_error=False)
     async def _open(self, path: Path) -> None:
+        def load() -> tuple[StoredEntry, list[str]]:
+            stored = self.workspace.load(path)
+            return stored, self.workspace.entries.editing_hints(stored)
+
         try:
-            stored = await asyncio.to_thread(self.workspace.load, path)
+            stored, hints = await asyncio.to_thread(load)
         except (StorageError, OSError) as exc:
             self.notify(one_line(str(exc)), markup=False, severity="error")
             return
@@ -430,6 +434,8 @@ class MistakesApp(EntryActions, NavigationActions):
         self._update_topbar()
         self.editor.show_tab(1 if len(self.editor.template.sections) else 0)
         self.similar.opened()
+        for hint in hints:  # vim's swap file, an Emacs lock, git at work: said on open too
+            self.notify(one_line(hint), markup=False, severity="warning", timeout=8)
 
     @work(exclusive=True, group="open", exit_on_error=False)
     async def _new(self, title: str = "") -> None:
