@@ -6,17 +6,35 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from mistakes.domain.template import FieldSpec
 from mistakes.domain.text import one_line
+from mistakes.services.workspace import Workspace
 from mistakes.ui.keys import BINDINGS
 
-if TYPE_CHECKING:
-    from mistakes.ui.app import MistakesApp
+
+class PaletteApp(Protocol):
+    """What the palette's commands ask of the app (a protocol: no import of the app, which
+    imports this module)."""
+
+    workspace: Workspace
+
+    def call_after_refresh(self, callback: Callable[..., Any], *args: Any) -> bool: ...
+    def run_action(self, action: str) -> Any: ...
+    def choice_field(self, key: str) -> FieldSpec | None: ...
+    def set_field(self, key: str, value: str | None) -> None: ...
+    def open_path(self, path: Path) -> None: ...
+    def reindex(self) -> None: ...
+    def show_pane(self, pane_id: str) -> bool: ...
+    def show_section(self, key: str) -> None: ...
+    def toggle_theme(self) -> None: ...
+
 
 SKIPPED = {"escape", "next-pane", "prev-pane"}  # nothing from the palette; or said already
 TITLES = {  # the palette's words for a key's command, where the footer's are too short
@@ -37,7 +55,7 @@ TITLES = {  # the palette's words for a key's command, where the footer's are to
 }
 
 
-def _later(app: MistakesApp, action: Callable[[], Any]) -> Callable[[], None]:
+def _later(app: PaletteApp, action: Callable[[], Any]) -> Callable[[], None]:
     """Run after the palette has closed and given the focus back (so a focus sticks)."""
 
     def run() -> None:
@@ -46,7 +64,7 @@ def _later(app: MistakesApp, action: Callable[[], Any]) -> Callable[[], None]:
     return run
 
 
-def app_commands(app: MistakesApp) -> Iterator[SystemCommand]:
+def app_commands(app: PaletteApp) -> Iterator[SystemCommand]:
     """The app's own commands, as the palette lists them."""
     keymap = app.workspace.config.keymap
     for binding in BINDINGS:
@@ -104,7 +122,7 @@ class EntryCommands(Provider):
     """Entries whose title matches what is typed (from the search index, titles only)."""
 
     @property
-    def mistakes_app(self) -> MistakesApp:
+    def mistakes_app(self) -> PaletteApp:
         return self.app  # type: ignore[return-value]
 
     async def discover(self) -> Hits:
