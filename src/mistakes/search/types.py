@@ -50,6 +50,9 @@ class Hit:
     terms: frozenset[str] = frozenset()
     reason: str = ""
     prefer: tuple[str, ...] = ()  # section keys the query named: snippets come from them
+    fix: str = ""  # the start of Solution > The Fix (Markdown kept); "" when none
+    root_cause: str = ""  # the start of Root Cause Analysis; "" when none
+    seen: int = 0  # recorded occurrences of the entry (issue 10's `seen`)
 
     @property
     def section(self) -> str:
