@@ -669,10 +669,9 @@ def test_a_lock_held_by_a_killed_process_does_not_block(
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         proc.stdout.close()
-    monkeypatch.setattr(locking, "LOCK_TIMEOUT", 5.0)
-    started = time.monotonic()
+    # a dead holder's lock must not be waited for: a short timeout turns any wait into an error
+    monkeypatch.setattr(locking, "LOCK_TIMEOUT", 0.5)
     index.update_entry(_save_section(small, "001-walrus.md", "after the kill"))
-    assert time.monotonic() - started < 3
     assert raw_find(index, "kill") == [1]
     index.close()
 
@@ -716,12 +715,11 @@ def test_killing_a_writer_mid_update_does_not_block_or_break(
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         proc.stdout.close()
-    monkeypatch.setattr(locking, "LOCK_TIMEOUT", 10.0)
-    started = time.monotonic()
+    # the killed writer's lock must not be waited for: a short timeout turns a wait into an error
+    monkeypatch.setattr(locking, "LOCK_TIMEOUT", 0.5)
     index = SearchIndex(small, cache)
     index.open()  # whatever state the kill left: no traceback
     index.update_entry(_save_section(small, "001-walrus.md", "survivor"))
-    assert time.monotonic() - started < 8
     assert raw_find(index, "survivor") == [1]
     assert raw_find(index, "round") == [2]
     assert index.doc_count() == 3
@@ -868,13 +866,11 @@ def test_sample_index_title_above_body(sample_index: SearchIndex) -> None:
     assert set(numbers(sample_index.search("pool exhausted").hits)) == {5, 19}
 
 
-def test_samples_build_quickly(tmp_path: Path) -> None:
+def test_samples_build(tmp_path: Path) -> None:  # how fast: benchmarks/search_bench.py
     root = tmp_path / "samples"
     shutil.copytree(SAMPLES, root)
     index = SearchIndex(EntryFolder(root, load_template(None)), tmp_path / "cache")
-    started = time.monotonic()
     index.open()
-    assert time.monotonic() - started < 10
     assert index.doc_count() == 24
     index.close()
 
