@@ -432,3 +432,79 @@ def test_similar_entries_of_a_small_folder(folder: EntryFolder, tmp_path: Path) 
     assert numbers(hits)[0] == 1
     assert "OSError" in hits[0].reason
     index.close()
+
+
+def _index_of(
+    folder: EntryFolder, tmp_path: Path, entries: dict[int, dict[str, str]]
+) -> SearchIndex:
+    for number, fields in entries.items():
+        write_entry(folder.root, number, f"e{number}", fields.pop("title"), **fields)
+    index = SearchIndex(folder, tmp_path / "cache")
+    index.open()
+    return index
+
+
+def test_an_error_line_after_a_log_prefix_is_the_same_error_line(
+    folder: EntryFolder, tmp_path: Path
+) -> None:
+    index = _index_of(
+        folder,
+        tmp_path,
+        {
+            1: {
+                "title": "Node missing on the runner",
+                "error_messages": "zsh: command not found: node",
+            },
+            2: {"title": "Yarn missing", "error_messages": "zsh: command not found: yarn"},
+        },
+    )
+    paste = (
+        "2027-05-16T21:15:18.420Z INFO [gateway] worker 20793 picked up job 8f2951fa0b81\n"
+        "2027-05-16T21:15:21.304Z ERROR [scheduler] zsh: command not found: node\n"
+    )
+    hits = index.similar(paste)
+    assert numbers(hits)[0] == 1
+    assert "same error line" in hits[0].reason
+    index.close()
+
+
+def test_the_traceback_header_is_no_error_line_in_common(
+    folder: EntryFolder, tmp_path: Path
+) -> None:
+    index = _index_of(
+        folder,
+        tmp_path,
+        {
+            n: {
+                "title": f"Crash {n}",
+                "error_messages": f"Traceback (most recent call last):\nValueError: bad {word}",
+            }
+            for n, word in ((1, "okapi"), (2, "zebra"))
+        },
+    )
+    paste = "Traceback (most recent call last):\nKeyError: 'tenant_zorgblatt'"
+    assert index.similar(paste) == []
+    index.close()
+
+
+def test_on_equal_scores_the_entry_that_is_wholly_this_error_comes_first(
+    folder: EntryFolder, tmp_path: Path
+) -> None:
+    line = "TypeError: Object of type Decimal is not JSON serializable"
+    index = _index_of(
+        folder,
+        tmp_path,
+        {
+            1: {"title": "Decimal in the export", "date": "2025-01-01", "error_messages": line},
+            2: {
+                "title": "Serialising customers",
+                "date": "2026-06-01",
+                "error_messages": f"{line}\nRecursionError: maximum recursion depth exceeded "
+                "while calling a Python object in customer serializer",
+            },
+        },
+    )
+    hits = index.similar(f"ERROR [api] job failed\n{line}")
+    assert numbers(hits) == [1, 2]
+    assert hits[0].score == hits[1].score
+    index.close()

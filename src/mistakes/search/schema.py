@@ -15,7 +15,14 @@ from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from mistakes.domain.naming import snake_key
 from mistakes.domain.template import FieldKind, Template
 from mistakes.search.analysis import count_positions, make_analyzer
-from mistakes.search.similar import ERROR_LINES, ERROR_TERMS, FIX_TEXT, ROOT_CAUSE_TEXT, signature
+from mistakes.search.similar import (
+    ERROR_LINES,
+    ERROR_SIZE,
+    ERROR_TERMS,
+    FIX_TEXT,
+    ROOT_CAUSE_TEXT,
+    signature,
+)
 from mistakes.search.similar import FIELDS as SIMILAR_FIELDS
 from mistakes.storage.folder import StoredEntry
 
@@ -155,6 +162,7 @@ def build_schema(fields: SearchFields) -> Schema:
     schema.add(ERROR_LINES, KEYWORD())
     schema.add(FIX_TEXT, STORED())
     schema.add(ROOT_CAUSE_TEXT, STORED())
+    schema.add(ERROR_SIZE, STORED())
     schema.add(fields.title, TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST))
     if fields.tags:
         schema.add(fields.tags, KEYWORD(stored=True, commas=True, lowercase=True, scorable=True))

@@ -51,7 +51,8 @@ ERROR_TERMS = "errterms"  # the terms of the entry's title and error text
 ERROR_LINES = "errlines"  # keys of its normalised error lines
 FIX_TEXT = "fixtext"  # stored: the start of The Fix
 ROOT_CAUSE_TEXT = "causetext"  # stored: the start of Root Cause Analysis
-FIELDS = (ERROR_TERMS, ERROR_LINES, FIX_TEXT, ROOT_CAUSE_TEXT)
+ERROR_SIZE = "errsize"  # stored: how many error terms (equal scores: the narrower first)
+FIELDS = (ERROR_TERMS, ERROR_LINES, FIX_TEXT, ROOT_CAUSE_TEXT, ERROR_SIZE)
 
 # -- ranking ---------------------------------------------------------------------------------------
 
@@ -260,6 +261,12 @@ _TAIL = re.compile(
 _WORD = re.compile(r"[A-Za-z_]\w*")
 
 
+def _is_line(text: str) -> bool:
+    """At least three words, not all of them generic ("Traceback (most recent call last)")."""
+    words = re.findall(r"[a-z]{2,}", text)
+    return len(words) >= 3 and not all(is_generic(word) for word in words)
+
+
 def error_tails(text: str) -> list[str]:
     """The error lines of a text from the exception type or error prefix on, normalised and
     lowercased, so that a log prefix, numbers, ids and paths do not count (lines of at
@@ -269,9 +276,35 @@ def error_tails(text: str) -> list[str]:
         match = _TAIL.search(line)
         if match:
             tail = normalise(match.group(0)).lower()
-            if len(re.findall(r"[a-z]{2,}", tail)) >= 3 and tail not in tails:
+            if _is_line(tail) and tail not in tails:
                 tails.append(tail)
     return tails
+
+
+def entry_lines(errors: str) -> list[str]:
+    """The error lines an entry is known by: each line of its error text whole and from
+    its exception type or error prefix on (normalised, lowercased)."""
+    lines = error_tails(errors)
+    for line in extract(errors).error_lines:
+        line = line.lower()
+        if _is_line(line) and line not in lines:
+            lines.append(line)
+    return lines
+
+
+def paste_lines(signals: Signals, text: str) -> list[str]:
+    """The error lines of a paste, each also without what a log put before it: every
+    word-boundary suffix of each error line (an entry's line is matched whole)."""
+    lines = error_tails(text)
+    for line in signals.error_lines:
+        words = line.lower().split(" ")
+        for start in range(len(words)):
+            suffix = " ".join(words[start:])
+            if not _is_line(suffix):
+                break
+            if suffix not in lines:
+                lines.append(suffix)
+    return lines
 
 
 def line_key(tail: str) -> str:
@@ -351,13 +384,15 @@ def error_query(sections: Mapping[str, str], whole: str) -> str:
     return errors or whole
 
 
-def signature(entry: Entry, template: Template) -> dict[str, str]:
-    """The index fields of an entry that ``similar`` reads: its error terms, the keys of
-    its error lines, the start of its fix and of its root cause."""
+def signature(entry: Entry, template: Template) -> dict[str, Any]:
+    """The index fields of an entry that ``similar`` reads: its error terms (and how
+    many), the keys of its error lines, the start of its fix and of its root cause."""
     errors = error_text(entry, template)
+    terms = text_terms(entry.title + "\n" + errors)
     return {
-        ERROR_TERMS: " ".join(sorted(text_terms(entry.title + "\n" + errors))),
-        ERROR_LINES: " ".join(line_key(tail) for tail in error_tails(errors)),
+        ERROR_TERMS: " ".join(sorted(terms)),
+        ERROR_SIZE: len(terms),
+        ERROR_LINES: " ".join(line_key(line) for line in entry_lines(errors)),
         FIX_TEXT: fix_text(entry, template),
         ROOT_CAUSE_TEXT: root_cause_text(entry, template),
     }
@@ -402,7 +437,7 @@ def paste_terms(text: str) -> tuple[dict[str, Wanted], list[str]]:
         add(code_term(code), code, "code")
     for word in signals.exceptions:
         add_word(word, "exception")
-    return wanted, [line_key(tail) for tail in error_tails(text)]
+    return wanted, [line_key(line) for line in paste_lines(signals, text)]
 
 
 # -- why ------------------------------------------------------------------------------------------
@@ -481,8 +516,9 @@ def rank(searcher: Searcher, text: str) -> tuple[dict[str, Wanted], list[_Candid
                 candidate.score += share
                 candidate.matched.append(term)
     for key in set(lines):
-        if not reader.doc_frequency(ERROR_LINES, key):
-            continue
+        frequency = int(reader.doc_frequency(ERROR_LINES, key))
+        if not frequency or frequency > common:
+            continue  # a line in many entries says as little as a common term
         for docnum in reader.postings(ERROR_LINES, key).all_ids():
             candidate = candidates.setdefault(docnum, _Candidate(docnum))
             if not candidate.line:
@@ -516,18 +552,20 @@ def find_similar(
     # equal scores at the cut: all of them, so that the newest come first
     last = close[min(limit, len(close)) - 1].score
     shown = [c for c in close if c.score >= last - 1e-9][: limit * 4 + 1]
-    hits: list[Hit] = []
+    ranked: list[tuple[float, float, str, Hit]] = []
     for candidate in shown:
         stored = searcher.stored_fields(candidate.docnum)
         if exclude is not None and stored.get("path") == exclude:
             continue
         hit = make_hit(stored, candidate.score, frozenset(candidate.matched))
         hit.reason = explain(wanted, candidate.matched, candidate.line).text()
-        hits.append(hit)
-    hits.sort(key=lambda h: (-round(h.score, 6), date_key(h.date), -h.number))
-    hits = hits[:limit]
+        # equal scores: the entry whose error is more wholly this one first (its error
+        # text holds less else), then the newest
+        narrow = len(candidate.matched) / max(1, int(stored.get(ERROR_SIZE) or 0))
+        ranked.append((-round(candidate.score, 6), -round(narrow, 6), date_key(hit.date), hit))
+    ranked.sort(key=lambda item: item[:3])
     out = []
-    for hit in hits:
+    for *_key, hit in ranked[:limit]:
         try:
             entry = folder.load(hit.path).entry
         except (OSError, EntryParseError):
