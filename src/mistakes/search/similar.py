@@ -242,7 +242,7 @@ def extract(text: str) -> Signals:
             signals.error_lines.append(normalised)
             signals.error_words.extend(_words(normalised))
         else:
-            signals.other_words.extend(_words(normalise(line)))
+            signals.other_words.extend(_words(line))  # not normalised: they do not count
     signals.exceptions = _unique(signals.exceptions)
     signals.frames = _unique(signals.frames)
     signals.codes = _unique(signals.codes)
@@ -271,40 +271,38 @@ def error_tails(text: str) -> list[str]:
     """The error lines of a text from the exception type or error prefix on, normalised and
     lowercased, so that a log prefix, numbers, ids and paths do not count (lines of at
     least three words: a bare type says little)."""
-    tails: list[str] = []
+    tails: dict[str, None] = {}
     for line in text.split("\n"):
         match = _TAIL.search(line)
         if match:
             tail = normalise(match.group(0)).lower()
-            if _is_line(tail) and tail not in tails:
-                tails.append(tail)
-    return tails
+            if _is_line(tail):
+                tails[tail] = None
+    return list(tails)
 
 
 def entry_lines(errors: str) -> list[str]:
     """The error lines an entry is known by: each line of its error text whole and from
     its exception type or error prefix on (normalised, lowercased)."""
-    lines = error_tails(errors)
+    lines = dict.fromkeys(error_tails(errors))
     for line in extract(errors).error_lines:
-        line = line.lower()
-        if _is_line(line) and line not in lines:
-            lines.append(line)
-    return lines
+        if _is_line(line.lower()):
+            lines[line.lower()] = None
+    return list(lines)
 
 
 def paste_lines(signals: Signals, text: str) -> list[str]:
     """The error lines of a paste, each also without what a log put before it: every
     word-boundary suffix of each error line (an entry's line is matched whole)."""
-    lines = error_tails(text)
+    lines = dict.fromkeys(error_tails(text))
     for line in signals.error_lines:
         words = line.lower().split(" ")
         for start in range(len(words)):
             suffix = " ".join(words[start:])
             if not _is_line(suffix):
                 break
-            if suffix not in lines:
-                lines.append(suffix)
-    return lines
+            lines[suffix] = None
+    return list(lines)
 
 
 def line_key(tail: str) -> str:
