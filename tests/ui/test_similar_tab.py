@@ -74,6 +74,7 @@ async def test_the_highlighted_hit_shows_its_fix_and_root_cause_and_enter_opens_
         shown = panel.answer_text()
         assert shown.startswith("fix: Use the request-scoped session everywhere")
         assert "root cause: The new recommendations view created its own `Session()`" in shown
+        assert "why close: same exception TimeoutError" in shown
         await pilot.pause()
         screen = screen_text(app)
         assert "fix: Use the request-scoped" in screen  # on screen at 80x24, not scrolled away

@@ -1,9 +1,9 @@
 """The Similar tab: past entries close to the open entry's error, and how they were fixed.
 
-The list shows each hit with its reason; under it, the fix and the root cause of the
-highlighted hit (Markdown as written, made visible); enter opens it (the app handles
-``OptionList.OptionSelected`` from ``#similar-list``). With nothing close it says "No
-close matches". The lookup itself is :class:`mistakes.ui.similar.SimilarFinder`'s.
+The list shows each hit on one line (number, title); under it, the highlighted hit's fix,
+root cause (Markdown as written, made visible) and why it is close. Enter opens it (the
+app handles ``OptionList.OptionSelected`` from ``#similar-list``). With nothing close it
+says "No close matches". The lookup is :class:`mistakes.ui.similar.SimilarFinder`'s.
 """
 
 from __future__ import annotations
@@ -23,18 +23,27 @@ NOTHING_TO_LOOK_FOR = "Write or paste the error (Error Messages) to look for pas
 
 
 def hit_label(hit: Hit) -> Content:
-    """One line of the list: number, title, why it is close."""
-    return Content(f"{hit.number:03d} {one_line(hit.title)} - {one_line(hit.reason)}")
+    """One line of the list: number and title."""
+    return Content(f"{hit.number:03d} {one_line(hit.title)}")
 
 
 def answer(hit: Hit | None) -> Content:
-    """How the hit was fixed and why it happened (Markdown kept, control characters made
-    visible)."""
+    """Why the hit is close, how it was fixed and why it happened (Markdown kept, control
+    characters made visible)."""
     if hit is None:
         return Content("")
     fix = visible(hit.fix) if hit.fix else "(no fix written)"
     cause = visible(hit.root_cause) if hit.root_cause else "(no root cause written)"
-    return Content.assemble(("fix: ", "bold"), fix, "\n\n", ("root cause: ", "bold"), cause)
+    return Content.assemble(
+        ("fix: ", "bold"),
+        fix,
+        "\n\n",
+        ("root cause: ", "bold"),
+        cause,
+        "\n\n",
+        ("why close: ", "dim bold"),
+        (one_line(hit.reason), "dim"),
+    )
 
 
 class SimilarPanel(Vertical):
@@ -42,7 +51,8 @@ class SimilarPanel(Vertical):
 
     DEFAULT_CSS = """
     SimilarPanel { height: 1fr; }
-    SimilarPanel #similar-list { height: auto; max-height: 7; }
+    SimilarPanel #similar-list { height: auto; max-height: 5; text-wrap: nowrap;
+        text-overflow: ellipsis; }
     SimilarPanel #similar-empty { color: $text-muted; height: auto; }
     SimilarPanel #similar-answer { height: 1fr; border-top: solid $primary-muted; }
     """
@@ -52,7 +62,7 @@ class SimilarPanel(Vertical):
         self.hits: dict[str, Hit] = {}
 
     def compose(self) -> ComposeResult:
-        yield Label(Content("Past entries like this one's error (enter opens):"))
+        yield Label(Content("Past entries like this error (enter opens):"))
         yield OptionList(id="similar-list", compact=True)
         yield Static(id="similar-empty")
         with VerticalScroll(id="similar-answer"):
