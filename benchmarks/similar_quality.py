@@ -23,18 +23,15 @@ the above exception, another exception occurred").
 Then, in one run:
 
 * ``seen``: every paste against the folder with its target: recall@1 and recall@3 of the
-  app's lookup (``Workspace.similar``, limit 5, as the Similar tab asks) and of plain Whoosh
-  BM25 (default scoring, StandardAnalyzer, every pasted word OR-ed, over a plain index of
-  the same files built in the same run), and the lookup latency per paste (wall and CPU);
+  app's lookup (``SearchService.similar``, limit 5, as the Similar tab asks: the one path
+  the CLI, the app, ``capture`` and the hooks share, with its confidence threshold) and of
+  plain Whoosh BM25 (default scoring, StandardAnalyzer, every pasted word OR-ed, over a
+  plain index of the same files built in the same run), and the lookup latency per paste
+  (wall and CPU of the calling thread);
 * ``unseen``: the same pastes against the same folder without the targets (look-alikes and
-  background stay): how often the answer would be "No close matches" at a range of
-  thresholds on the score ``similar`` returns, on a normalised score defined here
-  (``coverage``: the weight of the paste's terms the top hit matched over the weight of all
-  of them, from ``extract``/``weighted_terms``), and the recall kept at each;
-* a PROTOTYPE ranking (defined in this file, not the app's code) that scores entries by how
-  much of the paste's error lines their Error Messages cover, weighted by rarity, plus a
-  share for holding the paste's error line itself, with the same figures, to show what a
-  threshold can do.
+  background stay): the share answered "No close matches" (an empty list), what stricter
+  thresholds on the score ``similar`` returns would do, and whether any reason shown names a
+  word every traceback or log carries.
 
 ``--latency-only`` builds one index (targets in it) and prints only the lookup cost and
 recall as JSON: the issue's latency target is stated at 10,000 entries.
@@ -48,7 +45,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import random
 import re
@@ -78,9 +74,7 @@ DEFAULT_SEED = 1234
 DEFAULT_BACKGROUND = 3000
 DEFAULT_CORPUS = Path("/work/shared/corpus")
 APP_LIMIT = 5  # the Similar tab and ``Workspace.similar`` ask for five
-SCORE_QUANTILES = (0, 1, 2, 5, 10, 20, 30, 50)  # % of the seen top-1 scores: raw thresholds
-NORMALISED_THRESHOLDS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
-PROTOTYPE_THRESHOLDS = (0.0, 0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8)
+SCORE_THRESHOLDS = (0.0, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8)  # 0: the app's own threshold
 # what every traceback or log carries: never a reason (the issue's list)
 GENERIC = frozenset(
     {
@@ -126,19 +120,20 @@ def build_index(root: Path, cache: Path) -> None:
     service.index.close()
 
 
-def open_workspace(root: Path, cache: Path) -> Any:
-    """The app's workspace on ``root`` (index in ``cache``), brought in step."""
-    from mistakes.services.workspace import Workspace
+def open_search(root: Path, cache: Path) -> Any:
+    """The search service of ``root`` (index in ``cache``), brought in step: what the CLI's
+    ``similar`` and the app's ``Workspace.similar`` call."""
+    from mistakes.services.search import SearchService
+    from mistakes.storage.folder import EntryFolder
+    from mistakes.storage.template_file import load_template
 
-    workspace = Workspace.open(
-        root, template=_default_template_path(), cache_root=cache, data_dir=cache / "data"
-    )
-    workspace.sync()
-    return workspace
+    service = SearchService(EntryFolder(root, load_template()), cache, threaded=True)
+    service.open()
+    return service
 
 
-def close_workspace(workspace: Any) -> None:
-    workspace.close()
+def close_search(service: Any) -> None:
+    service.close()
 
 
 @dataclass
@@ -149,60 +144,10 @@ class Found:
     terms: frozenset[str]
 
 
-def app_similar(workspace: Any, text: str, limit: int = APP_LIMIT) -> list[Found]:
-    """What the app's Similar tab gets for a pasted text."""
-    hits = workspace.similar(text, limit=limit)
+def app_similar(service: Any, text: str, limit: int = APP_LIMIT) -> list[Found]:
+    """What ``mistakes similar`` and the app's Similar tab get for a pasted text."""
+    hits = service.similar(text, limit)
     return [Found(h.path.name, float(h.score), str(h.reason), frozenset(h.terms)) for h in hits]
-
-
-def query_weights(text: str) -> dict[str, float]:
-    """term -> weight of the terms ``similar`` looks for in a paste (before its rarity cut)."""
-    from mistakes.search.similar import extract, weighted_terms
-
-    weights: dict[str, float] = weighted_terms(extract(text), None)
-    return weights
-
-
-@dataclass
-class PasteSignals:
-    exceptions: list[str]
-    frames: list[str]
-    codes: list[str]
-    error_lines: list[str]  # normalised
-    other_words: list[str]
-
-
-def paste_signals(text: str) -> PasteSignals:
-    """The project's reading of a paste (``mistakes.search.similar.extract``)."""
-    from mistakes.search.similar import extract
-
-    s = extract(text)
-    return PasteSignals(
-        list(s.exceptions), list(s.frames), list(s.codes), list(s.error_lines), list(s.other_words)
-    )
-
-
-def index_term(word: str) -> str:
-    """The index term of a word (folded, stemmed), as ``similar`` matches it."""
-    from mistakes.search.analysis import term_of
-
-    return str(term_of(word))
-
-
-def normalise_line(line: str) -> str:
-    """A log line with what varies between occurrences replaced (``similar.normalise``)."""
-    from mistakes.search.similar import normalise
-
-    return str(normalise(line))
-
-
-def read_error_messages(path: Path) -> tuple[str, str]:
-    """(title, Error Messages section) of an entry file, read with the project's reader."""
-    from mistakes.storage.folder import EntryFolder
-    from mistakes.storage.template_file import load_template
-
-    entry = EntryFolder(path.parent, load_template()).load(path).entry
-    return str(entry.title), str(entry.sections.get("error_messages", ""))
 
 
 # =============================================================================================
@@ -285,111 +230,6 @@ class PlainBM25:
 
 
 # =============================================================================================
-# PROTOTYPE ranking (not the app's code): error-line coverage weighted by rarity
-# =============================================================================================
-_TAIL = re.compile(
-    r"(?:(?<![\w.])(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Exit|Interrupt|Fault|Failure)\b"
-    r"|\b(?:fatal error|npm ERR!|error(?: TS\d+|\[E\d+\])?|ERROR|Error|FATAL|panic)\s*[:!]).*$"
-)
-
-
-def error_tails(text: str) -> set[str]:
-    """PROTOTYPE. The error lines of a text from the exception type or error prefix on,
-    normalised and lowercased (lines of at least three words: a bare type says little)."""
-    tails = set()
-    for line in text.split("\n"):
-        match = _TAIL.search(line)
-        if match:
-            tail = normalise_line(match.group(0)).lower()
-            if len(re.findall(r"[a-z]{2,}", tail)) >= 3:
-                tails.add(tail)
-    return tails
-
-
-class PrototypeRanker:
-    """PROTOTYPE. Each entry is reduced to the index terms of its Error Messages (and
-    title); a paste to the terms of its error lines only (exception types, error codes,
-    frames, the words of error lines; ordinary log lines never count), minus what every
-    traceback or log carries (``GENERIC``) and minus terms in more than 5% of the entries.
-    Each term weighs its kind (exception 3, code 3, error-line word 1.5, frame 1) times its
-    idf. An entry's score is the share of the paste's weight it covers, in [0, 1] (1: the
-    entry holds every error term of the paste): the "score against itself" normalisation.
-    Besides, an entry that holds the paste's error line itself (from the exception type or
-    error prefix on, normalised: a log prefix, numbers, ids and paths do not count) gets
-    ``LINE_SHARE`` of its score from that: score = (1 - LINE_SHARE) * coverage +
-    LINE_SHARE * [an error line in common].
-    "No close matches" when the best score is under the threshold."""
-
-    COMMON_SHARE = 0.05
-    LINE_SHARE = 0.4
-
-    def __init__(self, paths: Sequence[Path]) -> None:
-        self.postings: dict[str, set[str]] = {}
-        self.lines: dict[str, set[str]] = {}
-        for path in paths:
-            title, errors = read_error_messages(path)
-            for term in self._entry_terms(title + "\n" + errors):
-                self.postings.setdefault(term, set()).add(path.name)
-            for tail in error_tails(errors):
-                self.lines.setdefault(tail, set()).add(path.name)
-        self.n = max(1, len(paths))
-
-    @staticmethod
-    def _entry_terms(text: str) -> set[str]:
-        terms: set[str] = set()
-        for word in re.findall(r"[A-Za-z_]\w*", text):
-            terms.add(index_term(word))
-            for part in re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+", word):
-                terms.add(index_term(part))
-        return terms
-
-    def weights(self, text: str) -> dict[str, float]:
-        signals = paste_signals(text)
-        raw: dict[str, float] = {}
-
-        def add(word: str, weight: float) -> None:
-            term = index_term(word)
-            if len(term) < 3 or term in GENERIC or word.lower() in GENERIC:
-                return
-            raw[term] = max(raw.get(term, 0.0), weight)
-
-        for line in signals.error_lines:
-            for word in re.findall(r"[A-Za-z_]\w*", line):
-                add(word, 1.5)
-        for word in signals.frames:
-            add(word, 1.0)
-        for code in signals.codes:
-            for word in re.findall(r"[A-Za-z_]\w*", code):
-                add(word, 3.0)
-        for word in signals.exceptions:
-            add(word, 3.0)
-        out: dict[str, float] = {}
-        for term, weight in raw.items():
-            df = len(self.postings.get(term, ()))
-            if df > self.COMMON_SHARE * self.n:
-                continue  # in many entries: says nothing about which error this is
-            out[term] = weight * math.log(1.0 + self.n / (1.0 + df))
-        return out
-
-    def search(self, text: str, limit: int = APP_LIMIT) -> list[Found]:
-        weights = self.weights(text)
-        total = sum(weights.values())
-        if total <= 0:
-            return []
-        scores: dict[str, float] = {}
-        for term, weight in weights.items():
-            for name in self.postings.get(term, ()):
-                scores[name] = scores.get(name, 0.0) + (1.0 - self.LINE_SHARE) * weight / total
-        for tail in error_tails(text):
-            for name in self.lines.get(tail, ()):
-                scores[name] = scores.get(name, 0.0) + self.LINE_SHARE
-        for name in scores:
-            scores[name] = min(1.0, scores[name])
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        return [Found(name, score, "", frozenset()) for name, score in ranked]
-
-
-# =============================================================================================
 # Measuring
 # =============================================================================================
 def percentile(values: Sequence[float], pct: float) -> float:
@@ -404,16 +244,6 @@ def percentile(values: Sequence[float], pct: float) -> float:
 
 def _say(message: str) -> None:
     print(f"[similar_quality] {message}", file=sys.stderr, flush=True)
-
-
-def coverage(paste: str, top: Found) -> float:
-    """Normalised score of the app's top hit: the weight of the paste's query terms that it
-    matched over the weight of all of them (``weighted_terms`` with no rarity cut)."""
-    weights = query_weights(paste)
-    total = sum(weights.values())
-    if total <= 0:
-        return 0.0
-    return sum(w for t, w in weights.items() if t in top.terms) / total
 
 
 @dataclass
@@ -489,18 +319,18 @@ def _generic_reasons(answers: Answers) -> tuple[int, int, Counter[str]]:
     for reasons in answers.reasons:
         for reason in reasons:
             hits += 1
-            terms_part = (
-                reason.split("shared rare terms", 1)[1] if "shared rare terms" in reason else ""
-            )
-            frames_part = (
-                reason.split("shared frames", 1)[1].split(";")[0]
-                if "shared frames" in reason
-                else ""
-            )
-            generic = {
-                w.lower() for w in re.findall(r"[A-Za-z_]\w*", terms_part + " " + frames_part)
-            }
-            generic &= GENERIC
+            named = set()
+            for part in reason.split(";"):
+                for label in (
+                    "same exception",
+                    "same error code",
+                    "same error line",
+                    "shared frames",
+                    "shared rare terms",
+                ):
+                    part = part.replace(label, "")
+                named |= {w.lower() for w in re.findall(r"[A-Za-z_]\w*", part)}
+            generic = named & GENERIC
             if generic:
                 flagged += 1
                 words.update(generic)
@@ -525,13 +355,31 @@ def _misses(pastes: Sequence[LabelledPaste], answers: Answers) -> list[dict[str,
     return out
 
 
-def run(background: int, seed: int, corpus: Path, keep: Path | None = None) -> dict[str, Any]:
-    from synth import generate
+def _score(_text: str, found: Found) -> float:
+    return found.score
 
-    work = Path(tempfile.mkdtemp(prefix="similar-quality-")) if keep is None else keep
+
+def _latency(answers: Answers) -> dict[str, float]:
+    return {
+        "latency_p50_ms": percentile(answers.wall_ms, 50),
+        "latency_p95_ms": percentile(answers.wall_ms, 95),
+        "cpu_p50_ms": percentile(answers.cpu_ms, 50),
+        "cpu_p95_ms": percentile(answers.cpu_ms, 95),
+    }
+
+
+def _workdir(prefix: str, keep: Path | None) -> Path:
+    work = Path(tempfile.mkdtemp(prefix=prefix)) if keep is None else keep
     if keep is not None and keep.exists():
         shutil.rmtree(keep)
     work.mkdir(parents=True, exist_ok=True)
+    return work
+
+
+def run(background: int, seed: int, corpus: Path, keep: Path | None = None) -> dict[str, Any]:
+    from synth import generate
+
+    work = _workdir("similar-quality-", keep)
     seen_root, unseen_root, cache = work / "seen", work / "unseen", work / "cache"
     try:
         _say(f"reading error blocks from {corpus}")
@@ -552,37 +400,23 @@ def run(background: int, seed: int, corpus: Path, keep: Path | None = None) -> d
         started = time.perf_counter()
         build_index(seen_root, cache)
         build_index(unseen_root, cache)
-        seen_ws = open_workspace(seen_root, cache)
-        unseen_ws = open_workspace(unseen_root, cache)
+        seen_search = open_search(seen_root, cache)
+        unseen_search = open_search(unseen_root, cache)
         index_s = time.perf_counter() - started
         bm25 = PlainBM25(seen_root, work / "bm25")
-        proto_seen = PrototypeRanker(sorted(seen_root.glob("*.md")))
-        proto_unseen = PrototypeRanker(sorted(unseen_root.glob("*.md")))
 
-        _say(f"{len(pastes)} pastes: app similar (seen, unseen)")
-        app_seen = answer_all(pastes, lambda t: app_similar(seen_ws, t), coverage)
-        app_unseen = answer_all(pastes, lambda t: app_similar(unseen_ws, t), coverage)
-        raw_seen = Answers(app_seen.ranked, app_seen.top_score)
-        raw_unseen = Answers(app_unseen.ranked, app_unseen.top_score)
-        _say("plain BM25, prototype")
-        bm = answer_all(pastes, bm25.search, lambda _t, f: f.score)
-        pr_seen = answer_all(pastes, proto_seen.search, lambda _t, f: f.score)
-        pr_unseen = answer_all(pastes, proto_unseen.search, lambda _t, f: f.score)
-        close_workspace(seen_ws)
-        close_workspace(unseen_ws)
+        _say(f"{len(pastes)} pastes: SearchService.similar (seen, unseen), plain BM25")
+        app_seen = answer_all(pastes, lambda t: app_similar(seen_search, t), _score)
+        app_unseen = answer_all(pastes, lambda t: app_similar(unseen_search, t), _score)
+        bm = answer_all(pastes, bm25.search, _score)
+        close_search(seen_search)
+        close_search(unseen_search)
         bm25.close()
 
-        # raw-score thresholds: quantiles of the seen top-1 scores where the target is first
-        correct = [
-            s
-            for p, r, s in zip(pastes, app_seen.ranked, app_seen.top_score, strict=True)
-            if r[:1] == [p.target]
-        ]
-        raw_thresholds = (
-            [round(percentile(correct, q), 3) for q in SCORE_QUANTILES] if correct else [0.0]
-        )
-
         hits, flagged, generic_words = _generic_reasons(app_unseen)
+        seen_hits, seen_flagged, seen_words = _generic_reasons(app_seen)
+        generic_words.update(seen_words)
+        n = max(1, len(pastes))
         out: dict[str, Any] = {
             "seed": seed,
             "background": background,
@@ -596,7 +430,8 @@ def run(background: int, seed: int, corpus: Path, keep: Path | None = None) -> d
             "app": {
                 "recall_at_1": recall(pastes, app_seen, 1),
                 "recall_at_3": recall(pastes, app_seen, 3),
-                "unseen_no_match": sum(not r for r in app_unseen.ranked) / max(1, len(pastes)),
+                "seen_no_match": sum(not r for r in app_seen.ranked) / n,
+                "unseen_no_match": sum(not r for r in app_unseen.ranked) / n,
                 "unseen_mean_hits": statistics.fmean(len(r) for r in app_unseen.ranked)
                 if pastes
                 else 0.0,
@@ -604,33 +439,18 @@ def run(background: int, seed: int, corpus: Path, keep: Path | None = None) -> d
                     bool(r) and r[0] == p.lookalike
                     for p, r in zip(pastes, app_unseen.ranked, strict=True)
                 )
-                / max(1, len(pastes)),
-                "unseen_hits": hits,
-                "unseen_hits_generic_reason": flagged,
+                / n,
+                "hits": hits + seen_hits,
+                "hits_generic_reason": flagged + seen_flagged,
                 "generic_reason_words": dict(generic_words.most_common()),
-                "latency_p50_ms": percentile(app_seen.wall_ms, 50),
-                "latency_p95_ms": percentile(app_seen.wall_ms, 95),
-                "cpu_p50_ms": percentile(app_seen.cpu_ms, 50),
-                "cpu_p95_ms": percentile(app_seen.cpu_ms, 95),
-                "thresholds_raw": threshold_table(pastes, raw_seen, raw_unseen, raw_thresholds),
-                "thresholds_coverage": threshold_table(
-                    pastes, app_seen, app_unseen, NORMALISED_THRESHOLDS
-                ),
+                **_latency(app_seen),
+                "thresholds": threshold_table(pastes, app_seen, app_unseen, SCORE_THRESHOLDS),
                 "misses": _misses(pastes, app_seen),
             },
             "bm25": {
                 "recall_at_1": recall(pastes, bm, 1),
                 "recall_at_3": recall(pastes, bm, 3),
-                "latency_p50_ms": percentile(bm.wall_ms, 50),
-                "latency_p95_ms": percentile(bm.wall_ms, 95),
-            },
-            "prototype": {
-                "recall_at_1": recall(pastes, pr_seen, 1),
-                "recall_at_3": recall(pastes, pr_seen, 3),
-                "latency_p50_ms": percentile(pr_seen.wall_ms, 50),
-                "latency_p95_ms": percentile(pr_seen.wall_ms, 95),
-                "thresholds": threshold_table(pastes, pr_seen, pr_unseen, PROTOTYPE_THRESHOLDS),
-                "misses": _misses(pastes, pr_seen),
+                **_latency(bm),
             },
             "labelled": [
                 {
@@ -652,14 +472,11 @@ def run(background: int, seed: int, corpus: Path, keep: Path | None = None) -> d
 
 
 def run_latency(background: int, seed: int, corpus: Path, keep: Path | None) -> dict[str, Any]:
-    """Only the lookup cost: the app's ``similar`` (and the prototype) per paste, with the
-    targets in the folder (for ``--background 10000``, the issue's size)."""
+    """Only the lookup cost of ``SearchService.similar`` per paste, with the targets in the
+    folder (for ``--background 10000``, the issue's size)."""
     from synth import generate
 
-    work = Path(tempfile.mkdtemp(prefix="similar-latency-")) if keep is None else keep
-    if keep is not None and keep.exists():
-        shutil.rmtree(keep)
-    work.mkdir(parents=True, exist_ok=True)
+    work = _workdir("similar-latency-", keep)
     root, cache = work / "seen", work / "cache"
     try:
         blocks = error_blocks(corpus)
@@ -670,12 +487,10 @@ def run_latency(background: int, seed: int, corpus: Path, keep: Path | None) -> 
         started = time.perf_counter()
         build_index(root, cache)
         index_s = time.perf_counter() - started
-        workspace = open_workspace(root, cache)
-        proto = PrototypeRanker(sorted(root.glob("*.md")))
+        search = open_search(root, cache)
         _say(f"{len(pastes)} pastes")
-        app = answer_all(pastes, lambda t: app_similar(workspace, t), lambda _t, _f: 0.0)
-        pr = answer_all(pastes, proto.search, lambda _t, f: f.score)
-        close_workspace(workspace)
+        app = answer_all(pastes, lambda t: app_similar(search, t), _score)
+        close_search(search)
         return {
             "seed": seed,
             "background": background,
@@ -685,16 +500,7 @@ def run_latency(background: int, seed: int, corpus: Path, keep: Path | None) -> 
             "app": {
                 "recall_at_1": recall(pastes, app, 1),
                 "recall_at_3": recall(pastes, app, 3),
-                "latency_p50_ms": percentile(app.wall_ms, 50),
-                "latency_p95_ms": percentile(app.wall_ms, 95),
-                "cpu_p50_ms": percentile(app.cpu_ms, 50),
-                "cpu_p95_ms": percentile(app.cpu_ms, 95),
-            },
-            "prototype": {
-                "recall_at_1": recall(pastes, pr, 1),
-                "recall_at_3": recall(pastes, pr, 3),
-                "latency_p50_ms": percentile(pr.wall_ms, 50),
-                "latency_p95_ms": percentile(pr.wall_ms, 95),
+                **_latency(app),
             },
         }
     finally:
@@ -719,7 +525,7 @@ def _table(lines: list[str], rows: list[dict[str, float]], label: str) -> None:
 
 
 def format_report(out: dict[str, Any]) -> str:
-    app, bm, pr = out["app"], out["bm25"], out["prototype"]
+    app, bm = out["app"], out["bm25"]
     changes = ", ".join(f"{k} {v}" for k, v in sorted(out["pastes_by_change"].items()))
     lines = [
         f"similar quality: {out['pastes']} labelled pastes from {out['error_blocks']} distinct"
@@ -733,9 +539,8 @@ def format_report(out: dict[str, Any]) -> str:
         *(
             f"  {label:<35}{_pct(fig['recall_at_1'])}     {_pct(fig['recall_at_3'])}"
             for label, fig in (
-                ("app similar (Workspace.similar)", app),
+                ("SearchService.similar (the app)", app),
                 ("plain Whoosh BM25 (pasted words)", bm),
-                ("PROTOTYPE (error-line coverage)", pr),
             )
         ),
         "",
@@ -743,46 +548,37 @@ def format_report(out: dict[str, Any]) -> str:
         *(
             f"  {label:<30}{fig[f'{key}_p50_ms']:8.1f} ms {fig[f'{key}_p95_ms']:7.1f} ms"
             for label, fig, key in (
-                ("app similar, wall", app, "latency"),
-                ("app similar, CPU (this thread)", app, "cpu"),
+                ("SearchService.similar, wall", app, "latency"),
+                ("SearchService.similar, CPU", app, "cpu"),
                 ("plain BM25, wall", bm, "latency"),
-                ("PROTOTYPE, wall", pr, "latency"),
             )
         ),
         "",
         "Unseen errors (targets removed; look-alikes and background stay)",
-        f"  app today: 'No close matches' for {_pct(app['unseen_no_match']).strip()};"
+        f"  'No close matches' for {_pct(app['unseen_no_match']).strip()}"
+        " (target: >= 60%);"
         f" {app['unseen_mean_hits']:.1f} hits on average; top hit is the look-alike for"
         f" {_pct(app['unseen_top_is_lookalike']).strip()}",
+        f"  seen errors answered 'No close matches': {_pct(app['seen_no_match']).strip()}",
         f"  hits whose reason names a word every traceback/log carries:"
-        f" {app['unseen_hits_generic_reason']} of {app['unseen_hits']}"
-        f" ({', '.join(f'{w} {n}' for w, n in list(app['generic_reason_words'].items())[:8])})",
+        f" {app['hits_generic_reason']} of {app['hits']}"
+        + (
+            f" ({', '.join(f'{w} {n}' for w, n in list(app['generic_reason_words'].items())[:8])})"
+            if app["generic_reason_words"]
+            else ""
+        ),
         "",
-        "Candidate thresholds (target: >= 60% 'No close matches' without losing recall)",
-        "  app similar, on its raw top score (thresholds: quantiles 0,1,2,5,10,20,30,50% of the"
-        " top scores of correct answers)",
+        "Stricter thresholds on the score similar returns (0: as it answers today)",
     ]
-    _table(lines, app["thresholds_raw"], "raw score")
-    lines.append(
-        "  app similar, on coverage (query-term weight the top hit matched / all; from"
-        " extract + weighted_terms)"
-    )
-    _table(lines, app["thresholds_coverage"], "coverage")
-    lines.append("  PROTOTYPE, on its own score (share of the paste's error-term weight covered)")
-    _table(lines, pr["thresholds"], "score")
+    _table(lines, app["thresholds"], "score")
     lines.append("")
-    lines.append(f"Misses of app similar at rank 1 ({len(app['misses'])}):")
+    lines.append(f"Misses of SearchService.similar at rank 1 ({len(app['misses'])}):")
     for miss in app["misses"][:15]:
         rank = miss["target_rank"] or "-"
         top = "look-alike" if miss["top_is_lookalike"] else miss["top"]
         lines.append(
             f"  [{rank}] {miss['error']!r} <- top: {top}; reason: {miss['top_reason'][:90]}"
         )
-    lines.append(f"Misses of the PROTOTYPE at rank 1 ({len(pr['misses'])}):")
-    for miss in pr["misses"][:15]:
-        rank = miss["target_rank"] or "-"
-        top = "look-alike" if miss["top_is_lookalike"] else miss["top"]
-        lines.append(f"  [{rank}] {miss['error']!r} <- top: {top}")
     return "\n".join(lines)
 
 

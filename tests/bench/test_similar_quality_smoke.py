@@ -104,19 +104,31 @@ def test_the_benchmark_runs_tiny_and_reports_figures(
         assert any(c.startswith("wrapped") for c in item["changes"])
         assert item["target"] != item["lookalike"]
 
-    for system in ("app", "bm25", "prototype"):
+    for system in ("app", "bm25"):
         for key in ("recall_at_1", "recall_at_3"):
             assert _share(out[system][key]), (system, key, out[system][key])
         assert out[system]["latency_p95_ms"] >= out[system]["latency_p50_ms"] >= 0
-    for key in ("thresholds_raw", "thresholds_coverage"):
-        assert out["app"][key]
-        for row in out["app"][key]:
-            assert all(_share(row[k]) for k in ("no_match", "recall_at_1", "recall_at_3"))
-    for row in out["prototype"]["thresholds"]:
+        assert out[system]["cpu_p95_ms"] >= out[system]["cpu_p50_ms"] >= 0
+    assert out["app"]["thresholds"]
+    for row in out["app"]["thresholds"]:
         assert all(_share(row[k]) for k in ("no_match", "recall_at_1", "recall_at_3"))
-    assert _share(out["app"]["unseen_no_match"])
+    for key in ("unseen_no_match", "seen_no_match", "unseen_top_is_lookalike"):
+        assert _share(out["app"][key]), key
+    assert 0 <= out["app"]["hits_generic_reason"] <= out["app"]["hits"]
 
     report = similar_quality.format_report(out)
     for heading in ("Recall (targets in the index)", "Lookup latency", "Unseen errors"):
         assert heading in report
-    assert "plain Whoosh BM25" in report and "PROTOTYPE" in report
+    assert "SearchService.similar" in report and "plain Whoosh BM25" in report
+    assert "No close matches" in report
+
+
+def test_generic_words_in_reasons_are_counted() -> None:
+    answers = similar_quality.Answers(
+        [["a", "b"]],
+        [1.0],
+        reasons=[["same exception KeyError; same error line", "shared rare terms another, raise"]],
+    )
+    hits, flagged, words = similar_quality._generic_reasons(answers)
+    assert (hits, flagged) == (2, 1)
+    assert set(words) == {"another", "raise"}

@@ -214,10 +214,23 @@ def test_list_search_similar_show_never_print_controls(run, nasty: Path) -> None
         assert result.code == 0, command
         assert _clean(result.out), (command, result.out)
         assert "^[]0;pwned^G" in result.out, command
-    similar = run("similar", "--stdin", stdin="the pool broke again\n")
+    similar = run("similar", "--stdin", stdin="ERROR: the pool broke again\n")
     assert similar.code == 0
     assert "001" in similar.out
     assert _clean(similar.out)
+
+
+def test_the_fix_line_of_similar_never_prints_controls(run, cwd: Path) -> None:
+    body = (
+        "\n## Error Messages\n\n```\nFlibberError: the quux frobnicator overheated\n```\n"
+        f"\n## Solution\n\n### The Fix\n\nCooled {NASTY} the quux.\n"
+    )
+    write_entry(cwd / "mistakes", "001-flibber.md", title="Flibber", body=body)
+    similar = run("similar", "--stdin", stdin="FlibberError: the quux frobnicator overheated\n")
+    assert similar.code == 0
+    assert "fix: Cooled ^[]0;pwned^G" in similar.out
+    assert _clean(similar.out)
+    assert NASTY in run("similar", "--stdin", "--json", stdin="FlibberError: quux").json[0]["fix"]
 
 
 def test_json_and_raw_stay_exact(run, nasty: Path) -> None:

@@ -244,8 +244,48 @@ def test_similar_stdin(cli) -> None:
     hits = result.json
     assert [h["number"] for h in hits[:2]] == [5, 19]
     for hit in hits:
-        assert set(hit) >= HIT_KEYS | {"reason"}
+        assert set(hit) >= HIT_KEYS | {"reason", "fix", "root_cause"}
     assert "TimeoutError" in hits[0]["reason"]
+    assert hits[0]["fix"].startswith("Use the request-scoped session everywhere")
+    assert hits[0]["root_cause"].startswith("The new recommendations view created its own")
+
+
+def test_a_known_error_is_listed_with_its_fix(cli) -> None:
+    result = cli("similar", "--stdin", stdin=TRACEBACK_005)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0].startswith("005")
+    assert (
+        lines[2]
+        == "     fix: Use the request-scoped session everywhere and make the session a con…"
+    )
+
+
+def test_a_novel_error_gets_no_close_matches(cli) -> None:
+    novel = (
+        "2027-05-01T10:00:00Z INFO worker started\n"
+        "Traceback (most recent call last):\n"
+        '  File "/srv/app/ledger/reconcile.py", line 88, in settle_batch\n'
+        "KeyError: 'tenant_zorgblatt'\n\n"
+        "During handling of the above exception, another exception occurred:\n\n"
+        "RuntimeError: reconcile of batch 991 failed\n"
+    )
+    result = cli("similar", "--stdin", stdin=novel)
+    assert result.code == 0
+    assert result.out == ""
+    assert result.err.strip().splitlines()[-1] == "No close matches"
+    result = cli("similar", "--stdin", "--json", stdin=novel)
+    assert result.code == 0
+    assert result.json == []
+
+
+def test_search_hits_carry_the_fix_and_root_cause(cli) -> None:
+    result = cli("search", "connection pool", "--json")
+    assert result.code == 0, result.err
+    by_number = {h["number"]: h for h in result.json}
+    assert by_number[5]["fix"].startswith("Use the request-scoped session everywhere")
+    assert by_number[5]["root_cause"].startswith("The new recommendations view")
+    assert all(isinstance(h["fix"], str) and isinstance(h["root_cause"], str) for h in result.json)
 
 
 def test_similar_stdin_text(cli) -> None:
@@ -253,8 +293,9 @@ def test_similar_stdin_text(cli) -> None:
     assert result.code == 0
     lines = result.out.splitlines()
     assert lines[0].startswith("005")
-    assert lines[2].startswith("019")
     assert "TimeoutError" in lines[1]
+    assert lines[2].startswith("     fix: ")
+    assert lines[3].startswith("019")
     assert all(len(line) <= 80 for line in lines)
 
 
@@ -266,10 +307,12 @@ def test_similar_ref_excludes_itself(cli) -> None:
     assert numbers[0] == 19
     result = cli("similar", "6", "--json")
     assert next(h["number"] for h in result.json) == 23
+    assert all(h["number"] != 6 for h in result.json)
 
 
 def test_similar_limit(cli) -> None:
-    assert len(cli("similar", "5", "--json", "--limit", "2").json) == 2
+    assert len(cli("similar", "--stdin", "--json", stdin=TRACEBACK_005).json) == 2
+    assert len(cli("similar", "--stdin", "--json", "--limit", "1", stdin=TRACEBACK_005).json) == 1
 
 
 @pytest.mark.parametrize("args", [["similar"], ["similar", "5", "--stdin"]])
@@ -283,7 +326,7 @@ def test_similar_nothing_to_go_on(cli) -> None:
     result = cli("similar", "--stdin", stdin="\n\n")
     assert result.code == 0
     assert result.out == ""
-    assert "nothing similar" in result.err
+    assert "No close matches" in result.err
 
 
 def test_similar_unknown_ref(cli) -> None:

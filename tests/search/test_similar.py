@@ -8,7 +8,7 @@ import pytest
 
 from mistakes.search.analysis import term_of
 from mistakes.search.index import SearchIndex
-from mistakes.search.similar import extract, normalise, weighted_terms
+from mistakes.search.similar import GENERIC, extract, normalise, paste_terms
 from mistakes.storage.folder import EntryFolder
 from tests.search.conftest import numbers, write_entry
 
@@ -265,13 +265,27 @@ def test_nothing_to_go_on(sample_index: SearchIndex, text: str) -> None:
         assert sample_index.similar(text) == []
 
 
-def test_error_lines_weigh_above_ordinary_lines() -> None:
-    signals = extract("INFO zebra started fine\nERROR giraffe crashed")
-    weights = weighted_terms(signals)
-    assert weights[term_of("giraffe")] > weights[term_of("zebra")]
-    signals = extract("INFO started\nValueError: bad okapi")
-    weights = weighted_terms(signals)
-    assert weights[term_of("ValueError")] > weights[term_of("okapi")]
+def test_only_error_lines_count_and_exceptions_weigh_most() -> None:
+    wanted, _lines = paste_terms("INFO zebra started fine\nERROR giraffe crashed")
+    assert term_of("giraffe") in wanted
+    assert term_of("zebra") not in wanted  # an ordinary log line
+    wanted, _lines = paste_terms("INFO started\nValueError: bad okapi")
+    assert wanted[term_of("ValueError")].weight > wanted[term_of("okapi")].weight
+
+
+def test_words_every_traceback_carries_are_no_terms() -> None:
+    text = (
+        "2027-01-01 10:00:00,001 ERROR [request_id=ab12] unhandled failure\n"
+        "Traceback (most recent call last):\n"
+        '  File "/srv/app/jobs.py", line 3, in run\n'
+        "KeyError: 'zorg'\n\n"
+        "During handling of the above exception, another exception occurred:\n\n"
+        "Traceback (most recent call last):\n"
+        "RuntimeError: job failed"
+    )
+    wanted, _lines = paste_terms(text)
+    assert {w.word.lower() for w in wanted.values()} & GENERIC == set()
+    assert term_of("KeyError") in wanted and term_of("zorg") in wanted
 
 
 # -- similar entries ------------------------------------------------------------------------------
@@ -282,13 +296,80 @@ def test_traceback_finds_the_same_error_a_year_apart(sample_index: SearchIndex) 
     assert numbers(hits)[:2] == [5, 19]
     assert "TimeoutError" in hits[0].reason
     assert "TimeoutError" in hits[1].reason
-    assert hits[0].score >= hits[1].score > hits[2].score
+    assert hits[0].score >= hits[1].score
+
+
+def test_a_known_error_comes_with_its_fix_and_root_cause(sample_index: SearchIndex) -> None:
+    hits = sample_index.similar(TRACEBACK_005)
+    assert numbers(hits) == [5, 19]  # nothing else is close: no padding
+    best = hits[0]
+    assert best.fix.startswith("Use the request-scoped session everywhere")
+    assert best.root_cause.startswith("The new recommendations view created its own `Session()`")
+    assert len(best.fix) <= 301 and len(best.root_cause) <= 301
+    assert "`" in best.root_cause  # Markdown kept
+
+
+NOVEL = [
+    pytest.param(
+        "2027-05-01T10:00:00Z INFO worker started\n"
+        "Traceback (most recent call last):\n"
+        '  File "/srv/app/ledger/reconcile.py", line 88, in settle_batch\n'
+        "KeyError: 'tenant_zorgblatt'\n\n"
+        "During handling of the above exception, another exception occurred:\n\n"
+        "Traceback (most recent call last):\n"
+        '  File "/srv/app/ledger/jobs.py", line 12, in run\n'
+        "RuntimeError: reconcile of batch 991 failed",
+        id="python-chained",
+    ),
+    pytest.param(
+        "[2027-05-01 10:00:00] ERROR request_id=4f1c unhandled: "
+        "FlibberError: the quux frobnicator overheated",
+        id="log-line",
+    ),
+    pytest.param("panic: runtime error: slice bounds out of range [:7] with capacity 3", id="go"),
+]
+
+
+@pytest.mark.parametrize("text", NOVEL)
+def test_an_error_never_seen_gets_no_close_matches(sample_index: SearchIndex, text: str) -> None:
+    assert sample_index.similar(text) == []
+
+
+GENERIC_PASTES = [
+    TRACEBACK_005,
+    noisy_log(),
+    "Traceback (most recent call last):\n"
+    "During handling of the above exception, another exception occurred:\n"
+    "ERROR unhandled exception: request failed\n"
+    "sqlalchemy.exc.TimeoutError: QueuePool limit of size 5 overflow 10 reached",
+    *(p.values[0] for p in NOVEL),
+]
+
+
+@pytest.mark.parametrize("text", GENERIC_PASTES)
+def test_reasons_never_cite_what_every_traceback_carries(
+    sample_index: SearchIndex, text: str
+) -> None:
+    import re
+
+    for hit in sample_index.similar(text, limit=10):
+        named = hit.reason
+        for label in (
+            "same exception",
+            "same error code",
+            "same error line",
+            "shared frames",
+            "shared rare terms",
+        ):
+            named = named.replace(label, "")
+        words = {w.lower() for w in re.findall(r"[A-Za-z_]\w*", named)}
+        assert not words & GENERIC, (hit.number, hit.reason)
 
 
 def test_noisy_log_still_finds_them(sample_index: SearchIndex) -> None:
     hits = sample_index.similar(noisy_log())
-    assert set(numbers(hits)[:2]) == {5, 19}
-    assert all("TimeoutError" in h.reason for h in hits[:2])
+    assert numbers(hits)[0] == 19  # its error lines are 019's (asyncpg, the garbage collector)
+    assert "TimeoutError" in hits[0].reason
 
 
 def test_ordinary_lines_do_not_outweigh_the_error(sample_index: SearchIndex) -> None:
@@ -315,7 +396,7 @@ def test_tls_error_finds_the_tls_entries(sample_index: SearchIndex) -> None:
 
 def test_hits_have_reasons_snippets_and_are_ranked(sample_index: SearchIndex) -> None:
     hits = sample_index.similar(TRACEBACK_005, limit=4)
-    assert len(hits) == 4
+    assert len(hits) == 2
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     for hit in hits:
         assert hit.reason
@@ -350,4 +431,80 @@ def test_similar_entries_of_a_small_folder(folder: EntryFolder, tmp_path: Path) 
     hits = index.similar("OSError: [Errno 28] No space left on device: '/var/lib/docker/tmp/y'")
     assert numbers(hits)[0] == 1
     assert "OSError" in hits[0].reason
+    index.close()
+
+
+def _index_of(
+    folder: EntryFolder, tmp_path: Path, entries: dict[int, dict[str, str]]
+) -> SearchIndex:
+    for number, fields in entries.items():
+        write_entry(folder.root, number, f"e{number}", fields.pop("title"), **fields)
+    index = SearchIndex(folder, tmp_path / "cache")
+    index.open()
+    return index
+
+
+def test_an_error_line_after_a_log_prefix_is_the_same_error_line(
+    folder: EntryFolder, tmp_path: Path
+) -> None:
+    index = _index_of(
+        folder,
+        tmp_path,
+        {
+            1: {
+                "title": "Node missing on the runner",
+                "error_messages": "zsh: command not found: node",
+            },
+            2: {"title": "Yarn missing", "error_messages": "zsh: command not found: yarn"},
+        },
+    )
+    paste = (
+        "2027-05-16T21:15:18.420Z INFO [gateway] worker 20793 picked up job 8f2951fa0b81\n"
+        "2027-05-16T21:15:21.304Z ERROR [scheduler] zsh: command not found: node\n"
+    )
+    hits = index.similar(paste)
+    assert numbers(hits)[0] == 1
+    assert "same error line" in hits[0].reason
+    index.close()
+
+
+def test_the_traceback_header_is_no_error_line_in_common(
+    folder: EntryFolder, tmp_path: Path
+) -> None:
+    index = _index_of(
+        folder,
+        tmp_path,
+        {
+            n: {
+                "title": f"Crash {n}",
+                "error_messages": f"Traceback (most recent call last):\nValueError: bad {word}",
+            }
+            for n, word in ((1, "okapi"), (2, "zebra"))
+        },
+    )
+    paste = "Traceback (most recent call last):\nKeyError: 'tenant_zorgblatt'"
+    assert index.similar(paste) == []
+    index.close()
+
+
+def test_on_equal_scores_the_entry_that_is_wholly_this_error_comes_first(
+    folder: EntryFolder, tmp_path: Path
+) -> None:
+    line = "TypeError: Object of type Decimal is not JSON serializable"
+    index = _index_of(
+        folder,
+        tmp_path,
+        {
+            1: {"title": "Decimal in the export", "date": "2025-01-01", "error_messages": line},
+            2: {
+                "title": "Serialising customers",
+                "date": "2026-06-01",
+                "error_messages": f"{line}\nRecursionError: maximum recursion depth exceeded "
+                "while calling a Python object in customer serializer",
+            },
+        },
+    )
+    hits = index.similar(f"ERROR [api] job failed\n{line}")
+    assert numbers(hits) == [1, 2]
+    assert hits[0].score == hits[1].score
     index.close()

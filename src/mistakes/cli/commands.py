@@ -13,6 +13,7 @@ from mistakes.domain.entry import new_entry
 from mistakes.domain.template import FieldKind
 from mistakes.domain.text import visible
 from mistakes.search.index import query_fields
+from mistakes.search.similar import error_query
 from mistakes.services import capture
 from mistakes.services.config import open_folder
 from mistakes.services.entries import (
@@ -338,7 +339,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
         stored = service.get(args.ref)
         exclude = stored.path.name
         entry = stored.entry
-        text = "\n".join([entry.title, *entry.sections.values()])
+        text = error_query(entry.sections, "\n".join([entry.title, *entry.sections.values()]))
     search = _open_search(service)
     hits = search.similar(text, args.limit, exclude=exclude)
     if args.json:
@@ -346,7 +347,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
     else:
         print_hits(hits, reasons=True)
         if not hits:
-            print("nothing similar found", file=sys.stderr)
+            print("No close matches", file=sys.stderr)
     search.close()
     return 0
 

@@ -65,20 +65,28 @@ def hit_json(hit: Hit) -> dict[str, object]:
         "score": round(hit.score, 4),
         "section": hit.section,
         "snippet": hit.snippet.marked() if hit.snippet else "",
+        "fix": hit.fix,
+        "root_cause": hit.root_cause,
     }
 
 
 def print_hits(hits: list[Hit], *, reasons: bool = False) -> None:
     """Hits for people: no control character from a file reaches the output, on a
-    terminal or in a pipe (``search x | head`` in a terminal must not set its title)."""
+    terminal or in a pipe (``search x | head`` in a terminal must not set its title).
+
+    ``reasons`` (``similar``): under each hit, why it is close and a ``fix:`` line (the
+    start of its fix, on one line)."""
     tty = is_tty(sys.stdout)
     width = shutil.get_terminal_size((80, 24)).columns if tty else 80
     for hit in hits:
         severity, status = one_line(hit.severity), one_line(hit.status)
         head = f"{hit.number:03d}  {severity[:8]:<8}  {status[:13]:<13}  "
         print(head + _cut(one_line(hit.title), width - len(head)))
-        if reasons and hit.reason:
-            print("     " + _cut(one_line(hit.reason), width - 6))
+        if reasons:
+            if hit.reason:
+                print("     " + _cut(one_line(hit.reason), width - 6))
+            fix = " ".join(one_line(hit.fix).split()) or "(no fix written)"
+            print("     fix: " + _cut(fix, width - 11))
         elif hit.snippet is not None:
             label = f"{one_line(hit.snippet.section)}: "
             room = width - 6 - len(label)

@@ -15,11 +15,20 @@ from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from mistakes.domain.naming import snake_key
 from mistakes.domain.template import FieldKind, Template
 from mistakes.search.analysis import count_positions, make_analyzer
+from mistakes.search.similar import (
+    ERROR_LINES,
+    ERROR_SIZE,
+    ERROR_TERMS,
+    FIX_TEXT,
+    ROOT_CAUSE_TEXT,
+    signature,
+)
+from mistakes.search.similar import FIELDS as SIMILAR_FIELDS
 from mistakes.storage.folder import StoredEntry
 
-SCHEMA_VERSION = 5  # 5: NFC text, CJK letter pairs
+SCHEMA_VERSION = 6  # 5: NFC text, CJK letter pairs; 6: error signature, fix, root cause
 TITLE_BOOST = 3.0
-RESERVED = {"path", "number", "datestr", "body", "ranges"}
+RESERVED = {"path", "number", "datestr", "body", "ranges", *SIMILAR_FIELDS}
 _GENERIC_GROUP_WORDS = ("analysis", "process", "strategy", "assessment", "details", "description")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
@@ -148,6 +157,12 @@ def build_schema(fields: SearchFields) -> Schema:
         body=TEXT(analyzer=analyzer, phrase=True),
         ranges=COLUMN(VarBytesColumn()),
     )
+    # "have we seen this?" (search/similar.py): the error signature, and the answer
+    schema.add(ERROR_TERMS, KEYWORD())
+    schema.add(ERROR_LINES, KEYWORD())
+    schema.add(FIX_TEXT, STORED())
+    schema.add(ROOT_CAUSE_TEXT, STORED())
+    schema.add(ERROR_SIZE, STORED())
     schema.add(fields.title, TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST))
     if fields.tags:
         schema.add(fields.tags, KEYWORD(stored=True, commas=True, lowercase=True, scorable=True))
@@ -239,6 +254,7 @@ def index_document(stored: StoredEntry, template: Template, fields: SearchFields
     body.extend(f"{k} {v}" for k, v in entry.extra.items() if isinstance(v, str))
     body.extend(item.text for item in entry.follow_up)
     doc[BODY] = "\n\n".join(body)
+    doc.update(signature(entry, template))
     return doc
 
 

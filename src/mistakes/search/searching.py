@@ -30,8 +30,8 @@ from mistakes.search.query import (
     section_numbers,
     term_text,
 )
-from mistakes.search.schema import BODY, build_schema, search_fields
-from mistakes.search.similar import find_similar
+from mistakes.search.schema import build_schema, search_fields
+from mistakes.search.similar import FIX_TEXT, ROOT_CAUSE_TEXT, find_similar
 from mistakes.search.snippets import Snippet, make_snippet, mark_spans
 from mistakes.search.store import IndexStore, damaged
 from mistakes.search.types import Hit, IndexNotReady, IndexUnavailable, SearchResults, date_key
@@ -250,6 +250,8 @@ class SearchIndex(IndexStore):
             date=str(stored.get("datestr", "")),
             score=score,
             terms=terms,
+            fix=str(stored.get(FIX_TEXT) or ""),
+            root_cause=str(stored.get(ROOT_CAUSE_TEXT) or ""),
         )
 
     def attach_snippet(self, hit: Hit) -> None:
@@ -263,12 +265,12 @@ class SearchIndex(IndexStore):
 
     @_reading
     def similar(self, text: str, limit: int = 10, exclude: str | None = None) -> list[Hit]:
-        """Past entries most like a pasted traceback or log, best first, with the reason."""
+        """Past entries close to a pasted traceback or log, best first, with the reason, the
+        fix and the root cause; [] when nothing is close (see :mod:`mistakes.search.similar`)."""
         return find_similar(
             self.searcher(),
             self.folder,
             self.template,
-            (BODY, self.fields.title),
             self._hit,
             text,
             limit=limit,

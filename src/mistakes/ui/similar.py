@@ -10,13 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on, work
-from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 
-from mistakes.domain.text import one_line
-from mistakes.search.index import Hit
+from mistakes.search.types import Hit
 from mistakes.services.workspace import Workspace
 from mistakes.ui.widgets.editor import EntryEditor
 
@@ -33,6 +31,7 @@ class SimilarFinder(Widget):
     class Found(Message):
         generation: int
         hits: list[Hit]
+        looked_for: bool  # there was error text (no hits then: "No close matches")
 
     def __init__(
         self,
@@ -85,19 +84,11 @@ class SimilarFinder(Widget):
     )
     def _find(self, text: str, exclude: str | None, generation: int) -> None:
         hits = self.workspace.similar(text, exclude=exclude) if text.strip() else []
-        self.post_message(self.Found(generation, hits))
+        self.post_message(self.Found(generation, hits, bool(text.strip())))
 
     @on(Found)
     def _found(self, message: Found) -> None:
         if message.generation != self._generation:
             return
         self.hits = {hit.name: hit for hit in message.hits}
-        self._editor().show_similar(
-            [
-                (
-                    hit.name,
-                    Content(f"{hit.number:03d} {one_line(hit.title)} - {one_line(hit.reason)}"),
-                )
-                for hit in message.hits
-            ]
-        )
+        self._editor().show_similar(message.hits, looked_for=message.looked_for)

@@ -19,7 +19,6 @@ from textual.widgets import (
     Input,
     Label,
     Markdown,
-    OptionList,
     Select,
     Static,
     TabbedContent,
@@ -27,15 +26,17 @@ from textual.widgets import (
     TextArea,
 )
 from textual.widgets._tabbed_content import ContentTabs
-from textual.widgets.option_list import Option
 
 from mistakes.domain.code_sections import stored_section_text
 from mistakes.domain.entry import ChecklistItem, Entry, normalize_section_text, split_tags
 from mistakes.domain.shown import restore
 from mistakes.domain.template import FieldKind, FieldSpec, SectionSpec, Template
 from mistakes.domain.text import visible
+from mistakes.search.similar import error_query
+from mistakes.search.types import Hit
 from mistakes.ui.widgets.checklist import ChecklistEditor
 from mistakes.ui.widgets.section import SectionArea
+from mistakes.ui.widgets.similar import SimilarPanel
 from mistakes.ui.widgets.tags import TagSuggester
 
 MIN_PANE = 4  # rows of a section pane, at least
@@ -251,10 +252,7 @@ class EntryEditor(Vertical):
             await pane.mount(ChecklistEditor([], id="checklist-editor"))
         similar = TabPane(Content("Similar"), id="tab-similar")
         await tabs.add_pane(similar)
-        await similar.mount(
-            Label(Content("Past entries like this one's error (enter opens):")),
-            OptionList(id="similar-list", compact=True),
-        )
+        await similar.mount(SimilarPanel())
         preview = TabPane(Content("Preview"), id="tab-preview")
         await tabs.add_pane(preview)
         await preview.mount(VerticalScroll(SafeMarkdown(id="preview-md"), id="preview-pane"))
@@ -592,25 +590,24 @@ class EntryEditor(Vertical):
         self.check_dirty()
 
     def error_text(self) -> str:
-        """What the similar-entries list follows: the error sections as typed."""
-        parts = []
+        """What the similar-entries list follows: the Error Messages as typed, or while
+        they are empty the error description (as ``mistakes similar REF`` looks up)."""
+        texts = {}
         for key in ("what_happened", "error_messages", "actual_behavior"):
             area = self._areas.get(key)
             if area is not None:
-                parts.append(area.text)
-        return "\n".join(parts)
+                texts[key] = area.text
+        return error_query(texts, "\n".join(texts.values()))
 
-    def show_similar(self, options: list[tuple[str, Content]] | None) -> None:
-        """The similar entries (None: not looked up yet for this entry)."""
-        found = self.query("#similar-list")
+    def show_similar(self, hits: list[Hit] | None, *, looked_for: bool = True) -> None:
+        """The similar entries (None: not looked up yet for this entry); ``looked_for``:
+        there was error text to look for."""
+        found = self.query(SimilarPanel)
         if not found:
             return
-        listing = found.first(OptionList)
-        listing.set_options(Option(label, id=name) for name, label in options or [])
-        if options:
-            listing.highlighted = 0  # enter opens the best match (set_options clears it)
+        found.first().show(hits, looked_for=looked_for)
         tabs = self.tabs
         if tabs is not None:
-            label = "Similar" if options is None else f"Similar ({len(options)})"
+            label = "Similar" if hits is None else f"Similar ({len(hits)})"
             with contextlib.suppress(Exception):
                 tabs.get_tab("tab-similar").label = Content(label)
