@@ -227,12 +227,16 @@ class EntryService:
         :mod:`mistakes.services.secrets`), one warning per find, by file and line. Files
         that cannot be read are :meth:`check`'s problems, not looked at here."""
         warnings: list[Problem] = []
-        entries, _unreadable = self.folder.load_all()
-        for stored in entries:
-            for found in find_secrets(stored.document.text()):
+        paths, _skipped = self.folder.scan()  # links and devices are never read
+        for path in paths:
+            try:  # the file as it is (no parse: a secret is one wherever it sits)
+                text = self.folder.read(path).decode("utf-8", errors="replace")
+            except (OSError, MistakesError):
+                continue
+            for found in find_secrets(text):
                 warnings.append(
                     Problem(
-                        stored.path,
+                        path,
                         found.line,
                         f"warning: this looks like a secret ({found.kind}); "
                         f"replace it with [REDACTED:{found.kind}]",
