@@ -1025,6 +1025,7 @@ def test_check_json(run, cwd: Path) -> None:
             "path": str(Path("mistakes") / "002-sev.md"),
             "line": 5,
             "message": f"severity 'urgent' is not one of: {SEVERITIES}",
+            "warning": False,
         }
     ]
     write_entry(root, "002-sev.md", severity="low")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from mistakes.services.entries import (
 )
 from mistakes.services.importer import Importer, SourceResult
 from mistakes.services.search import SearchService
+from mistakes.services.secrets import Masked, mask_secrets
 from mistakes.storage.folder import StoredEntry
 
 RunApp = Callable[[str | None, str | None], int]
@@ -77,7 +79,9 @@ def cmd_new(args: argparse.Namespace) -> int:
             raise UsageError(f"no section '{args.stdin}' in the template")
         if is_tty(sys.stdin):
             print(f"(reading {spec.title} from standard input; end with Ctrl-D)", file=sys.stderr)
-        entry.sections[spec.key] = service.section_text(spec.key, sys.stdin.read())
+        masked = mask_secrets(sys.stdin.read())
+        entry.sections[spec.key] = service.section_text(spec.key, masked.text)
+        _say_masked(masked.summary())
     if not args.no_env:
         service.fill_environment(entry)
     stored = service.create(entry)
@@ -91,6 +95,12 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def _say(message: str) -> None:
     print(f"mistakes: {visible(message)}", file=sys.stderr)
+
+
+def _say_masked(summary: str) -> None:
+    """One line on stderr when secrets were masked before the entry was written."""
+    if summary:
+        _say(f"{summary} before writing the entry (as [REDACTED:kind])")
 
 
 def _search_service(service: EntryService) -> SearchService:
@@ -135,14 +145,26 @@ def cmd_capture(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 0
+    # what the command printed, and its command line, may hold keys and passwords
+    kinds: Counter[str] = Counter()
+
+    def masked(text: str) -> str:
+        found = mask_secrets(text)
+        kinds.update(found.kinds)
+        return found.text
+
     if not args.title:
-        service.assign(entry, Assignment("title", "=", capture.default_title(result)))
-    output = result.output_section(args.lines)
+        # masked before it is cut; counted once, in Steps to Reproduce below
+        command_line = mask_secrets(result.command_line).text
+        title = capture.default_title(result, command_line=command_line)
+        service.assign(entry, Assignment("title", "=", title))
+    output = masked(result.output_section(args.lines))
     if steps == into:
-        entry.sections[into] = f"{result.steps_section()}\n\n{output}"
+        entry.sections[into] = f"{masked(result.steps_section())}\n\n{output}"
     else:
         entry.sections[into] = output
-        entry.sections[steps] = result.steps_section()
+        entry.sections[steps] = masked(result.steps_section())
+    _say_masked(Masked("", kinds).summary())
     service.fill_environment(entry, cwd=result.cwd)
     stored = service.create(entry)
     _index_saved(service, stored)
@@ -264,15 +286,26 @@ def cmd_set(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     service = open_service(args)
     problems = service.check()
+    # secrets already in the files are warnings: the file reads fine, and failing every CI
+    # run on an old entry would teach people to skip check; --strict fails on them too
+    warnings = service.secret_warnings()
     if args.json:
-        print_json([{"path": str(p.path), "line": p.line, "message": p.message} for p in problems])
+        print_json(
+            [
+                {"path": str(p.path), "line": p.line, "message": p.message, "warning": warning}
+                for warning, found in ((False, problems), (True, warnings))
+                for p in found
+            ]
+        )
     else:
-        for problem in problems:
+        for problem in sorted([*problems, *warnings], key=lambda p: (str(p.path), p.line)):
             print(visible(str(problem)))  # messages quote values from the file
         count = len(service.folder.paths())
         summary = f"{count} entries checked, {len(problems)} problems"
+        if warnings:
+            summary += f", {len(warnings)} possible secrets"
         print(summary, file=sys.stderr)
-    return 1 if problems else 0
+    return 1 if problems or (args.strict and warnings) else 0
 
 
 # -- search ----------------------------------------------------------------------------------------

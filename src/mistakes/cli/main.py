@@ -136,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
         commands.cmd_check,
     )
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 on warnings too (what looks like a secret in an entry)",
+    )
 
     p = command(
         "search",

@@ -117,8 +117,10 @@ def run(command: list[str], echo: BinaryIO | None = None) -> CaptureResult:
     )
 
 
-def default_title(result: CaptureResult, limit: int = 90) -> str:
-    line = result.command_line
+def default_title(result: CaptureResult, limit: int = 90, command_line: str | None = None) -> str:
+    """``CMD failed with exit code N``, the command line cut at ``limit``; pass it
+    (``command_line``) already masked: a secret cut in two is no longer recognised."""
+    line = result.command_line if command_line is None else command_line
     if len(line) > limit:
         line = line[: limit - 1] + "…"
     return f"{line} failed with exit code {result.exit_code}"

@@ -19,6 +19,7 @@ from mistakes.domain.errors import MistakesError
 from mistakes.domain.naming import parse_entry_filename, snake_key
 from mistakes.domain.template import DATE_KEY, TITLE_KEY, FieldKind, FieldSpec, Template
 from mistakes.services import environment
+from mistakes.services.secrets import find_secrets
 from mistakes.storage.folder import EntryFolder, Problem, StoredEntry
 from mistakes.storage.hints import editing_hints
 
@@ -220,6 +221,29 @@ class EntryService:
                 )
         problems.sort(key=lambda p: (str(p.path), p.line))
         return problems
+
+    def secret_warnings(self) -> list[Problem]:
+        """What looks like a secret in the entry files (keys, tokens, passwords: see
+        :mod:`mistakes.services.secrets`), one warning per find, by file and line. Files
+        that cannot be read are :meth:`check`'s problems, not looked at here."""
+        warnings: list[Problem] = []
+        paths, _skipped = self.folder.scan()  # links and devices are never read
+        for path in paths:
+            try:  # the file as it is (no parse: a secret is one wherever it sits)
+                text = self.folder.read(path).decode("utf-8", errors="replace")
+            except (OSError, MistakesError):
+                continue
+            for found in find_secrets(text):
+                warnings.append(
+                    Problem(
+                        path,
+                        found.line,
+                        f"warning: this looks like a secret ({found.kind}); "
+                        f"replace it with [REDACTED:{found.kind}]",
+                    )
+                )
+        warnings.sort(key=lambda p: (str(p.path), p.line))
+        return warnings
 
 
 def _append_text(current: str, assignment: Assignment) -> str:

@@ -14,6 +14,7 @@ from mistakes.domain.code_sections import stored_section_text
 from mistakes.domain.shown import raw_offset, restore
 from mistakes.domain.template import SectionSpec
 from mistakes.domain.text import visible
+from mistakes.services.secrets import mask_secrets
 
 # Markdown highlighting needs tree-sitter and its grammar (without the grammar Textual
 # raises); plain text without them
@@ -64,7 +65,8 @@ class SectionArea(TextArea):
     ``saved_text()`` gives the text back with the characters the user did not touch as the
     file had them, and what they typed or pasted as typed (a pasted coloured log keeps its
     escapes). A section whose template hint is a code block takes a multi-line paste into
-    an empty pane inside a code fence, as the file will store it."""
+    an empty pane inside a code fence, as the file will store it. Secrets in a paste (keys,
+    tokens, passwords) are masked as ``[REDACTED:kind]`` before they reach the pane."""
 
     _drawing_text = False  # see render_line
 
@@ -152,6 +154,14 @@ class SectionArea(TextArea):
                 self.notify_large()
             return
         pasted = event.text.replace("\r\n", "\n").replace("\r", "\n")
+        masked = mask_secrets(pasted)  # keys and passwords in a pasted log stay out of the file
+        pasted = masked.text
+        if masked.count:
+            self.app.notify(
+                f"{masked.summary().capitalize()} in the paste, as [REDACTED:kind].",
+                markup=False,
+                severity="warning",
+            )
         if self.spec is not None and not self.text.strip() and "\n" in pasted.strip("\n"):
             # a traceback pasted into the empty Error Messages: shown fenced, as it is saved
             stored = stored_section_text(self.spec, pasted, written=True)

@@ -1,0 +1,59 @@
+"""A paste into a section pane masks secrets before they reach the pane (and the file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+
+from mistakes.ui.app import MistakesApp
+
+from .conftest import settle, wait_until
+from .test_section_panes import new_entry, pane, to_tab
+
+AWS = "AKIAIOSFODNN7EXAMPLE"
+
+
+async def test_a_pasted_log_is_saved_with_its_secrets_masked(build, samples_copy: Path) -> None:
+    log = "\n".join(
+        [
+            "Traceback (most recent call last):",
+            '  File "/app/deploy.py", line 12, in push',
+            f"botocore.exceptions.ClientError: key {AWS} is not authorised",
+            "retrying with postgres://deploy:hunter2pass@db:5432/app at 0x7f3a2c1b9e80",
+        ]
+    )
+    app: MistakesApp = build()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await new_entry(app, pilot, "Pasted secrets")
+        await to_tab(app, pilot, "tab-error_messages")
+        area = pane(app, "error_messages")
+        app.post_message(events.Paste(log))
+        await pilot.pause()
+        await pilot.pause()
+        assert AWS not in area.text
+        assert "key [REDACTED:aws-key] is not authorised" in area.text
+        messages = [n.message for n in app._notifications]
+        assert "Masked 2 secrets (aws-key, url-password) in the paste, as [REDACTED:kind]." in (
+            messages
+        )
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert await wait_until(pilot, lambda: app.stored is not None)
+        assert await wait_until(pilot, lambda: not app.editor.modified)
+        saved = app.stored.path.read_text("utf-8")  # type: ignore[union-attr]
+    assert AWS not in saved and "hunter2pass" not in saved
+    assert "postgres://deploy:[REDACTED:url-password]@db:5432/app at 0x7f3a2c1b9e80" in saved
+    assert '  File "/app/deploy.py", line 12, in push' in saved
+
+
+async def test_a_paste_without_secrets_says_nothing(build) -> None:
+    app: MistakesApp = build()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await new_entry(app, pilot, "Plain paste")
+        await to_tab(app, pilot, "tab-error_messages")
+        app.post_message(events.Paste("KeyError: 'user' at commit 9e1ffc2b7a4c3d5e"))
+        await pilot.pause()
+        await pilot.pause()
+        assert "9e1ffc2b7a4c3d5e" in pane(app, "error_messages").text
+        assert not any("Masked" in n.message for n in app._notifications)
