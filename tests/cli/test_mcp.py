@@ -262,6 +262,20 @@ def test_todo_lists_the_open_follow_ups(server: Server) -> None:
     assert [entry["number"] for entry in one] == [14] and len(one[0]["open"]) == 4
 
 
+def test_an_entry_written_behind_the_servers_back_is_found(
+    server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.data("similar", text=UNKNOWN_ERROR)  # the index is open and in step
+    made = _cli_json(
+        "new", "--title", "Invoice template missing after the theme rename",
+        "--section", f"Error Messages={UNKNOWN_ERROR}", "--no-env", "--json",
+        "--dir", str(server.folder), capsys=capsys,
+    )  # fmt: skip
+    best = server.data("similar", text=UNKNOWN_ERROR)["matches"][0]
+    assert best["number"] == made["number"]
+    assert server.data("search", query="theme rename")["results"][0]["number"] == made["number"]
+
+
 def test_new_is_refused_without_allow_write(server: Server) -> None:
     before = sorted(server.folder.iterdir())
     message = server.error("new", title="Should not be written")

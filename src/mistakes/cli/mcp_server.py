@@ -34,9 +34,10 @@ from mistakes import __version__
 from mistakes.cli.output import hit_json
 from mistakes.domain.errors import MistakesError
 from mistakes.domain.naming import parse_entry_filename
-from mistakes.search.types import Hit
+from mistakes.search.types import Hit, SyncReport
 from mistakes.services.entries import EntryService, record
 from mistakes.services.search import SearchService
+from mistakes.services.watch import FolderWatch
 from mistakes.storage.folder import StoredEntry
 
 log = logging.getLogger("mistakes.mcp")
@@ -121,6 +122,8 @@ class MistakesServer(MCPServer[Any]):
         self.search_service = SearchService(
             service.folder, cache_root, threaded=True, on_wait=log.info
         )
+        self.watch = FolderWatch(service.root)
+        self._opened = False
         self._lock = threading.Lock()
         read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False)
         self.add_tool(
@@ -169,12 +172,24 @@ class MistakesServer(MCPServer[Any]):
         return stored
 
     def _searching(self) -> SearchService:
-        """The index, in step with the folder (files written or pulled since the last
-        call are applied; nothing else is read again)."""
-        report = self.search_service.ensure_open()
+        """The index, in step with the folder: the first call opens (or builds) it, later
+        ones apply the files written, pulled or deleted since (the app's policy: the
+        folder's mtime at every call, a stat of every file now and then; see
+        :class:`FolderWatch`)."""
+        if not self._opened:
+            self.watch.prime()  # before the sync: a change meanwhile is seen next time
+            self._note(self.search_service.ensure_open())
+            self._opened = True
+        elif self.watch.poll():
+            self._note(self.search_service.ensure_open())
+        return self.search_service
+
+    @staticmethod
+    def _note(report: SyncReport) -> None:
         for notice in report.notices:
             log.info("%s", notice)
-        return self.search_service
+        for problem in report.problems:
+            log.warning("%s", problem)
 
     # -- tools ---------------------------------------------------------------------------
     def similar(self, text: str = "", ref: str = "", limit: int = 5) -> dict[str, Any]:
