@@ -29,6 +29,8 @@ from tests.conftest import REPO, SAMPLES
 
 T = TypeVar("T")
 
+NO_CLOSE_MATCHES = "no close matches: this error is not in the log yet"
+
 SRC = REPO / "src"
 READ_TOOLS = {"similar", "search", "show", "todo"}
 
@@ -174,6 +176,8 @@ def test_read_only_server_lists_the_reading_tools_with_descriptions(server: Serv
     assert (tools["similar"].description or "").startswith("Call this first, before you fix")
     assert "text" in tools["similar"].input_schema["properties"]
     assert tools["show"].input_schema["required"] == ["ref"]
+    # what the client shows the agent about the server says what to call first
+    assert "Before you fix an error" in (server.client.instructions or "")
 
 
 def test_similar_finds_the_entry_of_a_known_error_with_its_fix(server: Server) -> None:
@@ -193,7 +197,14 @@ def test_similar_with_an_unknown_error_answers_in_the_same_shape(server: Server)
     assert set(data) == {"matches", "message"}
     assert isinstance(data["matches"], list)
     if not data["matches"]:  # once SearchService.similar has its confidence threshold
-        assert data["message"] == "no close matches: this error is not in the log yet"
+        assert data["message"] == NO_CLOSE_MATCHES
+    else:
+        assert data["message"] == f"{len(data['matches'])} past entries match"
+
+
+def test_similar_with_nothing_in_common_says_no_close_matches(server: Server) -> None:
+    data = server.data("similar", text="QuobbleZarnaxError: flimwort snarfed")
+    assert data == {"matches": [], "message": NO_CLOSE_MATCHES}
 
 
 def test_similar_of_an_entry_leaves_the_entry_out(server: Server) -> None:
@@ -309,6 +320,14 @@ def test_new_writes_an_entry_with_allow_write(writer: Server) -> None:
     assert shown["environment"]["python_version"]  # filled in, as the CLI does
     # the index has it at once: the next agent's similar finds it first
     assert writer.data("similar", text=UNKNOWN_ERROR)["matches"][0]["number"] == 25
+
+
+def test_no_close_matches_says_to_record_it_when_the_server_writes(writer: Server) -> None:
+    data = writer.data("similar", text="QuobbleZarnaxError: flimwort snarfed")
+    assert data["matches"] == []
+    assert data["message"] == (
+        f"{NO_CLOSE_MATCHES}; once you have fixed it, record it with the new tool"
+    )
 
 
 def test_new_with_a_bad_value_is_a_tool_error(writer: Server) -> None:

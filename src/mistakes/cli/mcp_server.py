@@ -101,8 +101,9 @@ T = TypeVar("T")
 class MistakesServer(MCPServer[Any]):
     """The MCP server of one entries folder.
 
-    Tools run in worker threads (the SDK runs plain functions so); one lock keeps the
-    index and the folder to one call at a time."""
+    Tools run in worker threads (the SDK runs plain functions so); the calls that use the
+    index (or write) take turns, those that only read files (show, todo, resources) do
+    not wait for them, nor for the first build of the index."""
 
     def __init__(
         self, service: EntryService, *, allow_write: bool, cache_root: Path | None = None
@@ -146,13 +147,20 @@ class MistakesServer(MCPServer[Any]):
         )(self.entry_markdown)
 
     # -- calls ---------------------------------------------------------------------------
-    def _run(self, work: Callable[[], T]) -> T:
-        """One call at a time; a MistakesError becomes a tool error with its message."""
-        with self._lock:
-            try:
+    def _run(self, work: Callable[[], T], *, index: bool = True) -> T:
+        """Run a tool's work; ``index``: it uses the index (or writes), so it waits for the
+        calls before it (and for the first build). An error the user can act on comes back
+        as a tool error with the message the CLI prints for it."""
+        try:
+            if not index:
                 return work()
-            except MistakesError as exc:
-                raise ToolError(str(exc)) from exc
+            with self._lock:
+                return work()
+        except MistakesError as exc:
+            raise ToolError(str(exc)) from exc
+        except OSError as exc:  # what the storage layer did not name itself, as the CLI says it
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise ToolError(where + (exc.strerror or str(exc))) from exc
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
         if name in WRITE_TOOLS and not self.allow_write:
@@ -204,10 +212,15 @@ class MistakesServer(MCPServer[Any]):
             hits = self._searching().similar(query, _limit(limit), exclude=exclude)
             return {
                 "matches": [_hit(hit, reason=True) for hit in hits],
-                "message": f"{len(hits)} past entries match" if hits else NO_CLOSE_MATCHES,
+                "message": f"{len(hits)} past entries match" if hits else self._no_match(),
             }
 
         return self._run(work)
+
+    def _no_match(self) -> str:
+        if self.allow_write:
+            return f"{NO_CLOSE_MATCHES}; once you have fixed it, record it with the new tool"
+        return NO_CLOSE_MATCHES
 
     def search(self, query: str, limit: int = 10) -> dict[str, Any]:
         def work() -> dict[str, Any]:
@@ -225,7 +238,7 @@ class MistakesServer(MCPServer[Any]):
         return self._run(work)
 
     def show(self, ref: str) -> dict[str, Any]:
-        return self._run(lambda: record(self._entry(ref), self.service.template))
+        return self._run(lambda: record(self._entry(ref), self.service.template), index=False)
 
     def todo(self, ref: str = "") -> dict[str, Any]:
         def work() -> dict[str, Any]:
@@ -253,7 +266,7 @@ class MistakesServer(MCPServer[Any]):
                     )
             return {"entries": found, "open": count}
 
-        return self._run(work)
+        return self._run(work, index=False)
 
     def new(
         self,
@@ -286,17 +299,15 @@ class MistakesServer(MCPServer[Any]):
 
     # -- resources -----------------------------------------------------------------------
     def entry_markdown(self, ref: str) -> str:
-        with self._lock:
-            try:
-                return self._entry(ref).document.text()
-            except MistakesError as exc:
-                raise ResourceNotFoundError(str(exc)) from exc
+        try:
+            return self._entry(ref).document.text()
+        except MistakesError as exc:
+            raise ResourceNotFoundError(str(exc)) from exc
 
     async def list_resources(self) -> list[Resource]:
         """Every entry of the folder as ``mistakes://NNN``, named by its file (no file is
         parsed: listing stays cheap on a large folder)."""
-        with self._lock:
-            paths = self.service.folder.paths()
+        paths = self.service.folder.paths()
         resources = []
         for path in paths:
             number = parse_entry_filename(path.name)
@@ -313,8 +324,8 @@ class MistakesServer(MCPServer[Any]):
             log.warning("the search index could not be opened yet (%s)", exc)
 
     def close(self) -> None:
-        with self._lock:
-            self.search_service.close()
+        """For good: a build still running in the background stops (nothing half-written)."""
+        self.search_service.shutdown()
 
 
 def _limit(limit: int) -> int:
