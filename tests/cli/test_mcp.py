@@ -260,15 +260,19 @@ def test_a_ref_outside_the_folder_is_refused(server: Server) -> None:
 
 
 def test_todo_lists_the_open_follow_ups(server: Server) -> None:
-    data = server.data("todo")
     expected: dict[int, list[str]] = {}
     for path in sorted(server.folder.glob("*.md")):
         lines = path.read_text("utf-8").splitlines()
         items = [line[6:].strip() for line in lines if line.startswith("- [ ] ")]
         if items:
             expected[int(path.name[:3])] = items
+    data = server.data("todo", limit=100)
     assert {entry["number"]: entry["open"] for entry in data["entries"]} == expected
-    assert data["open"] == sum(len(items) for items in expected.values())
+    assert data["entries_with_open_items"] == len(expected)
+    assert data["open_items"] == sum(len(items) for items in expected.values())
+    newest = server.data("todo", limit=2)
+    assert [entry["number"] for entry in newest["entries"]] == sorted(expected)[-1:-3:-1]
+    assert newest["entries_with_open_items"] == len(expected)
     one = server.data("todo", ref="14")["entries"]
     assert [entry["number"] for entry in one] == [14] and len(one[0]["open"]) == 4
 

@@ -92,8 +92,10 @@ are filled in."""
 
 TODO_DESCRIPTION = """\
 The follow-up actions still open (unchecked items of the Follow-up Actions checklist), \
-per entry: `entries` lists number, title, status, `uri` and the `open` items. Pass \
-`ref` for one entry's. Use it to find work promised after an incident and not done."""
+newest entry first: `entries` lists number, title, status, `uri` and the `open` items \
+of at most `limit` entries; `entries_with_open_items` and `open_items` count them all. \
+Pass `ref` for one entry's. Use it to find work promised after an incident and not \
+done."""
 
 T = TypeVar("T")
 
@@ -240,8 +242,9 @@ class MistakesServer(MCPServer[Any]):
     def show(self, ref: str) -> dict[str, Any]:
         return self._run(lambda: record(self._entry(ref), self.service.template), index=False)
 
-    def todo(self, ref: str = "") -> dict[str, Any]:
+    def todo(self, ref: str = "", limit: int = 20) -> dict[str, Any]:
         def work() -> dict[str, Any]:
+            count = _limit(limit)
             if ref.strip():
                 entries = [self._entry(ref)]
             else:
@@ -249,22 +252,27 @@ class MistakesServer(MCPServer[Any]):
                 for problem in problems:
                     log.warning("%s", problem)
             found: list[dict[str, Any]] = []
-            count = 0
-            for stored in entries:
+            items_open = 0
+            for stored in sorted(entries, key=lambda s: s.number, reverse=True):
                 items = [item.text for item in stored.entry.follow_up if not item.done]
-                if items:
-                    count += len(items)
-                    found.append(
-                        {
-                            "number": stored.number,
-                            "title": stored.entry.title,
-                            "status": stored.entry.text("status"),
-                            "path": str(stored.path),
-                            "uri": _uri(stored.number),
-                            "open": items,
-                        }
-                    )
-            return {"entries": found, "open": count}
+                if not items:
+                    continue
+                items_open += len(items)
+                found.append(
+                    {
+                        "number": stored.number,
+                        "title": stored.entry.title,
+                        "status": stored.entry.text("status"),
+                        "path": str(stored.path),
+                        "uri": _uri(stored.number),
+                        "open": items,
+                    }
+                )
+            return {
+                "entries": found[:count],
+                "entries_with_open_items": len(found),
+                "open_items": items_open,
+            }
 
         return self._run(work, index=False)
 
