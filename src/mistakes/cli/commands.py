@@ -49,30 +49,20 @@ def cmd_new(args: argparse.Namespace) -> int:
     service = open_service(args)
     if not (args.title or "").strip():
         raise UsageError("new needs --title")
-    entry = new_entry(service.template, args.title)
-    assignments: list[Assignment] = []
-    for name in ("severity", "status", "reporter", "date"):
-        value = getattr(args, name)
-        if value is not None:
-            if service.template.field_named(name) is None:
-                raise UsageError(f"the template has no field '{name}'")
-            assignments.append(Assignment(name, "=", value))
-    if args.tag:
-        tags = service.template.tags_field
-        if tags is None:
-            raise UsageError("the template has no tags field")
-        assignments.append(Assignment(tags.key, "=", ",".join(args.tag)))
-    assignments += [parse_assignment(text) for text in args.field]
+    sections = []
     for text in args.section:
         name, sep, value = text.partition("=")
         if not sep:
             raise UsageError(f"--section takes NAME=TEXT, not '{text}'")
-        spec = service.template.section_named(name)
-        if spec is None:
-            raise UsageError(f"no section '{name}' in the template")
-        entry.sections[spec.key] = service.section_text(spec.key, value)
-    for assignment in assignments:
-        service.assign(entry, assignment)
+        sections.append((name, value))
+    values = {
+        name: getattr(args, name)
+        for name in ("severity", "status", "reporter", "date")
+        if getattr(args, name) is not None
+    }
+    entry = service.compose(
+        args.title, values=values, tags=args.tag, fields=args.field, sections=sections
+    )
     if args.stdin:
         spec = service.template.section_named(args.stdin)
         if spec is None:
@@ -397,6 +387,24 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     print(f"indexed {report.added} entries in {seconds:.1f} s", file=sys.stderr)
     search.close()
     return 0
+
+
+# -- mcp ---------------------------------------------------------------------------------------
+
+MCP_MISSING = "the MCP server needs the mcp package: pip install 'mistakes[mcp]'"
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    service = open_service(args)  # a bad folder or template is said before serving
+    try:
+        import mcp.server.mcpserver  # noqa: F401  (the optional extra mistakes[mcp])
+    except ImportError as exc:
+        missing = (exc.name or "").split(".")[0] in ("mcp", "mcp_types")
+        _say(MCP_MISSING if missing else f"{MCP_MISSING} (it did not load: {exc})")
+        return 1
+    from mistakes.cli.mcp_server import serve
+
+    return serve(service, allow_write=args.allow_write)
 
 
 # -- import ------------------------------------------------------------------------------------

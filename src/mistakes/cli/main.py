@@ -165,6 +165,17 @@ def build_parser() -> argparse.ArgumentParser:
     command("reindex", "rebuild the search index from the files", commands.cmd_reindex)
 
     p = command(
+        "mcp",
+        "serve the entries to coding agents: a Model Context Protocol server over stdio",
+        commands.cmd_mcp,
+    )
+    p.add_argument(
+        "--allow-write",
+        action="store_true",
+        help="offer the tools that write (new); default: read-only",
+    )
+
+    p = command(
         "import",
         "make entries of hand-written Markdown logs (files or folders); nothing is lost",
         commands.cmd_import,

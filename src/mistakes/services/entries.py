@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from mistakes.domain.entry import (
     ChecklistItem,
     Entry,
     is_full_date,
+    new_entry,
     split_tags,
     validate_value,
 )
@@ -86,6 +88,43 @@ class EntryService:
             problem = validate_value(spec, value)
             if problem:
                 raise UsageError(problem)
+
+    def compose(
+        self,
+        title: str,
+        *,
+        values: Mapping[str, str] | None = None,
+        tags: Iterable[str] = (),
+        fields: Iterable[str] = (),
+        sections: Iterable[tuple[str, str]] = (),
+    ) -> Entry:
+        """A new entry (not saved) from what ``mistakes new`` and the MCP server's ``new``
+        are given: ``values`` of named fields (severity, status, reporter, date), tags,
+        ``NAME=VALUE`` field assignments and (section name or key, text) pairs.
+
+        Raises :class:`UsageError` for a field or section the template does not have, or a
+        value it does not take, before anything is written."""
+        entry = new_entry(self.template, title)
+        assignments: list[Assignment] = []
+        for name, value in (values or {}).items():
+            if self.template.field_named(name) is None:
+                raise UsageError(f"the template has no field '{name}'")
+            assignments.append(Assignment(name, "=", value))
+        tag_list = [tag for tag in tags if tag.strip()]
+        if tag_list:
+            tags_field = self.template.tags_field
+            if tags_field is None:
+                raise UsageError("the template has no tags field")
+            assignments.append(Assignment(tags_field.key, "=", ",".join(tag_list)))
+        assignments += [parse_assignment(text) for text in fields]
+        for name, text in sections:
+            spec = self.template.section_named(name)
+            if spec is None:
+                raise UsageError(f"no section '{name}' in the template")
+            entry.sections[spec.key] = self.section_text(spec.key, text)
+        for assignment in assignments:
+            self.assign(entry, assignment)
+        return entry
 
     def fill_environment(self, entry: Entry, cwd: Path | None = None) -> None:
         """Fill the environment fields the machine can tell, where the entry has none."""

@@ -1,0 +1,379 @@
+"""``mistakes mcp``: the entries folder as a Model Context Protocol server over stdio.
+
+A coding agent asks "have we seen this error before, and how did we fix it?" with the
+``similar`` tool, searches with ``search``, reads one entry with ``show`` (or the
+``mistakes://NNN`` resource) instead of a whole log, lists open follow-ups with ``todo``
+and, when the server runs with ``--allow-write``, records a new mistake with ``new``.
+
+A thin layer: every tool calls the service the CLI command of the same name calls
+(:class:`~mistakes.services.search.SearchService`, :class:`~mistakes.services.entries.
+EntryService`) and answers with the JSON that command prints with ``--json``. Errors the
+user could act on (a bad REF, an unknown field) come back as tool errors carrying the
+CLI's message; the server itself never stops on them. The SDK serves the protocol on the
+process's stdout and points file descriptor 1 at stderr meanwhile, so nothing else can
+reach the wire; logs go to stderr.
+
+This module imports the ``mcp`` package (the optional extra ``mistakes[mcp]``); only
+``mistakes mcp`` imports this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp_types import Resource, ToolAnnotations
+
+from mistakes import __version__
+from mistakes.cli.output import hit_json
+from mistakes.domain.errors import MistakesError
+from mistakes.domain.naming import parse_entry_filename
+from mistakes.search.types import Hit, SyncReport
+from mistakes.services.entries import EntryService, record
+from mistakes.services.search import SearchService
+from mistakes.services.watch import FolderWatch
+from mistakes.storage.folder import StoredEntry
+
+log = logging.getLogger("mistakes.mcp")
+
+URI_PREFIX = "mistakes://"
+WRITE_TOOLS = frozenset({"new"})
+NO_CLOSE_MATCHES = "no close matches: this error is not in the log yet"
+
+INSTRUCTIONS = """\
+A log of past mistakes, incidents and post-mortems of this team, each with what \
+happened, the error messages, the root cause and the fix.
+Before you fix an error (a failing test, a traceback, a build or deploy failure), call \
+`similar` with the error message or the traceback: when a past entry matches, its `fix` \
+and `root_cause` tell you what worked last time. Use `search` for a topic (query \
+language: words, "phrases", OR, NOT, tag:x, severity:high, fix:word), `show` or the \
+resource mistakes://NNN to read one entry, `todo` for follow-up actions still open."""
+
+SIMILAR_DESCRIPTION = """\
+Call this first, before you fix an error: pass the error message, the traceback or the \
+failing log exactly as you saw it (the whole traceback is better than one line). \
+Returns the past entries about the same error, best first, each with `fix` (what \
+solved it), `root_cause`, `reason` (why it matched: same exception, same error code, \
+shared frames) and `uri` to read the whole entry. `matches` is empty and `message` says \
+"no close matches" when the log has nothing like it: fix it yourself, then record it \
+with `new` if the server allows writing. Or pass `ref` (an entry's number) for the \
+entries most like that one."""
+
+SEARCH_DESCRIPTION = """\
+Full-text search of the mistakes log, ranked. The query language is the CLI's: words \
+(all must match; stemmed), "exact phrase", a OR b, NOT word or -word, prefix*, typo~, \
+fields such as tag:postgres severity:high status:active title:pool date:2026-03, and \
+sections such as fix:restart root_cause:dns error_messages:timeouterror. Returns \
+`results` (number, title, severity, status, date, score, the best matching section and \
+a snippet with matches in **bold**, `fix`, `root_cause`, `uri`) and `notice` when part \
+of the query could not be read. To ask "have we seen this error?", use `similar`."""
+
+SHOW_DESCRIPTION = """\
+One entry in full, as JSON: title, date, severity, status, tags, environment, every \
+section of the template by title (What Happened, Error Messages, Why It Happened, The \
+Fix, ...; "" when not written) and the follow-up checklist. `ref` is the entry's \
+number (7 or 007) or its file name, as `similar` and `search` return them."""
+
+NEW_DESCRIPTION = """\
+Record a new mistake in the log and return its path and number. Call it after you fixed \
+an error that `similar` did not know, so that the next person (or agent) finds the fix. \
+`title`: one line naming the error (e.g. "Connection pool exhausted after deploy"). \
+`severity`: critical, high, medium or low. `tags`: a few lower-case words. `sections`: \
+the template's sections by title or key, e.g. {"What Happened": "...", "Error \
+Messages": "the traceback", "Why It Happened": "...", "The Fix": "..."}. `fields`: \
+other fields as {"status": "resolved", "environment.os": "..."}. Environment details \
+are filled in."""
+
+TODO_DESCRIPTION = """\
+The follow-up actions still open (unchecked items of the Follow-up Actions checklist), \
+newest entry first: `entries` lists number, title, status, `uri` and the `open` items \
+of at most `limit` entries; `entries_with_open_items` and `open_items` count them all. \
+Pass `ref` for one entry's. Use it to find work promised after an incident and not \
+done."""
+
+T = TypeVar("T")
+
+
+class MistakesServer(MCPServer[Any]):
+    """The MCP server of one entries folder.
+
+    Tools run in worker threads (the SDK runs plain functions so); the calls that use the
+    index (or write) take turns, those that only read files (show, todo, resources) do
+    not wait for them, nor for the first build of the index."""
+
+    def __init__(
+        self, service: EntryService, *, allow_write: bool, cache_root: Path | None = None
+    ) -> None:
+        super().__init__(
+            "mistakes",
+            title="Mistakes log",
+            version=__version__,
+            instructions=INSTRUCTIONS,
+            log_level="WARNING",
+        )
+        self.service = service
+        self.allow_write = allow_write
+        # threaded: tools run in worker threads, so the index is built in this process
+        # (forking a threaded process can hang) and a save never waits for another
+        # process's lock (the next call's sync applies it)
+        self.search_service = SearchService(
+            service.folder, cache_root, threaded=True, on_wait=log.info
+        )
+        self.watch = FolderWatch(service.root)
+        self._opened = False
+        self._lock = threading.Lock()
+        read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False)
+        self.add_tool(
+            self.similar, "similar", "Have we seen this error?", SIMILAR_DESCRIPTION, read_only
+        )
+        self.add_tool(self.search, "search", "Search the log", SEARCH_DESCRIPTION, read_only)
+        self.add_tool(self.show, "show", "Read one entry", SHOW_DESCRIPTION, read_only)
+        self.add_tool(self.todo, "todo", "Open follow-up actions", TODO_DESCRIPTION, read_only)
+        if allow_write:
+            writes = ToolAnnotations(
+                read_only_hint=False, destructive_hint=False, idempotent_hint=False
+            )
+            self.add_tool(self.new, "new", "Record a new mistake", NEW_DESCRIPTION, writes)
+        self.resource(
+            URI_PREFIX + "{ref}",
+            name="entry",
+            title="A mistakes log entry",
+            description="One entry's Markdown file; ref is its number (mistakes://007).",
+            mime_type="text/markdown",
+        )(self.entry_markdown)
+
+    # -- calls ---------------------------------------------------------------------------
+    def _run(self, work: Callable[[], T], *, index: bool = True) -> T:
+        """Run a tool's work; ``index``: it uses the index (or writes), so it waits for the
+        calls before it (and for the first build). An error the user can act on comes back
+        as a tool error with the message the CLI prints for it."""
+        try:
+            if not index:
+                return work()
+            with self._lock:
+                return work()
+        except MistakesError as exc:
+            raise ToolError(str(exc)) from exc
+        except OSError as exc:  # what the storage layer did not name itself, as the CLI says it
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise ToolError(where + (exc.strerror or str(exc))) from exc
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        if name in WRITE_TOOLS and not self.allow_write:
+            raise ToolError(
+                f"'{name}' writes to the mistakes folder; this server is read-only "
+                "(start it with 'mistakes mcp --allow-write')"
+            )
+        return await super().call_tool(name, arguments, context)
+
+    def _entry(self, ref: str) -> StoredEntry:
+        """The entry REF names; only entries of the folder (a REF that is a path elsewhere
+        is refused: the server reads no other file)."""
+        stored = self.service.get(ref)
+        root = self.service.root.resolve()
+        if stored.path.resolve().parent != root:
+            raise MistakesError(f"{ref}: not an entry of {root}")
+        return stored
+
+    def _searching(self) -> SearchService:
+        """The index, in step with the folder: the first call opens (or builds) it, later
+        ones apply the files written, pulled or deleted since (the app's policy: the
+        folder's mtime at every call, a stat of every file now and then; see
+        :class:`FolderWatch`)."""
+        if not self._opened:
+            self.watch.prime()  # before the sync: a change meanwhile is seen next time
+            self._note(self.search_service.ensure_open())
+            self._opened = True
+        elif self.watch.poll():
+            self._note(self.search_service.ensure_open())
+        return self.search_service
+
+    @staticmethod
+    def _note(report: SyncReport) -> None:
+        for notice in report.notices:
+            log.info("%s", notice)
+        for problem in report.problems:
+            log.warning("%s", problem)
+
+    # -- tools ---------------------------------------------------------------------------
+    def similar(self, text: str = "", ref: str = "", limit: int = 5) -> dict[str, Any]:
+        def work() -> dict[str, Any]:
+            if bool(text.strip()) == bool(ref.strip()):
+                raise ToolError("similar takes either text (an error or a log) or ref")
+            query, exclude = text, None
+            if ref.strip():
+                stored = self._entry(ref)
+                exclude = stored.path.name
+                query = "\n".join([stored.entry.title, *stored.entry.sections.values()])
+            hits = self._searching().similar(query, _limit(limit), exclude=exclude)
+            return {
+                "matches": [_hit(hit, reason=True) for hit in hits],
+                "message": f"{len(hits)} past entries match" if hits else self._no_match(),
+            }
+
+        return self._run(work)
+
+    def _no_match(self) -> str:
+        if self.allow_write:
+            return f"{NO_CLOSE_MATCHES}; once you have fixed it, record it with the new tool"
+        return NO_CLOSE_MATCHES
+
+    def search(self, query: str, limit: int = 10) -> dict[str, Any]:
+        def work() -> dict[str, Any]:
+            if not query.strip():
+                raise ToolError("search needs a query")
+            count = _limit(limit)
+            results = self._searching().search(query, count, snippets=count)
+            return {
+                "query": query,
+                "total": results.total,
+                "results": [_hit(hit) for hit in results.hits],
+                "notice": results.notice,
+            }
+
+        return self._run(work)
+
+    def show(self, ref: str) -> dict[str, Any]:
+        return self._run(lambda: record(self._entry(ref), self.service.template), index=False)
+
+    def todo(self, ref: str = "", limit: int = 20) -> dict[str, Any]:
+        def work() -> dict[str, Any]:
+            count = _limit(limit)
+            if ref.strip():
+                entries = [self._entry(ref)]
+            else:
+                entries, problems = self.service.all()
+                for problem in problems:
+                    log.warning("%s", problem)
+            found: list[dict[str, Any]] = []
+            items_open = 0
+            for stored in sorted(entries, key=lambda s: s.number, reverse=True):
+                items = [item.text for item in stored.entry.follow_up if not item.done]
+                if not items:
+                    continue
+                items_open += len(items)
+                found.append(
+                    {
+                        "number": stored.number,
+                        "title": stored.entry.title,
+                        "status": stored.entry.text("status"),
+                        "path": str(stored.path),
+                        "uri": _uri(stored.number),
+                        "open": items,
+                    }
+                )
+            return {
+                "entries": found[:count],
+                "entries_with_open_items": len(found),
+                "open_items": items_open,
+            }
+
+        return self._run(work, index=False)
+
+    def new(
+        self,
+        title: str,
+        severity: str = "",
+        tags: list[str] | None = None,
+        sections: dict[str, str] | None = None,
+        fields: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        def work() -> dict[str, Any]:
+            values = {"severity": severity} if severity.strip() else {}
+            entry = self.service.compose(
+                title,
+                values=values,
+                tags=tags or [],
+                fields=[f"{name}={value}" for name, value in (fields or {}).items()],
+                sections=list((sections or {}).items()),
+            )
+            self.service.fill_environment(entry)
+            stored = self.service.create(entry)
+            self.search_service.saved(stored)  # or queued: the next call's sync applies it
+            return {
+                "path": str(stored.path),
+                "number": stored.number,
+                "title": stored.entry.title,
+                "uri": _uri(stored.number),
+            }
+
+        return self._run(work)
+
+    # -- resources -----------------------------------------------------------------------
+    def entry_markdown(self, ref: str) -> str:
+        try:
+            return self._entry(ref).document.text()
+        except MistakesError as exc:
+            raise ResourceNotFoundError(str(exc)) from exc
+
+    async def list_resources(self) -> list[Resource]:
+        """Every entry of the folder as ``mistakes://NNN``, named by its file (no file is
+        parsed: listing stays cheap on a large folder)."""
+        paths = self.service.folder.paths()
+        resources = []
+        for path in paths:
+            number = parse_entry_filename(path.name)
+            if number is None:
+                continue
+            resources.append(Resource(uri=_uri(number), name=path.stem, mime_type="text/markdown"))
+        return resources
+
+    def warm_up(self) -> None:
+        """Open (or build) the index now, so that the first search does not wait for it."""
+        try:
+            self._run(self._searching)
+        except Exception as exc:  # the first call tries again and reports what is wrong
+            log.warning("the search index could not be opened yet (%s)", exc)
+
+    def close(self) -> None:
+        """For good: a build still running in the background stops (nothing half-written)."""
+        self.search_service.shutdown()
+
+
+def _limit(limit: int) -> int:
+    if limit < 1:
+        raise ToolError(f"limit must be 1 or more (not {limit})")
+    return min(limit, 100)
+
+
+def _uri(number: int) -> str:
+    return f"{URI_PREFIX}{number:03d}"
+
+
+def _hit(hit: Hit, *, reason: bool = False) -> dict[str, Any]:
+    """A hit as ``search --json`` prints it, with the fix and root cause, and where to read
+    the whole entry."""
+    data: dict[str, Any] = {
+        **hit_json(hit),
+        "fix": hit.fix,
+        "root_cause": hit.root_cause,
+        "uri": _uri(hit.number),
+    }
+    if reason:
+        data["reason"] = hit.reason
+    return data
+
+
+def serve(service: EntryService, *, allow_write: bool) -> int:
+    """Serve the folder over stdio until the client closes the connection."""
+    logging.basicConfig(
+        level=logging.INFO,
+        format="mistakes mcp: %(message)s",
+        stream=sys.stderr,
+        force=True,
+    )
+    server = MistakesServer(service, allow_write=allow_write)
+    mode = "read-write" if allow_write else "read-only (--allow-write enables new)"
+    log.info("serving %s over stdio, %s", service.root, mode)
+    threading.Thread(target=server.warm_up, name="mistakes-index", daemon=True).start()
+    try:
+        server.run("stdio")
+    finally:
+        server.close()
+    return 0
