@@ -10,16 +10,19 @@ from datetime import datetime
 from typing import Any
 
 from whoosh.columns import VarBytesColumn
-from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from mistakes.domain.naming import snake_key
+from mistakes.domain.occurrences import resolved_on, seen_count
 from mistakes.domain.template import FieldKind, Template
 from mistakes.search.analysis import count_positions, make_analyzer
 from mistakes.storage.folder import StoredEntry
 
-SCHEMA_VERSION = 5  # 5: NFC text, CJK letter pairs
+SCHEMA_VERSION = 6  # 5: NFC text, CJK letter pairs; 6: seen, resolved
 TITLE_BOOST = 3.0
-RESERVED = {"path", "number", "datestr", "body", "ranges"}
+SEEN = "seen"  # how many occurrences the entry records (``seen:>2``)
+RESOLVED = "resolved"  # the day it became Resolved, as the frontmatter has it
+RESERVED = {"path", "number", "datestr", "body", "ranges", SEEN, RESOLVED}
 _GENERIC_GROUP_WORDS = ("analysis", "process", "strategy", "assessment", "details", "description")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
@@ -147,6 +150,8 @@ def build_schema(fields: SearchFields) -> Schema:
         datestr=STORED(),
         body=TEXT(analyzer=analyzer, phrase=True),
         ranges=COLUMN(VarBytesColumn()),
+        seen=NUMERIC(int, stored=True, sortable=True),
+        resolved=ID(stored=True),
     )
     schema.add(fields.title, TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST))
     if fields.tags:
@@ -199,6 +204,8 @@ def index_document(stored: StoredEntry, template: Template, fields: SearchFields
         "path": stored.path.name,
         "number": stored.number,
         fields.title: entry.title,
+        SEEN: seen_count(entry),
+        RESOLVED: resolved_on(entry),
     }
     for spec in template.fields[1:]:
         value = entry.value(spec)

@@ -30,7 +30,7 @@ from mistakes.search.query import (
     section_numbers,
     term_text,
 )
-from mistakes.search.schema import BODY, build_schema, search_fields
+from mistakes.search.schema import BODY, SEEN, build_schema, search_fields
 from mistakes.search.similar import find_similar
 from mistakes.search.snippets import Snippet, make_snippet, mark_spans
 from mistakes.search.store import IndexStore, damaged
@@ -250,6 +250,7 @@ class SearchIndex(IndexStore):
             date=str(stored.get("datestr", "")),
             score=score,
             terms=terms,
+            seen=int(stored.get(SEEN) or 0),
         )
 
     def attach_snippet(self, hit: Hit) -> None:
