@@ -176,6 +176,10 @@ def test_seen_in_queries(run, entries: Path, query: str, numbers: set[int]) -> N
     assert all(found[n] >= 1 for n in found)
 
 
+def test_seen_is_listed_with_the_query_fields(run, entries: Path) -> None:
+    assert "seen:" in run("search", "--fields").out.splitlines()
+
+
 def test_seen_below_counts_entries_never_seen(run, entries: Path) -> None:
     assert run("seen", "3").code == 0
     hits = run("search", "seen:<1", "--json", "--limit", "50").json

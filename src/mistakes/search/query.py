@@ -144,6 +144,7 @@ class QueryBuilder:
         names.extend(self.fields.groups.values())
         if self.fields.date:
             names.append(self.fields.date)
+        names.append(SEEN)  # seen:>2
         names.extend(self.fields.section_field_names())
         return names
 
