@@ -116,6 +116,7 @@ def test_seen_note_and_stdin_together_is_a_usage_error(run, entries: Path) -> No
     before = entry_path(entries, 7).read_bytes()
     result = run("seen", "7", "--note", "x", "--stdin", stdin="boom")
     assert result.code == 2
+    assert result.err == "mistakes: seen takes --note or --stdin, not both\n"
     assert entry_path(entries, 7).read_bytes() == before
 
 
