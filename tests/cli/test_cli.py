@@ -33,6 +33,9 @@ JSON_KEYS = {
     "extra",
     "extra_sections",
     "fields",
+    "resolved",
+    "seen",
+    "occurrences",
 }
 SEVERITIES = "critical, high, medium, low"
 PROBLEM_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+): (?P<message>.+)$")
@@ -201,7 +204,7 @@ def test_dir_after_arguments_of_every_command(run, tmp_path: Path, cwd: Path) ->
     assert run("new", "-t", "One", "--no-env", "--dir", target).code == 0
     assert run("show", "1", "--dir", target).code == 0
     assert run("show", "--dir", target, "1", "--json").json["title"] == "One"
-    assert run("set", "1", "status=resolved", "--dir", target).code == 0
+    assert run("set", "1", "status=resolved", "--force", "--dir", target).code == 0
     assert run("list", "--status", "resolved", "--dir", target, "--json").json[0]["title"] == "One"
     assert run("check", "--dir", target).code == 0
     assert run("capture", "--dir", target, "--", *FAIL).code == 3
@@ -751,7 +754,7 @@ def duplicates(cwd: Path) -> Path:
 
 def test_duplicate_number_ref_names_both(run, duplicates: Path) -> None:
     before = snapshot(duplicates)
-    for args in (["show", "8"], ["show", "008"], ["set", "8", "status=resolved"]):
+    for args in (["show", "8"], ["show", "008"], ["set", "8", "status=investigating"]):
         result = run(*args)
         assert result.code == 1
         assert "008-a" in result.err
@@ -797,8 +800,8 @@ def one(run, cwd: Path) -> Path:
 @pytest.mark.parametrize(
     ("assignments", "check"),
     [
-        (["status=resolved"], lambda d: d["status"] == "resolved"),
-        (["status=RESOLVED"], lambda d: d["status"] == "resolved"),
+        (["status=resolved", "--force"], lambda d: d["status"] == "resolved"),
+        (["status=RESOLVED", "--force"], lambda d: d["status"] == "resolved"),
         (["severity=Critical"], lambda d: d["severity"] == "critical"),
         (["tags=db,api"], lambda d: d["tags"] == ["db", "api"]),
         (["tags+=x"], lambda d: d["tags"] == ["db", "x"]),
@@ -822,7 +825,7 @@ def one(run, cwd: Path) -> Path:
             lambda d: d["follow_up"][-1] == {"text": "Write a test", "done": False},
         ),
         (
-            ["status=resolved", "severity=low", "Why It Happened=Config."],
+            ["status=resolved", "severity=low", "Why It Happened=Config.", "fix=Reverted."],
             lambda d: (
                 (d["status"], d["severity"], d["sections"]["Why It Happened"])
                 == ("resolved", "low", "Config.")
@@ -841,15 +844,15 @@ def test_set(run, one: Path, assignments: list[str], check) -> None:
 
 @pytest.mark.parametrize("ref", ["1", "001", "001-editable", "001-editable.md", "PATH"])
 def test_set_by_ref(run, one: Path, ref: str) -> None:
-    result = run("set", str(one) if ref == "PATH" else ref, "status=resolved")
+    result = run("set", str(one) if ref == "PATH" else ref, "status=investigating")
     assert result.code == 0, result.err
-    assert "status: resolved\n" in one.read_text()
+    assert "status: investigating\n" in one.read_text()
 
 
 def test_set_changes_only_that_line(run, one: Path) -> None:
     before = one.read_text()
-    assert run("set", "1", "status=resolved").code == 0
-    assert one.read_text() == before.replace("status: active\n", "status: resolved\n")
+    assert run("set", "1", "status=investigating").code == 0
+    assert one.read_text() == before.replace("status: active\n", "status: investigating\n")
 
 
 def test_set_keeps_a_hand_written_file_byte_for_byte(run, cwd: Path) -> None:
@@ -863,8 +866,8 @@ def test_set_keeps_a_hand_written_file_byte_for_byte(run, cwd: Path) -> None:
     root.mkdir()
     path = root / "004-hand.md"
     path.write_text(text)
-    assert run("set", "4", "status=resolved").code == 0
-    assert path.read_text() == text.replace("status: active", "status: resolved")
+    assert run("set", "4", "status=investigating").code == 0
+    assert path.read_text() == text.replace("status: active", "status: investigating")
 
 
 def test_set_unchanged(run, one: Path) -> None:
@@ -914,7 +917,7 @@ def test_set_needs_an_assignment(run, one: Path) -> None:
 
 
 def test_set_json(run, one: Path) -> None:
-    result = run("set", "1", "status=resolved", "--json")
+    result = run("set", "1", "status=resolved", "--force", "--json")
     assert result.code == 0
     assert set(result.json) == JSON_KEYS
     assert result.json["status"] == "resolved"

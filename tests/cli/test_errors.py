@@ -42,7 +42,7 @@ def _read_only(monkeypatch: pytest.MonkeyPatch, error: int) -> None:
 def test_set_on_a_full_disk(run, cwd: Path, entry: Path, monkeypatch) -> None:
     before = snapshot(entry.parent)
     _no_space(monkeypatch)
-    result = run("set", "1", "status=resolved")
+    result = run("set", "1", "status=investigating")
     assert result.code == 1
     assert result.err == (
         f"mistakes: {Path('mistakes') / entry.name}: not saved: No space left on device "
@@ -64,7 +64,7 @@ def test_new_on_a_full_disk(run, cwd: Path, entry: Path, monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("error", [errno.EROFS, errno.EACCES])
-@pytest.mark.parametrize("command", [["set", "1", "status=resolved"], ["new", "-t", "Two"]])
+@pytest.mark.parametrize("command", [["set", "1", "status=investigating"], ["new", "-t", "Two"]])
 def test_read_only_folder(run, entry: Path, monkeypatch, error: int, command: list[str]) -> None:
     before = snapshot(entry.parent)
     _read_only(monkeypatch, error)
@@ -78,7 +78,7 @@ def test_read_only_folder(run, entry: Path, monkeypatch, error: int, command: li
 
 def test_read_only_folder_message_for_set(run, entry: Path, monkeypatch) -> None:
     _read_only(monkeypatch, errno.EROFS)
-    result = run("set", "1", "status=resolved")
+    result = run("set", "1", "status=investigating")
     assert result.err == (
         f"mistakes: {Path('mistakes') / entry.name}: not saved: Read-only file system "
         "(the file is unchanged)\n"
@@ -104,7 +104,7 @@ def test_a_failed_folder_fsync_is_reported(run, entry: Path, monkeypatch) -> Non
         real(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
-    result = run("set", "1", "status=resolved")
+    result = run("set", "1", "status=investigating")
     assert result.code == 1
     assert result.err == (
         "mistakes: mistakes: written, but syncing the folder failed (Input/output error); "
@@ -114,13 +114,13 @@ def test_a_failed_folder_fsync_is_reported(run, entry: Path, monkeypatch) -> Non
 
 def test_set_warns_when_the_entry_is_open_in_vim(run, entry: Path) -> None:
     (entry.parent / f".{entry.name}.swp").write_bytes(b"b0VIM 9.0")
-    result = run("set", "1", "status=resolved")
+    result = run("set", "1", "status=investigating")
     assert result.code == 0
     assert result.err == (
         f"mistakes: warning: {entry.name} is being edited in vim (swap file .{entry.name}.swp); "
         "saving anyway\n"
     )
-    assert "status: resolved" in entry.read_text()
+    assert "status: investigating" in entry.read_text()
 
 
 # -- configuration typos ------------------------------------------------------------------------
@@ -133,7 +133,8 @@ def test_unknown_user_config_key_is_an_error(run, cwd: Path, isolated_home: Path
     result = run("list")
     assert result.code == 1
     assert result.err == (
-        f"mistakes: {config}:2: unknown setting 'dirs' (known: dir, template, ascii, keymap)\n"
+        f"mistakes: {config}:2: unknown setting 'dirs' "
+        "(known: dir, template, ascii, keymap, resolved_requires)\n"
     )
 
 
@@ -143,7 +144,7 @@ def test_unknown_folder_config_key_is_an_error(run, entry: Path) -> None:
     assert result.code == 1
     assert result.err == (
         f"mistakes: {Path('mistakes') / '.mistakes.toml'}:2: unknown setting 'templte' "
-        "(known: template)\n"
+        "(known: template, resolved_requires)\n"
     )
 
 

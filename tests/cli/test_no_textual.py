@@ -56,7 +56,7 @@ def work(tmp_path: Path) -> Path:
         (["show", "001-first", "--json"], 0),
         (["new", "--title", "Another", "--tag", "db", "--no-env"], 0),
         (["new", "--title", "With env", "--stdin", "Error Messages"], 0),
-        (["set", "1", "status=resolved"], 0),
+        (["set", "1", "status=investigating"], 0),
         (["check"], 1),
         (["check", "--json"], 1),
         (["show", "99"], 1),

@@ -11,20 +11,25 @@ from pathlib import Path
 
 from mistakes.cli.output import entry_rows, hit_json, is_tty, print_hits, print_json
 from mistakes.domain.entry import new_entry
+from mistakes.domain.errors import MistakesError
+from mistakes.domain.occurrences import seen_count
 from mistakes.domain.template import FieldKind
 from mistakes.domain.text import visible
 from mistakes.search.index import query_fields
 from mistakes.search.similar import error_query
 from mistakes.services import capture
+from mistakes.services.answers import seen_before_line
 from mistakes.services.config import open_folder
 from mistakes.services.entries import (
     Assignment,
     EntryService,
+    ResolveRefused,
     UsageError,
     parse_assignment,
     record,
 )
 from mistakes.services.importer import Importer, SourceResult
+from mistakes.services.recurrence import Recurrence, first_error_line, record_occurrence
 from mistakes.services.search import SearchService
 from mistakes.services.secrets import Masked, mask_secrets
 from mistakes.storage.folder import StoredEntry
@@ -118,6 +123,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
         raise UsageError("capture needs a command: mistakes capture -- CMD [ARGS...]")
     service = open_service(args)  # fail on a bad folder or template before running anything
     template = service.template
+    recur = service.get(args.seen_before) if args.seen_before else None  # a typo fails now
     into = _capture_section(service, args.into, ("error_messages",))
     steps = _capture_section(service, None, ("steps_to_reproduce",), fallback=into)
     # check every option before running anything: a typo must not cost a second run
@@ -143,6 +149,18 @@ def cmd_capture(args: argparse.Namespace) -> int:
         kinds.update(found.kinds)
         return found.text
 
+    if recur is not None:
+        # the entry as it is now: the command may have run for a while
+        done = record_occurrence(
+            service,
+            service.folder.load(recur.path),
+            note=masked(first_error_line(result.output_tail)),
+            cwd=result.cwd,
+        )
+        _say_masked(Masked("", kinds).summary())
+        _index_saved(service, done.stored)
+        _say_recorded(done)
+        return result.exit_code
     if not args.title:
         # masked before it is cut; counted once, in Steps to Reproduce below
         command_line = mask_secrets(result.command_line).text
@@ -161,7 +179,72 @@ def cmd_capture(args: argparse.Namespace) -> int:
     print(f"mistakes: recorded {visible(str(stored.path))}", file=sys.stderr)
     if args.json:
         print_json(record(stored, template), stream=sys.stderr)
+    if result.exit_code != 0:
+        _print_seen_before(service, result.output_tail, exclude=stored.path.name)
     return result.exit_code
+
+
+SEEN_BEFORE_LIMIT = 3
+
+
+def _print_seen_before(service: EntryService, text: str, exclude: str) -> None:
+    """After a failure is recorded: the past entries that looked like it, with their fix
+    (one line each, from the shared ``similar`` lookup and formatter). Never fails the
+    command: the index may be busy or missing."""
+    try:
+        search = _search_service(service)
+        search.open()
+        hits = search.similar(text, SEEN_BEFORE_LIMIT, exclude=exclude)
+        search.close()
+    except (MistakesError, OSError) as exc:
+        print(f"mistakes: warning: past entries not looked up ({exc})", file=sys.stderr)
+        return
+    for hit in hits:
+        print(f"mistakes: {seen_before_line(hit)}", file=sys.stderr)
+    if hits:
+        best = f"{hits[0].number:03d}"
+        print(
+            f"mistakes: the same mistake? 'mistakes seen {best}' records it there "
+            f"(and 'capture --seen-before {best}' next time)",
+            file=sys.stderr,
+        )
+
+
+def _say_recorded(done: Recurrence) -> None:
+    count = seen_count(done.stored.entry)
+    times = "1 occurrence" if count == 1 else f"{count} occurrences"
+    print(
+        f"mistakes: recorded an occurrence of {visible(str(done.stored.path))} ({times} in all)",
+        file=sys.stderr,
+    )
+    if done.warning:
+        hint = "" if done.reopened else " (--reopen sets it back to active)"
+        print(f"mistakes: warning: {visible(done.warning)}{hint}", file=sys.stderr)
+
+
+# -- seen ----------------------------------------------------------------------------------------
+
+
+def cmd_seen(args: argparse.Namespace) -> int:
+    service = open_service(args)
+    if args.stdin and args.note is not None:
+        raise UsageError("seen takes --note or --stdin, not both")
+    stored = service.get(args.ref)
+    note = args.note or ""
+    if args.stdin:
+        if is_tty(sys.stdin):
+            print("(paste the error or log; end with Ctrl-D)", file=sys.stderr)
+        note = first_error_line(sys.stdin.read())
+    for hint in service.editing_hints(stored):
+        print(f"mistakes: warning: {visible(hint)}; saving anyway", file=sys.stderr)
+    done = record_occurrence(service, stored, note=note, reopen=args.reopen)
+    _index_saved(service, done.stored)
+    _say_recorded(done)
+    if args.json:
+        print_json(record(done.stored, service.template))
+    else:
+        print(visible(str(done.stored.path)))
+    return 0
 
 
 def _capture_section(
@@ -216,6 +299,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     entries, problems = service.all()
     _warn_problems(list(problems))
     shown = [e for e in entries if _matches(e, service, args)]
+    if args.sort == "seen":  # most often seen again first; by number among equals
+        shown.sort(key=lambda e: -seen_count(e.entry))
+    elif args.sort == "date":
+        shown.sort(key=lambda e: e.entry.date, reverse=True)
     if args.json:
         print_json([record(e, service.template) for e in shown])
         return 0
@@ -259,7 +346,10 @@ def cmd_set(args: argparse.Namespace) -> int:
         if spec is not None and spec.kind is FieldKind.TEXT:
             assignment.value = assignment.value.strip()
         service.assign(entry, assignment)
-    saved = service.save(stored, entry)
+    try:
+        saved = service.save(stored, entry, force=args.force)
+    except ResolveRefused as exc:
+        raise ResolveRefused(exc.path, exc.missing, hint="write them first, or --force") from None
     if saved is not stored:
         _index_saved(service, saved)
     if args.json:
@@ -275,7 +365,7 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     service = open_service(args)
-    problems = service.check()
+    problems = service.check(strict=args.strict)
     # secrets already in the files are warnings: the file reads fine, and failing every CI
     # run on an old entry would teach people to skip check; --strict fails on them too
     warnings = service.secret_warnings()

@@ -104,12 +104,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--always", action="store_true", help="record even when the command succeeds")
     p.add_argument("--into", metavar="SECTION", help="section for the output")
     p.add_argument("--json", action="store_true", help="print the entry as JSON on stderr")
+    p.add_argument(
+        "--seen-before",
+        metavar="REF",
+        help="if it fails, record an occurrence of REF instead of a new entry",
+    )
     p.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD [ARGS...]")
+
+    p = command(
+        "seen",
+        "record that an entry's mistake happened again (appends to its Occurrences)",
+        commands.cmd_seen,
+    )
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("--note", help="what happened this time (default: none)")
+    p.add_argument("--stdin", action="store_true", help="the note is the first error line of stdin")
+    p.add_argument("--reopen", action="store_true", help="a Resolved entry goes back to Active")
+    p.add_argument("--json", action="store_true", help="print the entry as JSON")
 
     p = command("list", "list entries (oldest first)", commands.cmd_list)
     p.add_argument("--severity", "-s", action="append", default=[])
     p.add_argument("--status", action="append", default=[])
     p.add_argument("--tag", action="append", default=[], help="entries with all these tags")
+    p.add_argument(
+        "--sort",
+        choices=("number", "seen", "date"),
+        default="number",
+        help="seen: most often seen again first; date: newest first (default: number)",
+    )
     p.add_argument("--json", action="store_true")
 
     p = command("show", "print an entry", commands.cmd_show)
@@ -128,12 +150,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("ref", metavar="REF")
     p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="set status=resolved even when Root Cause Analysis or The Fix is empty",
+    )
     p.add_argument("--json", action="store_true")
 
     p = command(
         "check",
         "validate every entry file; exit 1 with 'path:line: message' lines",
         commands.cmd_check,
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="also Resolved entries whose root cause or fix is not written",
     )
     p.add_argument("--json", action="store_true")
     p.add_argument(

@@ -7,6 +7,7 @@ import shutil
 import sys
 from typing import Any, TextIO
 
+from mistakes.domain.occurrences import seen_count
 from mistakes.domain.template import Template
 from mistakes.domain.text import one_line
 from mistakes.search.index import Hit
@@ -32,8 +33,14 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
+def seen_mark(seen: int) -> str:
+    """``[seen 3x] `` before the title of an entry seen again; "" for one never seen again."""
+    return f"[seen {seen}x] " if seen else ""
+
+
 def entry_rows(entries: list[StoredEntry], template: Template, stream: TextIO) -> list[str]:
-    """One line per entry: number, date, severity, status, title (fits the terminal)."""
+    """One line per entry: number, date, severity, status, title (fits the terminal), the
+    title marked ``[seen 3x]`` when the entry records occurrences."""
     tty = is_tty(stream)
     width = shutil.get_terminal_size((80, 24)).columns if tty else 0
     rows = []
@@ -47,7 +54,7 @@ def entry_rows(entries: list[StoredEntry], template: Template, stream: TextIO) -
             f"{one_line(severity)[:8]:<8}  {one_line(status)[:13]:<13}  "
         )
         # to a pipe as well: `list | head` in a terminal must not run a title's escapes
-        title = one_line(entry.title)
+        title = seen_mark(seen_count(entry)) + one_line(entry.title)
         if tty:
             title = _cut(title, width - len(head) - 1)
         rows.append(head + title)
@@ -67,6 +74,7 @@ def hit_json(hit: Hit) -> dict[str, object]:
         "snippet": hit.snippet.marked() if hit.snippet else "",
         "fix": hit.fix,
         "root_cause": hit.root_cause,
+        "seen": hit.seen,
     }
 
 
@@ -81,7 +89,7 @@ def print_hits(hits: list[Hit], *, reasons: bool = False) -> None:
     for hit in hits:
         severity, status = one_line(hit.severity), one_line(hit.status)
         head = f"{hit.number:03d}  {severity[:8]:<8}  {status[:13]:<13}  "
-        print(head + _cut(one_line(hit.title), width - len(head)))
+        print(head + _cut(seen_mark(hit.seen) + one_line(hit.title), width - len(head)))
         if reasons:
             if hit.reason:
                 print("     " + _cut(one_line(hit.reason), width - 6))

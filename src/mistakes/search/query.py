@@ -25,7 +25,7 @@ from whoosh.reading import IndexReader
 from mistakes.domain.entry import Entry
 from mistakes.domain.template import FieldKind, Template
 from mistakes.search.analysis import CJK, fold, nfc, query_term, query_words, term_of
-from mistakes.search.schema import BODY, RANGES, SearchFields, parse_date, unpack_range
+from mistakes.search.schema import BODY, RANGES, SEEN, SearchFields, parse_date, unpack_range
 
 PREFIX_MIN = 3  # a shorter unfinished word is left out (alone: titles only)
 BODY_PREFIX_MIN = 5  # a shorter one is completed from titles only
@@ -40,6 +40,8 @@ _DANGLING = re.compile(r"(?:\s+(?:AND|OR|NOT|ANDNOT|ANDMAYBE))+\s*$")
 # "-word" (at the start of a word) excludes it, like NOT; "--force" and "pending-upgrade" stay
 _MINUS = re.compile(r"(?:^|(?<=[\s(]))-(?=[^\W_]|[(\"])")
 _MINUS_PHRASE = re.compile(r"(?:^|(?<=[\s(]))-$")
+# ``seen:>2``, ``seen:>=3``, ``seen:<2``, ``seen:4``: how often an entry was seen again
+_SEEN = re.compile(r"(?:^|(?<=[\s(]))seen:(?P<op>>=|<=|>|<|=)?(?P<n>\d+)(?=[\s)]|$)", re.I)
 _CJK_WORD = re.compile(rf"(?<![\w*])\w*[{CJK}]\w*(?![\w*~])")
 # Porter suffixes (and their starts): a typed word past its stem ("connecti") may be cut
 # back to the stem only where what is cut could start such a suffix ("timeout" is no "time")
@@ -77,6 +79,21 @@ def _rewrite(text: str) -> str:
             part = _MINUS_PHRASE.sub("NOT ", part)
         parts[i] = part
     return '"'.join(parts)
+
+
+def _seen_range(match: re.Match[str]) -> str:
+    """``seen:>2`` as the range Whoosh's parser reads on the numeric ``seen`` field (whole
+    numbers: ``>2`` is ``[3 TO]``; brackets only, which the balance check counts)."""
+    n = int(match.group("n"))
+    low, high = {
+        ">": (n + 1, None),
+        ">=": (n, None),
+        "<": (None, n - 1),
+        "<=": (None, n),
+    }.get(match.group("op") or "=", (n, n))
+    lo = "" if low is None else f"{low} "
+    hi = "" if high is None else f" {high}"
+    return f"{SEEN}:[{lo}TO{hi}]"
 
 
 def _unknown_empty(match: re.Match[str], known: dict[str, str], unknown: set[str]) -> str:
@@ -127,6 +144,7 @@ class QueryBuilder:
         names.extend(self.fields.groups.values())
         if self.fields.date:
             names.append(self.fields.date)
+        names.append(SEEN)  # seen:>2
         names.extend(self.fields.section_field_names())
         return names
 
@@ -146,7 +164,7 @@ class QueryBuilder:
         words = tuple(w for w in query_words(text) if w not in OPERATORS)
         if all(part in OPERATORS for part in text.split()):  # "NOT", "AND OR": nothing to find
             return self._fallback(text, "could not read the query", reader, False)
-        source = _rewrite(text)
+        source = _SEEN.sub(_seen_range, _rewrite(text))
         notices: list[str] = []
         trimmed = _DANGLING.sub("", source)
         if trimmed != source and trimmed.strip():

@@ -10,9 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from whoosh.columns import VarBytesColumn
-from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from mistakes.domain.naming import snake_key
+from mistakes.domain.occurrences import resolved_on, seen_count
 from mistakes.domain.template import FieldKind, Template
 from mistakes.search.analysis import count_positions, make_analyzer
 from mistakes.search.similar import (
@@ -26,9 +27,13 @@ from mistakes.search.similar import (
 from mistakes.search.similar import FIELDS as SIMILAR_FIELDS
 from mistakes.storage.folder import StoredEntry
 
-SCHEMA_VERSION = 6  # 5: NFC text, CJK letter pairs; 6: error signature, fix, root cause
+SCHEMA_VERSION = (
+    7  # 5: NFC text, CJK letter pairs; 6: error signature, fix, root cause; 7: seen, resolved
+)
 TITLE_BOOST = 3.0
-RESERVED = {"path", "number", "datestr", "body", "ranges", *SIMILAR_FIELDS}
+SEEN = "seen"  # how many occurrences the entry records (``seen:>2``)
+RESOLVED = "resolved"  # the day it became Resolved, as the frontmatter has it
+RESERVED = {"path", "number", "datestr", "body", "ranges", SEEN, RESOLVED, *SIMILAR_FIELDS}
 _GENERIC_GROUP_WORDS = ("analysis", "process", "strategy", "assessment", "details", "description")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
@@ -156,6 +161,8 @@ def build_schema(fields: SearchFields) -> Schema:
         datestr=STORED(),
         body=TEXT(analyzer=analyzer, phrase=True),
         ranges=COLUMN(VarBytesColumn()),
+        seen=NUMERIC(int, stored=True, sortable=True),
+        resolved=ID(stored=True),
     )
     # "have we seen this?" (search/similar.py): the error signature, and the answer
     schema.add(ERROR_TERMS, KEYWORD())
@@ -214,6 +221,8 @@ def index_document(stored: StoredEntry, template: Template, fields: SearchFields
         "path": stored.path.name,
         "number": stored.number,
         fields.title: entry.title,
+        SEEN: seen_count(entry),
+        RESOLVED: resolved_on(entry),
     }
     for spec in template.fields[1:]:
         value = entry.value(spec)

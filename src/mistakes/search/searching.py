@@ -30,7 +30,7 @@ from mistakes.search.query import (
     section_numbers,
     term_text,
 )
-from mistakes.search.schema import build_schema, search_fields
+from mistakes.search.schema import SEEN, build_schema, search_fields
 from mistakes.search.similar import FIX_TEXT, ROOT_CAUSE_TEXT, find_similar
 from mistakes.search.snippets import Snippet, make_snippet, mark_spans
 from mistakes.search.store import IndexStore, damaged
@@ -252,6 +252,7 @@ class SearchIndex(IndexStore):
             terms=terms,
             fix=str(stored.get(FIX_TEXT) or ""),
             root_cause=str(stored.get(ROOT_CAUSE_TEXT) or ""),
+            seen=int(stored.get(SEEN) or 0),
         )
 
     def attach_snippet(self, hit: Hit) -> None:

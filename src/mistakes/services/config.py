@@ -25,6 +25,8 @@ from typing import Any
 import platformdirs
 
 from mistakes.domain.errors import MistakesError
+from mistakes.domain.resolution import Requirement, default_requirements, requirements
+from mistakes.domain.template import Template
 from mistakes.storage.folder import EntryFolder
 from mistakes.storage.reading import MAX_CONFIG_BYTES, FileRefused, read_regular
 from mistakes.storage.template_file import load_template
@@ -32,8 +34,9 @@ from mistakes.storage.template_file import load_template
 APP_NAME = "mistakes"
 FOLDER_CONFIG = ".mistakes.toml"
 DEFAULT_DIR = "mistakes"
-USER_KEYS = ("dir", "template", "ascii", "keymap")
-FOLDER_KEYS = ("template",)
+USER_KEYS = ("dir", "template", "ascii", "keymap", "resolved_requires")
+FOLDER_KEYS = ("template", "resolved_requires")
+RESOLVED_REQUIRES = "resolved_requires"
 
 
 class ConfigError(MistakesError):
@@ -51,6 +54,7 @@ class UserConfig:
     template: Path | None = None
     keymap: dict[str, str] = field(default_factory=dict)
     ascii: bool | None = None  # ASCII glyphs in the app (None: on the Linux console)
+    resolved_requires: tuple[str, ...] | None = None  # sections Resolved needs (None: default)
 
 
 def user_config_path() -> Path:
@@ -156,11 +160,49 @@ def load_user_config() -> UserConfig:
         raise ConfigError(path, "'ascii' is true or false")
     return UserConfig(
         path=path if data else None,
+        resolved_requires=_names_value(path, data, RESOLVED_REQUIRES),
         dir=_path_value(path, data, "dir", path.parent),
         template=_path_value(path, data, "template", path.parent),
         keymap=dict(keymap),
         ascii=ascii,
     )
+
+
+def _names_value(path: Path, data: dict[str, Any], key: str) -> tuple[str, ...] | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(
+            path,
+            f"'{key}' is a list of section names, e.g. {key} = [\"Root Cause Analysis\", "
+            '"The Fix"]',
+        )
+    return tuple(value)
+
+
+def resolved_requirements(root: Path, template: Template, config: UserConfig) -> list[Requirement]:
+    """The sections an entry must have written before it is Resolved: ``resolved_requires``
+    in the folder's ``.mistakes.toml`` (the team's), else in the user config, else Root
+    Cause Analysis and The Fix (those of them the template has). A name the template has
+    no section for is an error naming the file and line."""
+    folder_config = root / FOLDER_CONFIG
+    names = _names_value(folder_config, _read_toml(folder_config, FOLDER_KEYS), RESOLVED_REQUIRES)
+    source = folder_config
+    if names is None:
+        names, source = config.resolved_requires, config.path or user_config_path()
+    if names is None:
+        return default_requirements(template)
+    found, unknown = requirements(template, names)
+    if unknown:
+        line = 0
+        with contextlib.suppress(OSError, UnicodeDecodeError, FileRefused):
+            text = read_regular(source, MAX_CONFIG_BYTES, follow_links=True).decode("utf-8")
+            line = key_line(text, RESOLVED_REQUIRES)
+        raise ConfigError(
+            source, f"{RESOLVED_REQUIRES}: the template has no section '{unknown[0]}'", line
+        )
+    return found
 
 
 def resolve_dir(cli_dir: str | None, config: UserConfig) -> Path:

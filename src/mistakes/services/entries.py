@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,11 @@ from mistakes.domain.entry import (
 )
 from mistakes.domain.errors import MistakesError
 from mistakes.domain.naming import parse_entry_filename, snake_key
+from mistakes.domain.occurrences import RESOLVED_KEY, occurrences, resolved_on
+from mistakes.domain.resolution import Requirement, is_resolved, missing, refusal
 from mistakes.domain.template import DATE_KEY, TITLE_KEY, FieldKind, FieldSpec, Template
 from mistakes.services import environment
+from mistakes.services.config import UserConfig, load_user_config, resolved_requirements
 from mistakes.services.secrets import find_secrets
 from mistakes.storage.folder import EntryFolder, Problem, StoredEntry
 from mistakes.storage.hints import editing_hints
@@ -45,9 +49,28 @@ def parse_assignment(text: str) -> Assignment:
     raise UsageError(f"'{text}' is not FIELD=VALUE")
 
 
+class ResolveRefused(MistakesError):
+    """Resolved was asked for while sections it requires are empty; nothing was written."""
+
+    def __init__(self, path: Path | None, missing_titles: list[str], hint: str = "") -> None:
+        where = f"{path}: " if path is not None else ""
+        how = f" ({hint})" if hint else ""
+        super().__init__(f"{where}not set to resolved: {refusal(missing_titles)}{how}")
+        self.path = path
+        self.missing = missing_titles
+
+
 class EntryService:
-    def __init__(self, folder: EntryFolder) -> None:
+    def __init__(
+        self,
+        folder: EntryFolder,
+        config: UserConfig | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
         self.folder = folder
+        self.config = config
+        self.today = today
+        self._rules: list[Requirement] | None = None
 
     @property
     def template(self) -> Template:
@@ -70,13 +93,64 @@ class EntryService:
         return editing_hints(stored.path)
 
     # -- writing --------------------------------------------------------------------------
-    def create(self, entry: Entry) -> StoredEntry:
+    def create(self, entry: Entry, *, gate: bool = False, force: bool = False) -> StoredEntry:
+        """Write a new entry. ``gate``: a Resolved entry must have the sections Resolved
+        requires (the app's new entries; imports and ``new`` record what is given)."""
         self._validate(entry)
+        if gate:
+            entry = self.resolving(entry, None, force=force)
         return self.folder.create(entry)
 
-    def save(self, stored: StoredEntry, entry: Entry) -> StoredEntry:
+    def save(self, stored: StoredEntry, entry: Entry, *, force: bool = False) -> StoredEntry:
+        """Save over ``stored``. Setting the status to Resolved while a section it requires
+        is empty raises ResolveRefused (nothing written) unless ``force``; the day it
+        becomes Resolved is kept as ``resolved:`` in the frontmatter."""
         self._validate(entry, previous=stored.entry)
+        entry = self.resolving(entry, stored.entry, force=force, path=stored.path)
         return self.folder.save(stored, entry)
+
+    # -- Resolved: what it requires, and the day it happened -----------------------------------
+    @property
+    def resolve_rules(self) -> list[Requirement]:
+        """The sections Resolved requires (config ``resolved_requires``; see config.py)."""
+        if self._rules is None:
+            config = self.config if self.config is not None else load_user_config()
+            self._rules = resolved_requirements(self.root, self.template, config)
+        return self._rules
+
+    def becomes_resolved(self, entry: Entry, previous: Entry | None) -> bool:
+        was = previous is not None and is_resolved(previous.text("status"))
+        return is_resolved(entry.text("status")) and not was
+
+    def missing_for_resolved(self, entry: Entry) -> list[str]:
+        """The titles of the sections Resolved requires that ``entry`` leaves empty."""
+        return missing(entry, self.resolve_rules)
+
+    def resolving(
+        self, entry: Entry, previous: Entry | None, *, force: bool = False, path: Path | None = None
+    ) -> Entry:
+        """``entry`` as saved: ``resolved:`` set to today when it becomes Resolved (and
+        dropped when it stops being Resolved), unless the edit sets it itself. Raises
+        ResolveRefused when it becomes Resolved with required sections empty."""
+        old_day = resolved_on(previous) if previous is not None else ""
+        own_day = resolved_on(entry) != old_day
+        if self.becomes_resolved(entry, previous):
+            empty = self.missing_for_resolved(entry)
+            if empty and not force:
+                raise ResolveRefused(path, empty)
+            if not own_day:
+                entry = entry.copy()
+                entry.extra[RESOLVED_KEY] = self.today().isoformat()
+        elif (
+            previous is not None
+            and is_resolved(previous.text("status"))
+            and not is_resolved(entry.text("status"))
+            and old_day
+            and not own_day
+        ):  # reopened: the day it was resolved no longer holds
+            entry = entry.copy()
+            entry.extra.pop(RESOLVED_KEY, None)
+        return entry
 
     def _validate(self, entry: Entry, previous: Entry | None = None) -> None:
         if not entry.title.strip():
@@ -225,8 +299,9 @@ class EntryService:
         return stored_section_text(self.template.section(key), text)
 
     # -- checking -------------------------------------------------------------------------
-    def check(self) -> list[Problem]:
-        """Everything wrong in the folder, one problem per line of output."""
+    def check(self, strict: bool = False) -> list[Problem]:
+        """Everything wrong in the folder, one problem per line of output. ``strict``:
+        also Resolved entries that leave a section Resolved requires empty."""
         problems: list[Problem] = []
         entries, unreadable = self.folder.load_all()
         problems.extend(unreadable)
@@ -246,6 +321,13 @@ class EntryService:
                     file_key = doc.frontmatter_key(spec) if spec.group is None else spec.key
                     line = doc.key_line(file_key or spec.key) or 1
                     problems.append(Problem(stored.path, line, invalid))
+            if strict and is_resolved(stored.entry.text("status")):
+                empty = self.missing_for_resolved(stored.entry)
+                if empty:
+                    status_spec = self.template.top_field("status")
+                    key = (doc.frontmatter_key(status_spec) if status_spec else None) or "status"
+                    line = doc.key_line(key) or 1
+                    problems.append(Problem(stored.path, line, f"resolved, but {refusal(empty)}"))
             if numbers[stored.number] > 1:
                 others = [
                     e.path.name for e in entries if e.number == stored.number and e is not stored
@@ -308,6 +390,7 @@ def record(stored: StoredEntry, template: Template) -> dict[str, Any]:
         template.display_title(spec): entry.sections.get(spec.key, "") for spec in template.leaves()
     }
     fields = {spec.key: entry.value(spec) for spec in template.fields}
+    seen = occurrences(entry)
     return {
         "path": str(stored.path),
         "number": stored.number,
@@ -323,4 +406,7 @@ def record(stored: StoredEntry, template: Template) -> dict[str, Any]:
         "extra": entry.extra,
         "extra_sections": entry.extra_sections,
         "fields": fields,
+        "resolved": resolved_on(entry),
+        "seen": len(seen),
+        "occurrences": [o.to_json() for o in seen],
     }

@@ -24,6 +24,7 @@ from mistakes.services.config import (
 from mistakes.services.drafts import Draft, DraftStore
 from mistakes.services.entries import EntryService
 from mistakes.services.merge import MergeResult, differences, merge_entries
+from mistakes.services.recurrence import Recurrence, record_occurrence
 from mistakes.services.search import SearchService
 from mistakes.services.watch import FolderChanges, FolderWatch
 from mistakes.storage.atomic import create_file
@@ -87,7 +88,7 @@ class Workspace:
         entry_folder = open_folder(folder, template, config)
         root = entry_folder.root
         return cls(
-            entries=EntryService(entry_folder),
+            entries=EntryService(entry_folder, config),
             search=SearchService(entry_folder, cache_root, threaded=True),
             drafts=DraftStore(data_dir or user_data_dir(), root),
             config=config,
@@ -270,12 +271,22 @@ class Workspace:
         made.apply(entry, self.template)
         return entry, made.left_out
 
-    def save(self, stored: StoredEntry | None, entry: Entry) -> StoredEntry:
-        """Create or save; the index is updated for that one entry."""
-        saved = self.entries.create(entry) if stored is None else self.entries.save(stored, entry)
+    def save(self, stored: StoredEntry | None, entry: Entry, *, force: bool = False) -> StoredEntry:
+        """Create or save; the index is updated for that one entry. Becoming Resolved with a
+        section it requires empty raises ResolveRefused unless ``force`` (the user said so)."""
+        if stored is None:
+            saved = self.entries.create(entry, gate=True, force=force)
+        else:
+            saved = self.entries.save(stored, entry, force=force)
         if saved is not stored:
             self.search.saved(saved)
         return saved
+
+    def record_occurrence(self, path: Path, note: str, *, reopen: bool = False) -> Recurrence:
+        """One more occurrence of the entry in ``path`` (read now); the index follows."""
+        done = record_occurrence(self.entries, self.load(path), note=note, reopen=reopen)
+        self.search.saved(done.stored)
+        return done
 
     def render(self, entry: Entry) -> str:
         """The entry as Markdown for the preview: the title, the fields on one line, then

@@ -13,6 +13,7 @@ from typing import Any
 from mistakes.domain.entry import ChecklistItem, Entry, normalize_section_text
 from mistakes.domain.markdown import CHECKLIST_ITEM, unclosed_fence
 from mistakes.domain.naming import snake_key
+from mistakes.domain.occurrences import is_occurrences
 from mistakes.domain.template import SectionSpec
 from mistakes.storage import yaml_text
 from mistakes.storage.document import Block, Document, bare_line, split_lines
@@ -184,7 +185,9 @@ class _Edited(Document):
             changed = True
             block = self._find("extra", key)
             if block is None:
-                self._insert_at(self._checklist_index(), self._new_block("extra", key, 2, key, new))
+                # the Occurrences list goes last, so that adding to it only ever appends
+                at = len(self.blocks) if is_occurrences(key) else self._checklist_index()
+                self._insert_at(at, self._new_block("extra", key, 2, key, new))
             elif not new:
                 self._remove(block)
             else:

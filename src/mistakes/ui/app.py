@@ -24,7 +24,7 @@ from textual.widgets import Footer, Input, OptionList, Static, TabbedContent, Te
 from mistakes.domain.entry import Entry
 from mistakes.domain.text import one_line
 from mistakes.search.index import IndexUnavailable, query_fields
-from mistakes.services.entries import UsageError
+from mistakes.services.entries import ResolveRefused, UsageError
 from mistakes.services.workspace import MergePlan, Workspace
 from mistakes.storage.atomic import NotDurableError
 from mistakes.storage.errors import ConflictError, StorageError
@@ -459,7 +459,7 @@ class MistakesApp(EntryActions, NavigationActions):
         self.editor.focus_title()
 
     # -- saving --------------------------------------------------------------------------------
-    def _save(self, after: object = None) -> None:
+    def _save(self, after: object = None, force: bool = False) -> None:
         editor = self.editor
         if editor.original is None:
             self.notify("Nothing to save.")
@@ -467,7 +467,10 @@ class MistakesApp(EntryActions, NavigationActions):
         if not editor.ready_to_save(self.stored is None):
             return  # a new entry without a severity: the list is open to pick one
         entry = editor.collect()
-        self._save_worker(self.stored, entry, after, editor.original.copy())
+        if not force and self.confirm_resolved(entry, lambda: self._save(after, force=True)):
+            return  # Resolved with the root cause or the fix empty: asked first
+        force = force or self.resolve_confirmed()
+        self._save_worker(self.stored, entry, after, editor.original.copy(), force=force)
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False, description="Saving")
     def _save_worker(
@@ -478,6 +481,7 @@ class MistakesApp(EntryActions, NavigationActions):
         base: Entry,
         merged: bool = False,
         write_back: bool = False,
+        force: bool = False,
     ) -> None:
         """Save ``entry`` over ``stored``; when the file changed meanwhile, work out what
         saving mine over it would keep and replace (``base``: the entry as read)."""
@@ -487,7 +491,7 @@ class MistakesApp(EntryActions, NavigationActions):
             if write_back and stored is not None:
                 saved = self.workspace.write_back(stored, entry)
             else:
-                saved = self.workspace.save(stored, entry)
+                saved = self.workspace.save(stored, entry, force=force)
         except NotDurableError as exc:  # written, but a crash now could lose it
             if exc.saved is None:
                 self.post_message(self.Failed(str(exc)))
@@ -503,7 +507,7 @@ class MistakesApp(EntryActions, NavigationActions):
                 return
             self.post_message(self.Failed(str(exc), conflict=True, plan=plan, after=after))
             return
-        except (UsageError, StorageError, OSError) as exc:
+        except (UsageError, ResolveRefused, StorageError, OSError) as exc:
             self.post_message(self.Failed(str(exc)))
             return
         pending = self.workspace.search.pending()
@@ -569,8 +573,14 @@ class MistakesApp(EntryActions, NavigationActions):
             elif answer == "overwrite" and plan.stored is not None and plan.result is not None:
                 # mine over theirs: my changes since I opened it, their others kept
                 merged = bool(plan.result.kept)
+                # force: the save that met the conflict asked about Resolved already
                 self._save_worker(
-                    plan.stored, plan.result.entry, message.after, plan.stored.entry, merged
+                    plan.stored,
+                    plan.result.entry,
+                    message.after,
+                    plan.stored.entry,
+                    merged,
+                    force=True,
                 )
             elif answer == "writeback" and self.stored is not None:
                 entry, base = self.editor.collect(), self.stored.entry

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from textual.app import App
 
@@ -15,8 +16,10 @@ from mistakes.ui.widgets.sidebar import Sidebar
 class AppBase(App[int]):
     workspace: Workspace
     stored: StoredEntry | None
+    draft_key: str | None  # the open entry's draft, once one was kept
     # look for changes behind the app's back now (the app also runs it on a timer)
     check_open_file: Callable[[], None]
+    open_path: Callable[[Path], None]  # open an entry once unsaved work is dealt with
 
     @property
     def sidebar(self) -> Sidebar:

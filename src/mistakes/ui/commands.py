@@ -50,6 +50,7 @@ TITLES = {  # the palette's words for a key's command, where the footer's are to
     "copy-pane": "Copy the section's text",
     "follow-up": "Go to Follow-up Actions",
     "similar": "Similar entries",
+    "seen-before": "Seen before: record this new entry as an occurrence of the similar one",
     "sidebar": "Show / hide the sidebar",
     "help": "Help (all keys)",
 }

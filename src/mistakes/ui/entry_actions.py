@@ -5,15 +5,25 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
+from textual import work
 from textual.app import SuspendNotSupported
-from textual.widgets import Select
+from textual.widgets import OptionList, Select
 
+from mistakes.domain.entry import Entry
+from mistakes.domain.errors import MistakesError
+from mistakes.domain.occurrences import seen_count
+from mistakes.domain.resolution import is_resolved, refusal
 from mistakes.domain.template import FieldSpec
+from mistakes.domain.text import one_line
+from mistakes.search.types import Hit
 from mistakes.services.external import edit_text
+from mistakes.services.recurrence import Recurrence, first_error_line
 from mistakes.ui.base import AppBase
 from mistakes.ui.screens.dialogs import ConfirmScreen, CopyScreen
+from mistakes.ui.similar import SimilarFinder
 from mistakes.ui.widgets.section import SectionArea
 
 
@@ -73,9 +83,119 @@ class EntryActions(AppBase):
         choice = spec.choice_for(value)
         if choice is None:
             return
+        if key == "status" and is_resolved(choice):
+            entry = self.editor.collect()
+            entry.set_value(spec, choice)
+            if self.confirm_resolved(entry, lambda: self._set_choice(spec, choice)):
+                return
+        self._set_choice(spec, choice)
+
+    # -- Resolved means the write-up is done: asked before, when it is not ---------------------
+    _resolve_confirmed_for: Entry | None = None
+
+    def resolve_confirmed(self) -> bool:
+        """The user said "resolve anyway" for the entry as it was opened (or last saved)."""
+        original = self.editor.original
+        return original is not None and self._resolve_confirmed_for is original
+
+    def confirm_resolved(self, entry: Entry, then: Callable[[], object]) -> bool:
+        """When ``entry`` would become Resolved with sections Resolved requires left empty,
+        ask first (``then`` runs on "resolve anyway") and return True; False when there is
+        nothing to ask."""
+        entries = self.workspace.entries
+        previous = self.stored.entry if self.stored is not None else None
+        if self.resolve_confirmed() or not entries.becomes_resolved(entry, previous):
+            return False
+        empty = entries.missing_for_resolved(entry)
+        if not empty:
+            return False
+
+        def answered(answer: str | None) -> None:
+            if answer == "force":
+                self._resolve_confirmed_for = self.editor.original
+                then()
+
+        self.push_screen(
+            ConfirmScreen(
+                f"Resolved means the write-up is done, but {refusal(empty)}.",
+                [("force", "Resolve anyway", "f"), ("cancel", "Cancel", "escape")],
+            ),
+            answered,
+        )
+        return True
+
+    def _set_choice(self, spec: FieldSpec, choice: str) -> None:
         for select in self.editor.query(f"#field-{spec.key}").results(Select):
             select.value = choice
             self.notify(f"{spec.label}: {choice} (ctrl+s saves)", markup=False)
+
+    # -- a new entry that happened before: an occurrence of the similar entry -------------------
+    def highlighted_similar(self) -> Hit | None:
+        """The entry highlighted in the Similar tab's list, if any."""
+        for listing in self.query("#similar-list").results(OptionList):
+            index = listing.highlighted
+            if index is None or index >= listing.option_count:
+                return None
+            option_id = listing.get_option_at_index(index).id
+            return self.similar_hits().get(option_id or "")
+        return None
+
+    def similar_hits(self) -> dict[str, Hit]:
+        return self.query_one(SimilarFinder).hits
+
+    def action_seen_before(self) -> None:
+        """Record the new entry being written as an occurrence of the similar entry
+        highlighted in its Similar tab (its error line is the note), then discard it."""
+        if not self.need_entry():
+            return
+        if self.stored is not None:
+            self.notify(
+                "Only a new entry can be recorded as an occurrence of another "
+                "(mistakes seen REF records one for a saved entry).",
+                markup=False,
+            )
+            return
+        hit = self.highlighted_similar()
+        if hit is None:
+            self.notify("Highlight the past entry in the Similar tab (F7) first.", markup=False)
+            return
+        entry = self.editor.collect()
+        note = first_error_line(self.editor.error_text()) or entry.title
+        name = f"{hit.number:03d} {one_line(hit.title)[:50]}"
+        question = f"Record this as an occurrence of {name}, and discard this draft?"
+        choices = [("record", "Record and discard", "r"), ("cancel", "Cancel", "escape")]
+        if is_resolved(hit.status):
+            question += f" {hit.number:03d} is resolved: it happened again."
+            choices.insert(1, ("reopen", "Record, reopen it, discard", "o"))
+
+        def answered(answer: str | None) -> None:
+            if answer in ("record", "reopen"):
+                self._record_occurrence(hit.path, note, answer == "reopen")
+
+        self.push_screen(ConfirmScreen(question, choices), answered)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False, description="Seen")
+    def _record_occurrence(self, path: Path, note: str, reopen: bool) -> None:
+        try:
+            done = self.workspace.record_occurrence(path, note, reopen=reopen)
+        except (MistakesError, OSError) as exc:
+            self.call_from_thread(self.notify, one_line(str(exc)), markup=False, severity="error")
+            return
+        self.call_from_thread(self._occurrence_recorded, done)
+
+    def _occurrence_recorded(self, done: Recurrence) -> None:
+        if self.draft_key:
+            self.workspace.drafts.discard(self.draft_key)
+            self.draft_key = None
+        self.editor.modified = False  # the draft is discarded: opening the entry is safe
+        count = seen_count(done.stored.entry)
+        self.notify(
+            f"Recorded an occurrence of {done.stored.path.name} ({count} in all).", markup=False
+        )
+        if done.warning:
+            self.notify(one_line(done.warning), markup=False, severity="warning", timeout=8)
+        self.sidebar.refresh_results()
+        self.open_path(done.stored.path)
 
     # -- the rest ---------------------------------------------------------------------------------
     def action_preview(self) -> None:

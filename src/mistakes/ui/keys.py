@@ -28,6 +28,8 @@ ENTRY = [
 TABS = [
     Binding("f6", "follow_up", "Follow-up", id="follow-up", priority=True),
     Binding("f7", "similar", "Similar", id="similar", priority=True),
+    # a new entry that happened before: an occurrence of the highlighted similar entry
+    Binding("f8", "seen_before", "Seen before", show=False, id="seen-before", priority=True),
     Binding("ctrl+pagedown", "next_tab", "Next tab", False, id="next-tab", priority=True),
     Binding("ctrl+pageup", "prev_tab", "Previous tab", show=False, id="prev-tab", priority=True),
     Binding("ctrl+down", "next_tab", "Next tab", show=False, id="next-pane", priority=True),

@@ -63,7 +63,8 @@ def status_text(status: str) -> Content:
 
 
 def result_prompt(hit: Hit, is_open: bool = False) -> Content:
-    """Two lines: ``005 Title``, then the severity and status as coloured words and the date.
+    """Two lines: ``005 Title``, then the severity and status as coloured words, ``seen 3x``
+    when the entry records occurrences, and the date.
     The open entry's number is shown reversed and its second line ends in ``open``."""
     number_style = "reverse bold" if is_open else "$text-muted"
     parts: list[Content | tuple[str, str] | str] = [
@@ -74,6 +75,8 @@ def result_prompt(hit: Hit, is_open: bool = False) -> Content:
         severity_text(hit.severity),
         " ",
         status_text(hit.status),
+        " " if hit.seen else "",
+        (f"seen {hit.seen}x" if hit.seen else "", "bold $warning"),
         "  ",
         (one_line(hit.date), "$text-muted"),
     ]
