@@ -165,14 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--strict",
         action="store_true",
-        help="also Resolved entries whose root cause or fix is not written",
+        help="also report Resolved entries whose root cause or fix is not written, and exit 1 "
+        "on warnings too (what looks like a secret in an entry)",
     )
     p.add_argument("--json", action="store_true")
-    p.add_argument(
-        "--strict",
-        action="store_true",
-        help="exit 1 on warnings too (what looks like a secret in an entry)",
-    )
 
     p = command(
         "search",

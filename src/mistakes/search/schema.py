@@ -27,9 +27,8 @@ from mistakes.search.similar import (
 from mistakes.search.similar import FIELDS as SIMILAR_FIELDS
 from mistakes.storage.folder import StoredEntry
 
-SCHEMA_VERSION = (
-    7  # 5: NFC text, CJK letter pairs; 6: error signature, fix, root cause; 7: seen, resolved
-)
+# 5: NFC text, CJK letter pairs; 6: error signature, fix, root cause; 7: seen, resolved
+SCHEMA_VERSION = 7
 TITLE_BOOST = 3.0
 SEEN = "seen"  # how many occurrences the entry records (``seen:>2``)
 RESOLVED = "resolved"  # the day it became Resolved, as the frontmatter has it
