@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from textual.widgets import Footer, Input
+from textual.widgets import Footer, Input, TabPane
 from textual.widgets._footer import FooterKey
 
 from mistakes.services.workspace import Workspace
@@ -22,14 +22,12 @@ from .conftest import (
     SIZE,
     area,
     entry_file,
-    open_entry,
     results,
-    settle,
-    started,
     topbar,
     type_text,
     wait_until,
 )
+from .waiting import open_entry, settle, started
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")]
 
@@ -234,3 +232,38 @@ async def test_the_key_bar_is_rebuilt_only_when_its_keys_change(build) -> None:
 
 def footer_keys(app: MistakesApp) -> list[str]:
     return [str(key.description) for key in app.query(FooterKey)]
+
+
+async def test_a_pane_left_as_the_next_entry_has_it_forgets_its_edits(
+    build, samples_copy: Path
+) -> None:
+    """A pane already holding the next entry's text (both empty, most often) is not given a
+    new document on open; its undo history and cursor are reset all the same."""
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entry(app, pilot, 5)
+        pane = area(app, "dependencies")  # empty in 005 and in 019
+        app.editor.show_tab(
+            next(
+                i
+                for i, tab in enumerate(app.editor.tabs.query(TabPane))  # type: ignore[union-attr]
+                if tab.query("#section-dependencies")
+            )
+        )
+        pane.focus()
+        await pilot.pause()
+        await type_text(pilot, "abc")
+        for _ in range(3):
+            await pilot.press("backspace")
+        await settle(app, pilot)
+        assert pane.text == ""
+        assert not app.editor.modified  # typed and taken back: nothing to save
+        await open_entry(app, pilot, 19)
+        assert pane.text == ""
+        assert pane.cursor_location == (0, 0)
+        pane.focus()
+        await pilot.pause()
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert pane.text == ""  # 005's typing is not undone into 019
+        assert not app.editor.modified

@@ -252,7 +252,10 @@ class MistakesApp(EntryActions, NavigationActions):
         self._sync(rebuild=True)
 
     async def _prebuild(self) -> None:
-        await self.editor.prebuild()
+        editors = self.query(EntryEditor)
+        if not editors or not self.is_running:
+            return  # the app is closing (the timer fired as its widgets went)
+        await editors.first().prebuild()
         # the app's widgets live as long as it does: keep the cyclic garbage collector from
         # walking them again and again (its full passes showed as 60-80 ms stalls on open)
         gc.freeze()

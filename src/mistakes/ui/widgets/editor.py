@@ -116,6 +116,13 @@ class EntryEditor(Vertical):
         self._fields: dict[str, Input | Select[str]] = {}  # field (dotted) -> its input
         self._checklist: ChecklistEditor | None = None
         self._extras: list[SectionArea] = []  # the extra sections' panes, in order
+        self._scrolls: list[VerticalScroll] = []  # scrolled home on each open
+        # widgets an open updates, found once (a query walks the form's ~700 widgets)
+        self._tabs: TabbedContent | None = None
+        self._similar_list: OptionList | None = None
+        self._preview_md: Markdown | None = None
+        self._position: Static | None = None
+        self._select_values: dict[str, tuple[str, ...]] = {}  # the choices each Select has
         # Changed messages posted before this (monotonic, as Message.time) came from a load
         # filling the form, not from the user: one check after the load stands for them all
         self._filled_at = 0.0
@@ -212,7 +219,8 @@ class EntryEditor(Vertical):
         self._fill_values(entry)
         await self._extra_tabs(entry)
         self.show_similar(None)
-        self.query_one("#preview-md", Markdown).update("")
+        if self._preview_md is not None:
+            self._preview_md.update("")
         self._loading = False
         self._filled_at = time.monotonic()
         self._update_modified(False)
@@ -273,14 +281,19 @@ class EntryEditor(Vertical):
         )
         preview = TabPane(Content("Preview"), id="tab-preview")
         await tabs.add_pane(preview)
-        await preview.mount(VerticalScroll(SafeMarkdown(id="preview-md"), id="preview-pane"))
+        self._preview_md = SafeMarkdown(id="preview-md")
+        await preview.mount(VerticalScroll(self._preview_md, id="preview-pane"))
         # "‹ 4/18 ›" at the right of the tab bar: which tab, of how many, and on which side
         # more tabs are out of sight
         bar = tabs.query_one(ContentTabs)
-        await bar.mount(Static(id="tab-position"))
+        self._position = Static(id="tab-position")
+        await bar.mount(self._position)
         scroller = bar.query_one("#tabs-scroll")
         self.watch(scroller, "scroll_x", self._show_position, init=False)
         self.watch(scroller, "virtual_size", self._show_position, init=False)
+        self._scrolls = list(self.query(VerticalScroll))
+        self._similar_list = similar.query_one("#similar-list", OptionList)
+        self._tabs = tabs
 
     def _fill_values(self, entry: Entry) -> None:
         for spec in self.template.all_fields():
@@ -289,17 +302,28 @@ class EntryEditor(Vertical):
             text = ", ".join(value) if isinstance(value, list) else value
             if isinstance(widget, Select):
                 options, current = self._choices(spec, text)
-                widget.set_options(options)
+                values = tuple(value for _label, value in options)
+                if self._select_values.get(spec.dotted) != values:  # (4 ms a set_options)
+                    self._select_values[spec.dotted] = values
+                    widget.set_options(options)
                 widget.value = current if current is not None else Select.NULL
             elif isinstance(widget, Input):
                 widget.value = self._shown(_field_id(spec), text)
                 widget.cursor_position = 0
         for leaf in self.template.leaves():
             area = self._area(leaf.key)
-            area.show_text(entry.sections.get(leaf.key, ""))
+            text = entry.sections.get(leaf.key, "")
+            if area.saved_text() == text and area.text == visible(text):
+                # the pane holds this text already (most often both empty): a new document
+                # (a tree-sitter parse and query per pane) would show the same
+                area.history.clear()
+                area.move_cursor((0, 0))
+                area.scroll_home(animate=False)
+            else:
+                area.show_text(text)
         if self._checklist is not None:
             self._checklist.set_items(entry.follow_up)
-        for scroll in self.query(VerticalScroll):
+        for scroll in self._scrolls:
             scroll.scroll_home(animate=False)
 
     async def _extra_tabs(self, entry: Entry) -> None:
@@ -467,8 +491,7 @@ class EntryEditor(Vertical):
     # -- moving around ----------------------------------------------------------------------------
     @property
     def tabs(self) -> TabbedContent | None:
-        found = self.query("#tabs")
-        return found.first(TabbedContent) if found else None
+        return self._tabs  # (None until the form is built)
 
     def show_tab(self, index: int) -> None:
         tabs = self.tabs
@@ -519,7 +542,8 @@ class EntryEditor(Vertical):
         if self.renderer is None or self.original is None:
             return
         markdown = visible(self.renderer(self.collect()))  # no control sequence reaches the tty
-        self.query_one("#preview-md", Markdown).update(markdown)
+        if self._preview_md is not None:
+            self._preview_md.update(markdown)
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
@@ -539,8 +563,8 @@ class EntryEditor(Vertical):
         left = "‹" if scroller.scroll_x > 0 else " "
         right = "›" if scroller.scroll_x < scroller.max_scroll_x else " "
         number = ids.index(tabs.active) + 1 if tabs.active in ids else 0
-        for position in self.query("#tab-position").results(Static):
-            position.update(Content(f"{left} {number}/{len(ids)} {right}"))
+        if self._position is not None:
+            self._position.update(Content(f"{left} {number}/{len(ids)} {right}"))
 
     def _wrap_panes(self, pane: Widget) -> None:
         for area in pane.query(SectionArea):
@@ -624,10 +648,9 @@ class EntryEditor(Vertical):
 
     def show_similar(self, options: list[tuple[str, Content]] | None) -> None:
         """The similar entries (None: not looked up yet for this entry)."""
-        found = self.query("#similar-list")
-        if not found:
+        listing = self._similar_list
+        if listing is None:
             return
-        listing = found.first(OptionList)
         listing.set_options(Option(label, id=name) for name, label in options or [])
         if options:
             listing.highlighted = 0  # enter opens the best match (set_options clears it)
