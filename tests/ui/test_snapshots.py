@@ -176,3 +176,42 @@ def test_screen_at_larger_sizes(
 ) -> None:
     """The sidebar grows with the terminal, the panes fill the height, F1 fits the screen."""
     assert snap_compare(snap_app, terminal_size=size, run_before=run_before)
+
+
+ALIKE = """---
+title: Connection pool exhausted again after async SQLAlchemy migration
+date: 2025-06-02
+reporter: Sam K.
+severity: high
+status: resolved
+tags: [database, sqlalchemy]
+---
+
+## Error Description
+
+### What Happened
+
+The pool ran dry again, this time in the async workers.
+"""
+
+
+async def titles_alike(pilot: Pilot) -> None:
+    """Two entries whose titles start "Connection pool exhausted", with an entry open: at 80
+    columns each keeps where it differs ("…after deploy…", "…again after…")."""
+    app: MistakesApp = pilot.app  # type: ignore[assignment]
+    await open_entry(app, pilot, 1)
+    await pilot.press("ctrl+f")
+    await type_text(pilot, "connection pool")
+    await settle(app, pilot)
+    assert await wait_until(pilot, lambda: {h.number for h in app.sidebar.hits} >= {2, 5})
+    await steady(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)], ids=["80x24", "200x50"])
+def test_titles_alike(
+    snap_compare, snap_app: MistakesApp, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    (tmp_path / FOLDER / "005-connection-pool-exhausted-again-after-async.md").write_text(
+        ALIKE, encoding="utf-8"
+    )
+    assert snap_compare(snap_app, terminal_size=size, run_before=titles_alike)

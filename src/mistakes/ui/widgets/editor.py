@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -110,7 +111,21 @@ class EntryEditor(Vertical):
         self._build_lock = asyncio.Lock()
         self._extra_serial = 0  # extra-section tabs get fresh ids (a removed id may linger)
         self.renderer: Callable[[Entry], str] | None = None  # set by the app (preview)
-        self._areas: dict[str, SectionArea] = {}  # section key -> its pane (no query a key)
+        # the form's widgets, kept when it is built: the dirty check reads them on every key
+        # and every Changed of an open (no CSS query per field: 7 ms a check at 11 fields)
+        self._areas: dict[str, SectionArea] = {}  # section key -> its pane
+        self._fields: dict[str, Input | Select[str]] = {}  # field (dotted) -> its input
+        self._checklist: ChecklistEditor | None = None
+        self._extras: list[SectionArea] = []  # the extra sections' panes, in order
+        self._scrolls: list[VerticalScroll] = []  # scrolled home on each open
+        # widgets an open updates, found once (a query walks the form's ~700 widgets)
+        self._tabs: TabbedContent | None = None
+        self._preview_md: Markdown | None = None
+        self._position: Static | None = None
+        self._select_values: dict[str, tuple[str, ...]] = {}  # the choices each Select has
+        # Changed messages posted before this (monotonic, as Message.time) came from a load
+        # filling the form, not from the user: one check after the load stands for them all
+        self._filled_at = 0.0
         # the dirty check's caches, each for one original (compared by identity)
         self._baseline_of: Entry | None = None
         self._baseline: dict[str, str] = {}
@@ -128,7 +143,12 @@ class EntryEditor(Vertical):
         )
 
     # -- building the form --------------------------------------------------------------------
-    def _field_widget(self, spec: FieldSpec, value: str | list[str]) -> Widget:
+    def _field_widget(self, spec: FieldSpec, value: str | list[str]) -> Input | Select[str]:
+        widget = self._make_field(spec, value)
+        self._fields[spec.dotted] = widget
+        return widget
+
+    def _make_field(self, spec: FieldSpec, value: str | list[str]) -> Input | Select[str]:
         text = ", ".join(value) if isinstance(value, list) else value
         if spec.kind is FieldKind.CHOICE and spec.choices:
             options, current = self._choices(spec, text)
@@ -199,8 +219,10 @@ class EntryEditor(Vertical):
         self._fill_values(entry)
         await self._extra_tabs(entry)
         self.show_similar(None)
-        self.query_one("#preview-md", Markdown).update("")
+        if self._preview_md is not None:
+            self._preview_md.update("")
         self._loading = False
+        self._filled_at = time.monotonic()
         self._update_modified(False)
         self.call_after_refresh(self._show_position)
 
@@ -249,39 +271,55 @@ class EntryEditor(Vertical):
         if template.checklist is not None:
             pane = TabPane(Content(template.checklist.title), id="tab-checklist")
             await tabs.add_pane(pane)
-            await pane.mount(ChecklistEditor([], id="checklist-editor"))
+            self._checklist = ChecklistEditor([], id="checklist-editor")
+            await pane.mount(self._checklist)
         similar = TabPane(Content("Similar"), id="tab-similar")
         await tabs.add_pane(similar)
         await similar.mount(SimilarPanel())
         preview = TabPane(Content("Preview"), id="tab-preview")
         await tabs.add_pane(preview)
-        await preview.mount(VerticalScroll(SafeMarkdown(id="preview-md"), id="preview-pane"))
+        self._preview_md = SafeMarkdown(id="preview-md")
+        await preview.mount(VerticalScroll(self._preview_md, id="preview-pane"))
         # "‹ 4/18 ›" at the right of the tab bar: which tab, of how many, and on which side
         # more tabs are out of sight
         bar = tabs.query_one(ContentTabs)
-        await bar.mount(Static(id="tab-position"))
+        self._position = Static(id="tab-position")
+        await bar.mount(self._position)
         scroller = bar.query_one("#tabs-scroll")
         self.watch(scroller, "scroll_x", self._show_position, init=False)
         self.watch(scroller, "virtual_size", self._show_position, init=False)
+        self._scrolls = list(self.query(VerticalScroll))
+        self._tabs = tabs
 
     def _fill_values(self, entry: Entry) -> None:
         for spec in self.template.all_fields():
-            widget = self.query_one(f"#{_field_id(spec)}")
+            widget = self._fields[spec.dotted]
             value = entry.value(spec)
             text = ", ".join(value) if isinstance(value, list) else value
             if isinstance(widget, Select):
                 options, current = self._choices(spec, text)
-                widget.set_options(options)
+                values = tuple(value for _label, value in options)
+                if self._select_values.get(spec.dotted) != values:  # (4 ms a set_options)
+                    self._select_values[spec.dotted] = values
+                    widget.set_options(options)
                 widget.value = current if current is not None else Select.NULL
             elif isinstance(widget, Input):
                 widget.value = self._shown(_field_id(spec), text)
                 widget.cursor_position = 0
         for leaf in self.template.leaves():
             area = self._area(leaf.key)
-            area.show_text(entry.sections.get(leaf.key, ""))
-        for checklist in self.query(ChecklistEditor):
-            checklist.set_items(entry.follow_up)
-        for scroll in self.query(VerticalScroll):
+            text = entry.sections.get(leaf.key, "")
+            if area.saved_text() == text and area.text == visible(text):
+                # the pane holds this text already (most often both empty): a new document
+                # (a tree-sitter parse and query per pane) would show the same
+                area.history.clear()
+                area.move_cursor((0, 0))
+                area.scroll_home(animate=False)
+            else:
+                area.show_text(text)
+        if self._checklist is not None:
+            self._checklist.set_items(entry.follow_up)
+        for scroll in self._scrolls:
             scroll.scroll_home(animate=False)
 
     async def _extra_tabs(self, entry: Entry) -> None:
@@ -290,6 +328,7 @@ class EntryEditor(Vertical):
         for pane in list(tabs.query(TabPane)):
             if (pane.id or "").startswith("tab-extra-"):
                 await tabs.remove_pane(pane.id or "")
+        self._extras = []
         before = "tab-similar"
         for number, (key, text) in enumerate(entry.extra_sections.items()):
             pane = TabPane(Content(visible(key)[:24]), id=f"tab-extra-{self._extra_serial}")
@@ -298,6 +337,7 @@ class EntryEditor(Vertical):
             area = SectionArea(placeholder="", id=f"extra-{number}", classes="section-text extra")
             area.extra_key = key  # type: ignore[attr-defined]
             await pane.mount(area)
+            self._extras.append(area)
             area.show_text(text)
 
     def _shown(self, widget_id: str, text: str) -> str:
@@ -322,14 +362,12 @@ class EntryEditor(Vertical):
         assert self.original is not None
         entry = self.original.copy()
         for spec in self.template.all_fields():
-            widget = self.query_one(f"#{_field_id(spec)}")
+            widget = self._fields[spec.dotted]
             if isinstance(widget, Select):
                 value = widget.value
                 text = "" if value is Select.NULL or value is None else str(value)
-            elif isinstance(widget, Input):
-                text = self._kept(_field_id(spec), widget.value)
             else:
-                continue
+                text = self._kept(_field_id(spec), widget.value)
             if spec.kind is FieldKind.TAGS and not spec.group:
                 entry.set_value(spec, split_tags(text))
             elif spec.key == "title":
@@ -344,10 +382,10 @@ class EntryEditor(Vertical):
                 # as the CLI stores it (untouched text stays as the file has it)
                 text = stored_section_text(leaf, text, written=True)
             entry.sections[leaf.key] = text
-        for checklist in self.query(ChecklistEditor):
+        if self._checklist is not None:
             # items keep the file's own text unless the user edited them (ChecklistEditor)
-            entry.follow_up = [ChecklistItem(i.text, i.done) for i in checklist.items]
-        for area in self.query(".extra").results(SectionArea):
+            entry.follow_up = [ChecklistItem(i.text, i.done) for i in self._checklist.items]
+        for area in self._extras:
             entry.extra_sections[str(getattr(area, "extra_key", ""))] = area.saved_text()
         return entry
 
@@ -441,14 +479,15 @@ class EntryEditor(Vertical):
     @on(Input.Changed)
     @on(TextArea.Changed)
     @on(Select.Changed)
-    def _changed(self) -> None:
+    def _changed(self, event: Message) -> None:
+        if event.time <= self._filled_at:
+            return  # posted while a load filled the form (~77 of them an open): checked then
         self.check_dirty()
 
     # -- moving around ----------------------------------------------------------------------------
     @property
     def tabs(self) -> TabbedContent | None:
-        found = self.query("#tabs")
-        return found.first(TabbedContent) if found else None
+        return self._tabs  # (None until the form is built)
 
     def show_tab(self, index: int) -> None:
         tabs = self.tabs
@@ -499,7 +538,8 @@ class EntryEditor(Vertical):
         if self.renderer is None or self.original is None:
             return
         markdown = visible(self.renderer(self.collect()))  # no control sequence reaches the tty
-        self.query_one("#preview-md", Markdown).update(markdown)
+        if self._preview_md is not None:
+            self._preview_md.update(markdown)
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
@@ -519,8 +559,8 @@ class EntryEditor(Vertical):
         left = "‹" if scroller.scroll_x > 0 else " "
         right = "›" if scroller.scroll_x < scroller.max_scroll_x else " "
         number = ids.index(tabs.active) + 1 if tabs.active in ids else 0
-        for position in self.query("#tab-position").results(Static):
-            position.update(Content(f"{left} {number}/{len(ids)} {right}"))
+        if self._position is not None:
+            self._position.update(Content(f"{left} {number}/{len(ids)} {right}"))
 
     def _wrap_panes(self, pane: Widget) -> None:
         for area in pane.query(SectionArea):
@@ -537,7 +577,9 @@ class EntryEditor(Vertical):
         spec = self.template.top_field("title")
         if spec is None or self.original is None:
             return self.original.title if self.original is not None else ""
-        widget = self.query_one(f"#{_field_id(spec)}", Input)
+        widget = self._fields.get(spec.dotted)
+        if not isinstance(widget, Input):
+            return self.original.title
         return " ".join(self._kept(_field_id(spec), widget.value).split())
 
     def ready_to_save(self, new: bool) -> bool:
@@ -555,13 +597,15 @@ class EntryEditor(Vertical):
         spec = self.template.top_field(key)
         if spec is None or spec.kind is not FieldKind.CHOICE:
             return None
-        widget = self.query_one(f"#{_field_id(spec)}", Select)
+        widget = self._fields[spec.dotted]
+        assert isinstance(widget, Select)
         return spec if widget.value is Select.NULL or widget.value is None else None
 
     def ask_for(self, spec: FieldSpec) -> None:
         """Ask for a choice before saving: its list opens on the Details tab."""
         self.show_tab(0)
-        widget = self.query_one(f"#{_field_id(spec)}", Select)
+        widget = self._fields[spec.dotted]
+        assert isinstance(widget, Select)
         widget.focus()
         widget.expanded = True
         self.app.notify(

@@ -6,6 +6,7 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.cells import cell_len, get_character_cell_size
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -42,6 +43,8 @@ MIN_WIDTH = 32  # the sidebar's width at 80 columns; it grows with the terminal
 MAX_WIDTH = 72
 WIDTH_SHARE = 0.35  # of the terminal's width
 WIDTH_STEP = 8  # alt+right / alt+left
+ELLIPSIS = "…"  # drawn as ~ where the terminal lacks it (ASCII glyphs)
+NUMBER_CELLS = 4  # "005 " before each title
 EDITOR_MIN = 30  # columns always left to the editor
 # keys typed in the search box that move in the results (the OptionList's own actions)
 LIST_KEYS = {
@@ -62,15 +65,16 @@ def status_text(status: str) -> Content:
     return Content.styled(one_line(word) or "no status", STATUS_STYLE.get(word, "$text-muted"))
 
 
-def result_prompt(hit: Hit, is_open: bool = False) -> Content:
+def result_prompt(hit: Hit, is_open: bool = False, title: str | None = None) -> Content:
     """Two lines: ``005 Title``, then the severity and status as coloured words, ``seen 3x``
     when the entry records occurrences, and the date.
-    The open entry's number is shown reversed and its second line ends in ``open``."""
+    The open entry's number is shown reversed and its second line ends in ``open``.
+    ``title``: the title as cut to the list's width (``shown_titles``); else the whole one."""
     number_style = "reverse bold" if is_open else "$text-muted"
     parts: list[Content | tuple[str, str] | str] = [
         (f"{hit.number:03d}", number_style),
         " ",
-        one_line(hit.title) or "(untitled)",
+        title if title is not None else one_line(hit.title) or "(untitled)",
         "\n    ",
         severity_text(hit.severity),
         " ",
@@ -83,6 +87,77 @@ def result_prompt(hit: Hit, is_open: bool = False) -> Content:
     if is_open:
         parts.append(("  open", "bold $accent"))
     return Content.assemble(*parts)
+
+
+def cut_end(text: str, width: int) -> str:
+    """``text`` in ``width`` cells: whole, or cut with an ellipsis at the end."""
+    if text.isascii():  # one cell a character (one_line took the control characters out)
+        return text if len(text) <= width else text[: width - 1].rstrip() + ELLIPSIS
+    if cell_len(text) <= width:
+        return text
+    out, used = [], 0
+    for char in text:
+        size = get_character_cell_size(char)
+        if used + size > width - 1:
+            break
+        out.append(char)
+        used += size
+    return "".join(out).rstrip() + ELLIPSIS
+
+
+def _common_words(a: list[str], b: list[str]) -> int:
+    count = 0
+    for left, right in zip(a, b, strict=False):
+        if left != right:
+            break
+        count += 1
+    return count
+
+
+def _cut_to_difference(words: list[str], differ: int, width: int) -> str:
+    """The first words, an ellipsis, then the title from its ``differ``-th word on (cut at the
+    end if need be): what tells this title apart stays in sight."""
+    rest = " ".join(words[differ:])
+    room = width - 1 - min(cell_len(rest), max(width // 2, width - 1 - cell_len(words[0])))
+    head: list[str] = []
+    for word in words[:differ]:
+        if cell_len(" ".join([*head, word])) > room:
+            break
+        head.append(word)
+    if not head:  # a first word longer than the room: part of it
+        return cut_end(words[0], room + 1)[:-1] + ELLIPSIS + cut_end(rest, width - room - 1)
+    return cut_end(" ".join(head) + ELLIPSIS + rest, width)
+
+
+def shown_titles(titles: list[str], width: int) -> list[str]:
+    """Each title for a list ``width`` cells wide. A long title is left whole (the list cuts it
+    at its end, with an ellipsis), unless another title in the list would then read the same
+    ("Connection pool exhausted…" for 005 and 019 at 80 columns): those are cut here from
+    the point where they differ ("Connection…after deploy o…", "Connection…again after
+    as…"), so that the entries can be told apart."""
+    shown = [one_line(title) or "(untitled)" for title in titles]
+    cut = [cut_end(title, width) for title in shown]
+    alike: dict[str, list[int]] = {}
+    for index, (whole, short) in enumerate(zip(shown, cut, strict=True)):
+        if short != whole:
+            alike.setdefault(short.casefold(), []).append(index)
+    for members in alike.values():
+        if len(members) < 2:
+            continue
+        # a title's most words in common with another one: with a neighbour in sorted order
+        keyed = sorted((shown[index].casefold().split(" "), index) for index in members)
+        for place, (words, index) in enumerate(keyed):
+            common = max(
+                (
+                    _common_words(words, keyed[near][0])
+                    for near in (place - 1, place + 1)
+                    if 0 <= near < len(keyed) and keyed[near][0] != words  # (same: no help)
+                ),
+                default=0,
+            )
+            if 0 < common < len(words):
+                shown[index] = _cut_to_difference(shown[index].split(" "), common, width)
+    return shown
 
 
 def sidebar_width(screen_width: int, offset: int = 0) -> int:
@@ -111,6 +186,11 @@ class ResultList(OptionList):
             return False
         self._scrollbars_for = key
         return super()._size_updated(size, virtual_size, container_size, layout)
+
+    def on_resize(self) -> None:
+        sidebar = self.parent
+        if isinstance(sidebar, Sidebar):
+            sidebar.fit_titles()  # wider or narrower: the titles are cut again
 
 
 class Sidebar(Vertical):
@@ -157,6 +237,8 @@ class Sidebar(Vertical):
         self._enter_pending = False  # enter pressed before the results for the text came
         self._indexing = ""  # the build's progress, while the index is built
         self._refine_timer: Timer | None = None  # the full ranking after a partial answer
+        self._titles: dict[str, str] = {}  # entry name -> its title as cut to the list
+        self._titles_width = 0  # the cells a title had when they were cut
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search (ctrl+f)", id="search", compact=True)
@@ -264,9 +346,13 @@ class Sidebar(Vertical):
         self.hits = results.hits
         listing = self.results
         old = listing.highlighted_option if (same_query or message.keep) else None
+        self._cut_titles()
         with self.app.batch_update():
             listing.set_options(
-                Option(result_prompt(hit, hit.name == self.open_name), id=hit.name)
+                Option(
+                    result_prompt(hit, hit.name == self.open_name, self._titles.get(hit.name)),
+                    id=hit.name,
+                )
                 for hit in results.hits
             )
             if results.hits:
@@ -327,6 +413,29 @@ class Sidebar(Vertical):
         if self._indexing:
             self._status(self._indexing)
 
+    def _title_cells(self) -> int:
+        """Cells for a title in the list (a scrollbar's column is always kept for it)."""
+        width = self.results.size.width or int(self.styles.width.value if self.styles.width else 0)
+        return max(8, width - 1 - NUMBER_CELLS)
+
+    def _cut_titles(self) -> None:
+        self._titles_width = self._title_cells()
+        titles = shown_titles([hit.title for hit in self.hits], self._titles_width)
+        self._titles = {hit.name: title for hit, title in zip(self.hits, titles, strict=True)}
+
+    def fit_titles(self) -> None:
+        """The list's width changed: cut the titles for the new width."""
+        if not self.hits or self._title_cells() == self._titles_width:
+            return
+        self._cut_titles()
+        listing = self.results
+        with self.app.batch_update():
+            for index, hit in enumerate(self.hits):
+                if index >= listing.option_count:
+                    break
+                prompt = result_prompt(hit, hit.name == self.open_name, self._titles[hit.name])
+                listing.replace_option_prompt_at_index(index, prompt)
+
     def mark_open(self, name: str | None) -> None:
         """Mark the entry open in the editor (and unmark the one before)."""
         if name == self.open_name:
@@ -336,7 +445,8 @@ class Sidebar(Vertical):
         for hit in self.hits:
             if hit.name in (before, name):
                 with contextlib.suppress(OptionDoesNotExist):
-                    listing.replace_option_prompt(hit.name, result_prompt(hit, hit.name == name))
+                    prompt = result_prompt(hit, hit.name == name, self._titles.get(hit.name))
+                    listing.replace_option_prompt(hit.name, prompt)
 
     # -- preview of the highlighted result ----------------------------------------------------
     @on(OptionList.OptionHighlighted, "#results")

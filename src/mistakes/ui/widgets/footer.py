@@ -1,0 +1,47 @@
+"""The key bar at the bottom: Textual's Footer, rebuilt only when what it shows changes."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+Shown = tuple[tuple[str, str, str, bool, str], ...]
+
+
+class KeyFooter(Footer):
+    """Textual's Footer recomposes (a new widget per key) each time the screen says its
+    bindings were updated: every focus change, a tab shown, a field entered. Most of those
+    leave the keys it shows as they were; at startup three such rebuilds came before the
+    first frame with the entries listed (0.47 s of it on a busy machine). Here the keys are
+    compared first and the footer is rebuilt only when they differ."""
+
+    _shown: Shown | None = None  # what the last compose showed (None: nothing yet)
+    _rebuilding = False  # a rebuild is on its way: it reads the keys as they are then
+
+    def _keys(self, screen: Screen[object]) -> Shown:
+        app = self.app
+        return tuple(
+            (binding.key, app.get_key_display(binding), binding.description, enabled, tooltip)
+            for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items()
+            if binding.show or key == app.COMMAND_PALETTE_BINDING
+        )
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        mine = self.is_attached and screen is self.screen
+        if (
+            mine
+            and self._bindings_ready
+            and (self._rebuilding or self._keys(screen) == self._shown)
+        ):
+            return  # a rebuild is pending already, or the same keys: nothing to rebuild
+        super().bindings_changed(screen)
+        self._rebuilding = mine and screen.app.app_focus  # (Footer's own condition)
+
+    def compose(self) -> ComposeResult:
+        # the app's keys are known when the footer is first composed: shown at once, rather
+        # than composing nothing and rebuilding when the screen first says what they are
+        self._rebuilding = False
+        self.set_reactive(Footer._bindings_ready, True)
+        self._shown = self._keys(self.screen)
+        return super().compose()
