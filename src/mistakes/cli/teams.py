@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from mistakes.cli import export
+from mistakes.cli import export, web
 from mistakes.cli.export import AddCommand
 
 
 def register(command: AddCommand) -> None:
     export.register(command)
+    web.register(command)
