@@ -133,7 +133,8 @@ def test_unknown_user_config_key_is_an_error(run, cwd: Path, isolated_home: Path
     result = run("list")
     assert result.code == 1
     assert result.err == (
-        f"mistakes: {config}:2: unknown setting 'dirs' (known: dir, template, ascii, keymap)\n"
+        f"mistakes: {config}:2: unknown setting 'dirs' "
+        "(known: dir, template, ascii, keymap, reporters)\n"
     )
 
 

@@ -77,6 +77,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         if is_tty(sys.stdin):
             print(f"(reading {spec.title} from standard input; end with Ctrl-D)", file=sys.stderr)
         entry.sections[spec.key] = service.section_text(spec.key, sys.stdin.read())
+    service.fill_reporter(entry)
     if not args.no_env:
         service.fill_environment(entry)
     stored = service.create(entry)
@@ -142,6 +143,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
     else:
         entry.sections[into] = output
         entry.sections[steps] = result.steps_section()
+    service.fill_reporter(entry)
     service.fill_environment(entry, cwd=result.cwd)
     stored = service.create(entry)
     _index_saved(service, stored)

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from mistakes.cli import export, web
+from mistakes.cli import export, history, web
 from mistakes.cli.export import AddCommand
 
 
 def register(command: AddCommand) -> None:
     export.register(command)
     web.register(command)
+    history.register(command)

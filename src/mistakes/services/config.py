@@ -32,7 +32,7 @@ from mistakes.storage.template_file import load_template
 APP_NAME = "mistakes"
 FOLDER_CONFIG = ".mistakes.toml"
 DEFAULT_DIR = "mistakes"
-USER_KEYS = ("dir", "template", "ascii", "keymap")
+USER_KEYS = ("dir", "template", "ascii", "keymap", "reporters")
 FOLDER_KEYS = ("template",)
 
 
@@ -51,6 +51,7 @@ class UserConfig:
     template: Path | None = None
     keymap: dict[str, str] = field(default_factory=dict)
     ascii: bool | None = None  # ASCII glyphs in the app (None: on the Linux console)
+    reporters: dict[str, str] = field(default_factory=dict)  # git user.name -> reporter
 
 
 def user_config_path() -> Path:
@@ -154,12 +155,20 @@ def load_user_config() -> UserConfig:
     ascii = data.get("ascii")
     if ascii is not None and not isinstance(ascii, bool):
         raise ConfigError(path, "'ascii' is true or false")
+    reporters = data.get("reporters", {})
+    if not isinstance(reporters, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in reporters.items()
+    ):
+        raise ConfigError(
+            path, '[reporters] maps git user names to reporters, e.g. "Priya Natarajan" = "PN"'
+        )
     return UserConfig(
         path=path if data else None,
         dir=_path_value(path, data, "dir", path.parent),
         template=_path_value(path, data, "template", path.parent),
         keymap=dict(keymap),
         ascii=ascii,
+        reporters=dict(reporters),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,8 @@ from mistakes.domain.entry import (
 from mistakes.domain.errors import MistakesError
 from mistakes.domain.naming import parse_entry_filename, snake_key
 from mistakes.domain.template import DATE_KEY, TITLE_KEY, FieldKind, FieldSpec, Template
-from mistakes.services import environment
+from mistakes.services import environment, git
+from mistakes.services.config import load_user_config
 from mistakes.storage.folder import EntryFolder, Problem, StoredEntry
 from mistakes.storage.hints import editing_hints
 
@@ -92,6 +94,19 @@ class EntryService:
             values = entry.groups.setdefault(group.key, {})
             missing = [f.key for f in group.fields if not values.get(f.key, "").strip()]
             values.update(environment.detect(missing, cwd))
+
+    def fill_reporter(self, entry: Entry, names: Mapping[str, str] | None = None) -> None:
+        """The reporter of a new entry, where it has none: git's ``user.name`` of the
+        folder's repository, through ``names`` (the user config's ``[reporters]``, read
+        when not given)."""
+        spec = self.template.field_named("reporter")
+        if spec is None or spec.group is not None or entry.value(spec):
+            return
+        if names is None:
+            names = load_user_config().reporters
+        name = git.reporter_name(self.root, names)
+        if name:
+            entry.set_value(spec, name)
 
     # -- assignments (``set``, ``new --field``) ------------------------------------------------
     def assign(self, entry: Entry, assignment: Assignment) -> None:
