@@ -30,6 +30,7 @@ class Page(HTMLParser):
         self.scripts = 0
         self.text: list[str] = []
         self.anchors_without_href = 0
+        self.ids: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -39,6 +40,8 @@ class Page(HTMLParser):
             url = values.get(name)
             if url is not None:
                 self.links.append((tag, url))
+        if values.get("id"):
+            self.ids.add(str(values["id"]))
         if tag == "a" and "href" not in values:
             self.anchors_without_href += 1
         for name, value in attrs:
@@ -89,6 +92,9 @@ def test_html_site_every_local_link_resolves_and_text_stays_text(
             assert not parts.scheme, f"{path.name}: {tag} {url}"
             if parts.path:
                 assert (out / unquote(parts.path)).is_file(), f"{path.name}: {url} does not resolve"
+            if parts.fragment:  # lands on a heading, as it would on GitHub
+                target = parse(out / unquote(parts.path)) if parts.path else page
+                assert parts.fragment in target.ids, f"{path.name}: {url}: no such anchor"
         # the index's own sorting script is the only script anywhere
         assert page.scripts == (1 if path.name == "index.html" else 0), path.name
 

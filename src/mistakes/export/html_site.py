@@ -11,7 +11,9 @@ would not resolve inside the site is shown as text, so every local link resolves
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 
@@ -121,14 +123,31 @@ class LinkMap:
         return _href(page_name(stored)) + fragment
 
 
+@lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
-def _rewrite_links(tokens: list[Token], links: LinkMap) -> None:
-    for token in tokens:
+_NOT_IN_ANCHOR = re.compile(r"[^\w\- ]")
+
+
+def heading_anchor(text: str) -> str:
+    """GitHub's anchor for a heading: ``The Fix`` -> ``the-fix`` (so ``005-x.md#the-fix``
+    lands on the same heading in the site as on GitHub)."""
+    return _NOT_IN_ANCHOR.sub("", text.strip().lower()).replace(" ", "-")
+
+
+def _adjust(tokens: list[Token], links: LinkMap) -> None:
+    """Links to where they go in the site; headings get GitHub's anchors as ids."""
+    seen: Counter[str] = Counter()
+    for position, token in enumerate(tokens):
         if token.children:
             token.children = _rewrite_inline(token.children, links)
+        if token.type == "heading_open" and position + 1 < len(tokens):
+            anchor = heading_anchor(tokens[position + 1].content)
+            if anchor:
+                token.attrs["id"] = f"{anchor}-{seen[anchor]}" if seen[anchor] else anchor
+                seen[anchor] += 1
 
 
 def _rewrite_inline(children: list[Token], links: LinkMap) -> list[Token]:
@@ -165,7 +184,7 @@ def markdown_html(text: str, links: LinkMap) -> str:
     """The entry's Markdown as HTML: raw HTML in it stays text, links go where they can."""
     md = _markdown()
     tokens = md.parse(visible(text.replace("\r\n", "\n")))
-    _rewrite_links(tokens, links)
+    _adjust(tokens, links)
     return str(md.renderer.render(tokens, md.options, {}))
 
 
