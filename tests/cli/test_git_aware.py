@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,21 +10,9 @@ import pytest
 
 from mistakes.services.workspace import Workspace
 from tests.conftest import Result
+from tests.gitrepo import git
 
 Run = Callable[..., Result]
-
-
-def git(repo: Path, *args: str, date: str | None = None, author: str | None = None) -> str:
-    env = dict(os.environ)
-    if date:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
-    if author:
-        env["GIT_AUTHOR_NAME"] = author
-        env["GIT_AUTHOR_EMAIL"] = f"{author.split()[0].lower()}@example.com"
-    result = subprocess.run(
-        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
-    )
-    return result.stdout
 
 
 @pytest.fixture

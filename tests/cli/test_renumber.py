@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from mistakes.services.renumber import rewrite_links
-from tests.cli.test_git_aware import git
 from tests.conftest import Result
+from tests.gitrepo import git
 
 Run = Callable[..., Result]
 POOL = "005-connection-pool-exhausted-after-deploy-of-v2-3.md"

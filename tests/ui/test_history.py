@@ -8,7 +8,7 @@ from textual.widgets import Static
 
 from mistakes.ui.app import MistakesApp
 from mistakes.ui.screens.history import HistoryScreen
-from tests.cli.test_git_aware import git
+from tests.gitrepo import git
 from tests.ui.conftest import settle, wait_until
 from tests.ui.test_daily_use import palette, started
 
