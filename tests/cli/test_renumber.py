@@ -101,3 +101,22 @@ def test_renumber_refuses_a_number_nobody_shares(samples_copy: Path, run: Run) -
 )
 def test_rewrite_links(text: str, expected: str) -> None:
     assert rewrite_links(text, "005-x.md", "025-x.md") == expected
+
+
+def test_git_config_in_an_untrusted_folder_runs_nothing(
+    samples_copy: Path, run: Run, tmp_path: Path
+) -> None:
+    """A folder from an archive may carry its own .git/config: its fsmonitor hook (run by
+    git ls-files, git mv, git status) must not run when renumber and history call git."""
+    marker = tmp_path / "hook-ran"
+    git(samples_copy, "init", "-q")
+    git(samples_copy, "config", "user.name", "Priya Natarajan")
+    git(samples_copy, "config", "user.email", "priya@example.com")
+    add_twin(samples_copy)
+    git(samples_copy, "add", ".")
+    git(samples_copy, "commit", "-qm", "Both branches merged")
+    git(samples_copy, "config", "core.fsmonitor", f"touch '{marker}'; false")
+    assert run("renumber", "--dir", str(samples_copy), TWIN).code == 0
+    assert run("history", "--dir", str(samples_copy), "19").code == 0
+    assert run("new", "--dir", str(samples_copy), "--title", "x", "--no-env").code == 0
+    assert not marker.exists()

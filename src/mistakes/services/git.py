@@ -30,6 +30,11 @@ class NotInGit(GitError):
         self.folder = folder
 
 
+# a folder from an untrusted archive may carry its own .git/config: nothing it sets may run
+# a program (fsmonitor hook, external diff); names stay as written (no \NNN quoting)
+_SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "diff.external=", "-c", "core.quotepath=off")
+
+
 def existing_dir(path: Path) -> Path:
     """``path`` or its nearest folder that exists (the entries folder may not yet)."""
     path = path.absolute()
@@ -49,7 +54,7 @@ def run_git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """``git ARGS`` in ``cwd``; GitError when git cannot be run at all."""
     try:
         return subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args],
+            ["git", "--no-pager", *_SAFE_CONFIG, *args],
             cwd=existing_dir(cwd),
             capture_output=True,
             text=True,
