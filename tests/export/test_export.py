@@ -131,6 +131,9 @@ def test_html_index_lists_the_facts(samples_copy: Path, run: Run, tmp_path: Path
         "database, postgres, deployment, performance",
         "1",
     ]
+    page = "".join(parse(out / f"{POOL}.html").text)
+    assert "\u2611 Add tests to catch this type of error" in page  # the checklist's boxes
+    assert "\u2610 Add pool metrics to the default service dashboard" in page
 
 
 def test_jsonl_is_show_json_per_entry(samples_copy: Path, run: Run) -> None:
@@ -221,3 +224,28 @@ def test_export_to_a_file_that_is_a_folder_is_one_line(
     result = run("export", "--dir", str(samples_copy), "-f", "csv", "-o", str(tmp_path))
     assert result.code == 1
     assert result.err.startswith("mistakes: ") and len(result.err.splitlines()) == 1
+
+
+def test_csv_columns_follow_a_teams_own_template(run: Run, tmp_path: Path) -> None:
+    from tests.cli.test_cli import BUG_TEMPLATE
+
+    template = tmp_path / "bug-template.md"
+    template.write_text(BUG_TEMPLATE, "utf-8")
+    folder = str(tmp_path / "bugs")
+    common = ("--dir", folder, "--template", str(template))
+    made = run("new", *common, "--title", "Login loops", "--field", "severity=P1", "--no-env")
+    assert made.code == 0, made.err
+    run("set", *common, "1", "team=payments")
+    result = run("export", *common, "--format", "csv", "--out", "-")
+    rows = list(csv.reader(io.StringIO(result.out, newline="")))
+    assert rows[0] == ["number", "file", "title", "severity", "team", "follow_ups_open"]
+    assert rows[1][2:] == ["Login loops", "p1", "payments", "1"]
+
+
+def test_a_file_that_cannot_be_read_is_named_and_left_out(samples_copy: Path, run: Run) -> None:
+    (samples_copy / "030-broken.md").write_text("---\ntitle: [unclosed\n---\n", "utf-8")
+    result = run("export", "--dir", str(samples_copy), "--format", "jsonl", "--out", "-")
+    assert result.code == 0
+    assert len(result.out.splitlines()) == 24
+    assert result.err.startswith(f"mistakes: warning: {samples_copy / '030-broken.md'}:")
+    assert result.err.rstrip().endswith("; not exported")

@@ -143,11 +143,23 @@ def _adjust(tokens: list[Token], links: LinkMap) -> None:
     for position, token in enumerate(tokens):
         if token.children:
             token.children = _rewrite_inline(token.children, links)
+            if position >= 2 and tokens[position - 2].type == "list_item_open":
+                _checkbox(token.children)
         if token.type == "heading_open" and position + 1 < len(tokens):
             anchor = heading_anchor(tokens[position + 1].content)
             if anchor:
                 token.attrs["id"] = f"{anchor}-{seen[anchor]}" if seen[anchor] else anchor
                 seen[anchor] += 1
+
+
+_BOXES = {"[ ] ": "\u2610 ", "[x] ": "\u2611 ", "[X] ": "\u2611 "}
+
+
+def _checkbox(children: list[Token]) -> None:
+    """A checklist item (``- [x] Add tests``) shows a ticked or empty box."""
+    first = children[0] if children else None
+    if first is not None and first.type == "text" and first.content[:4] in _BOXES:
+        first.content = _BOXES[first.content[:4]] + first.content[4:]
 
 
 def _rewrite_inline(children: list[Token], links: LinkMap) -> list[Token]:
