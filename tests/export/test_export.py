@@ -19,6 +19,7 @@ from tests.conftest import Result
 Run = Callable[..., Result]
 EVIL = "<script>alert(1)</script>"
 POOL = "005-connection-pool-exhausted-after-deploy-of-v2-3"
+PODS = "007-pods-in-crashloopbackoff-after-renaming-database-url-env-var"
 
 
 class Page(HTMLParser):
@@ -65,6 +66,7 @@ def evil_entry(samples_copy: Path, run: Run) -> Path:
         f"{EVIL} <img src=x onerror=alert(3)> see [the pool one]({POOL}.md#the-fix), "
         "[by number](019-renamed-since.md), [elsewhere](../other-team/003-x.md), "
         "[missing](042-never-written.md), [js](javascript:alert(4)), "
+        f"[from the repo root](samples/{PODS}.md), "
         "![diagram](pics/diagram.png) and [the docs](https://example.com/docs)"
     )
     made = run(
@@ -108,6 +110,7 @@ def test_html_site_every_local_link_resolves_and_text_stays_text(
     links = {url for _tag, url in evil.links}
     assert f"{POOL}.html#the-fix" in links  # to another entry's page
     assert "019-connection-pool-exhausted-again-after-async-sqlalchemy.html" in links  # by number
+    assert f"{PODS}.html" in links  # samples/ is the folder's own name
     assert "https://example.com/docs" in links
     assert "index.html" in links
     # elsewhere, missing, javascript: and the local image are not links (shown as text)

@@ -98,7 +98,8 @@ class LinkMap:
     """Where a link written in an entry goes in the site: another entry's page, an
     address outside, or nowhere (shown as text)."""
 
-    def __init__(self, entries: list[StoredEntry]) -> None:
+    def __init__(self, entries: list[StoredEntry], folder: str = "mistakes") -> None:
+        self.folders = {"mistakes", folder}  # mistakes/005-x.md, ../mistakes/005-x.md
         self.by_name = {s.path.name: s for s in entries}
         counts = Counter(s.number for s in entries)
         self.by_number = {s.number: s for s in entries if counts[s.number] == 1}
@@ -111,7 +112,8 @@ class LinkMap:
         if not parts.path:
             return href  # #anchor or ?query on the same page
         path = PurePosixPath(unquote(parts.path))
-        if str(path.parent) not in ("", "."):
+        folders = [p for p in path.parent.parts if p != "."]
+        if folders not in ([], *([f] for f in self.folders), *(["..", f] for f in self.folders)):
             return None  # another folder: not in this site
         stored = self.by_name.get(path.name)
         if stored is None and path.suffix == ".md":
@@ -302,7 +304,7 @@ def write_site(
 ) -> list[Path]:
     """Write the site into ``out`` (created when missing); returns the files written."""
     out.mkdir(parents=True, exist_ok=True)
-    links = LinkMap(entries)
+    links = LinkMap(entries, folder)
     written = []
     for position, stored in enumerate(entries):
         previous = entries[position - 1] if position > 0 else None
