@@ -91,7 +91,11 @@ def test_renumber_refuses_a_number_nobody_shares(samples_copy: Path, run: Run) -
         ("[a](<005-x.md>)", "[a](<025-x.md>)"),
         ("[r]: 005-x.md\n", "[r]: 025-x.md\n"),
         ("  [r]: <./005-x.md#why>", "  [r]: <./025-x.md#why>"),
+        ("[a](mistakes/005-x.md)", "[a](mistakes/025-x.md)"),
+        ("[a](../team/005-x.md#fix)", "[a](../team/025-x.md#fix)"),
+        ("[r]: ../mistakes/005-x.md", "[r]: ../mistakes/025-x.md"),
         # not links to this file: left alone
+        ("[a](other/005-x.md)", "[a](other/005-x.md)"),
         ("[a](0005-x.md)", "[a](0005-x.md)"),
         ("[a](005-x.md.bak)", "[a](005-x.md.bak)"),
         ("[a](../other/005-x.md)", "[a](../other/005-x.md)"),
@@ -100,7 +104,7 @@ def test_renumber_refuses_a_number_nobody_shares(samples_copy: Path, run: Run) -
     ],
 )
 def test_rewrite_links(text: str, expected: str) -> None:
-    assert rewrite_links(text, "005-x.md", "025-x.md") == expected
+    assert rewrite_links(text, "005-x.md", "025-x.md", folder="team") == expected
 
 
 def test_git_config_in_an_untrusted_folder_runs_nothing(

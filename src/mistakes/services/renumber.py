@@ -44,20 +44,23 @@ def renamed_file(name: str, number: int) -> str:
     return f"{number:0{NUMBER_WIDTH}d}{name[digits:]}"
 
 
-def rewrite_links(text: str, old_name: str, new_name: str) -> str:
+def rewrite_links(text: str, old_name: str, new_name: str, folder: str = "mistakes") -> str:
     """Point the Markdown links to ``old_name`` at ``new_name``: inline links
-    ``[text](old_name)`` (with ``./``, ``<...>``, a ``#fragment`` or a title) and reference
-    definitions ``[label]: old_name``. A link's text that is the old number, stem or name
-    (``[042](042-pool.md)``) becomes the new one. Everything else is left as it is."""
+    ``[text](old_name)`` (with ``./``, ``mistakes/`` or ``../FOLDER/`` in front, ``<...>``,
+    a ``#fragment`` or a title) and reference definitions ``[label]: old_name``. A link's
+    text that is the old number, stem or name (``[042](042-pool.md)``) becomes the new one.
+    Everything else is left as it is."""
     old_stem, new_stem = old_name.removesuffix(".md"), new_name.removesuffix(".md")
     old_number = old_name[: len(old_name) - len(old_name.lstrip("0123456789"))]
     new_number = new_name[: len(new_name) - len(new_name.lstrip("0123456789"))]
     texts = {old_number: new_number, old_stem: new_stem, old_name: new_name}
     if old_number.lstrip("0"):
         texts[old_number.lstrip("0")] = new_number.lstrip("0") or "0"
+    folders = "|".join(re.escape(f) for f in sorted({"mistakes", folder}))
+    path = rf"(?:\./)?(?:(?:\.\./)?(?:{folders})/)?"  # ./, mistakes/, ../mistakes/
     target = re.escape(old_name)
     inline = re.compile(
-        r"\[(?P<text>[^\[\]\n]*)\]\((?P<open>\s*<?(?:\./)?)" + target + r"(?=[#)\s>])"
+        r"\[(?P<text>[^\[\]\n]*)\]\((?P<open>\s*<?" + path + ")" + target + r"(?=[#)\s>])"
     )
 
     def fix_inline(match: re.Match[str]) -> str:
@@ -67,7 +70,7 @@ def rewrite_links(text: str, old_name: str, new_name: str) -> str:
 
     text = inline.sub(fix_inline, text)
     definition = re.compile(
-        r"(?m)^(?P<head> {0,3}\[[^\]\n]+\]:[ \t]*<?(?:\./)?)" + target + r"(?=[#>\s]|$)"
+        r"(?m)^(?P<head> {0,3}\[[^\]\n]+\]:[ \t]*<?" + path + ")" + target + r"(?=[#>\s]|$)"
     )
     return definition.sub(lambda m: m.group("head") + new_name, text)
 
@@ -101,7 +104,7 @@ def renumber(service: EntryService, ref: str) -> Renumbered:
     after, _problems = service.all()
     for entry in after:
         text = entry.document.text()
-        changed = rewrite_links(text, path.name, target.name)
+        changed = rewrite_links(text, path.name, target.name, service.root.resolve().name)
         if changed != text:
             replace_file(entry.path, changed.encode("utf-8"), entry.digest)
             saved = folder.load(entry.path)
