@@ -13,8 +13,13 @@ from collections.abc import Sequence
 from mistakes.cli.main import main as cli_main
 
 
+def in_browser() -> bool:
+    """Started by ``mistakes serve`` (textual-serve names its driver): no terminal needed."""
+    return os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")
+
+
 def run_app(folder: str | None, template: str | None) -> int:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not (in_browser() or (sys.stdin.isatty() and sys.stdout.isatty())):
         print(
             "mistakes: the app needs a terminal; in scripts use the commands "
             "(see 'mistakes --help')",
@@ -22,7 +27,7 @@ def run_app(folder: str | None, template: str | None) -> int:
         )
         return 2
     term = os.environ.get("TERM", "")
-    if term in ("dumb", "unknown"):
+    if term in ("dumb", "unknown") and not in_browser():
         print(
             f"mistakes: TERM={term} cannot show the full-screen app; use the commands "
             "(mistakes list, search, show, new; see 'mistakes --help'), or set TERM "

@@ -77,6 +77,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         masked = mask_secrets(sys.stdin.read())
         entry.sections[spec.key] = service.section_text(spec.key, masked.text)
         _say_masked(masked.summary())
+    service.fill_reporter(entry)
     if not args.no_env:
         service.fill_environment(entry)
     stored = service.create(entry)
@@ -173,6 +174,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
         entry.sections[into] = output
         entry.sections[steps] = masked(result.steps_section())
     _say_masked(Masked("", kinds).summary())
+    service.fill_reporter(entry)
     service.fill_environment(entry, cwd=result.cwd)
     stored = service.create(entry)
     _index_saved(service, stored)

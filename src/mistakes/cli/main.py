@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from mistakes import __version__
-from mistakes.cli import commands
+from mistakes.cli import commands, teams
 from mistakes.domain.errors import MistakesError
 from mistakes.domain.text import visible
 from mistakes.services.entries import UsageError
@@ -212,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", "-n", action="store_true", help="write nothing; show the plan")
     p.add_argument("--json", action="store_true", help="one object per source file")
 
+    teams.register(command)  # export, serve, history, renumber
     return parser
 
 

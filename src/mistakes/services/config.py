@@ -34,7 +34,7 @@ from mistakes.storage.template_file import load_template
 APP_NAME = "mistakes"
 FOLDER_CONFIG = ".mistakes.toml"
 DEFAULT_DIR = "mistakes"
-USER_KEYS = ("dir", "template", "ascii", "keymap", "resolved_requires")
+USER_KEYS = ("dir", "template", "ascii", "keymap", "resolved_requires", "reporters")
 FOLDER_KEYS = ("template", "resolved_requires")
 RESOLVED_REQUIRES = "resolved_requires"
 
@@ -55,6 +55,7 @@ class UserConfig:
     keymap: dict[str, str] = field(default_factory=dict)
     ascii: bool | None = None  # ASCII glyphs in the app (None: on the Linux console)
     resolved_requires: tuple[str, ...] | None = None  # sections Resolved needs (None: default)
+    reporters: dict[str, str] = field(default_factory=dict)  # git user.name -> reporter
 
 
 def user_config_path() -> Path:
@@ -158,6 +159,13 @@ def load_user_config() -> UserConfig:
     ascii = data.get("ascii")
     if ascii is not None and not isinstance(ascii, bool):
         raise ConfigError(path, "'ascii' is true or false")
+    reporters = data.get("reporters", {})
+    if not isinstance(reporters, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in reporters.items()
+    ):
+        raise ConfigError(
+            path, '[reporters] maps git user names to reporters, e.g. "Priya Natarajan" = "PN"'
+        )
     return UserConfig(
         path=path if data else None,
         resolved_requires=_names_value(path, data, RESOLVED_REQUIRES),
@@ -165,6 +173,7 @@ def load_user_config() -> UserConfig:
         template=_path_value(path, data, "template", path.parent),
         keymap=dict(keymap),
         ascii=ascii,
+        reporters=dict(reporters),
     )
 
 

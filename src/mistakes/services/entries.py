@@ -23,7 +23,7 @@ from mistakes.domain.naming import parse_entry_filename, snake_key
 from mistakes.domain.occurrences import RESOLVED_KEY, occurrences, resolved_on
 from mistakes.domain.resolution import Requirement, is_resolved, missing, refusal
 from mistakes.domain.template import DATE_KEY, TITLE_KEY, FieldKind, FieldSpec, Template
-from mistakes.services import environment
+from mistakes.services import environment, git
 from mistakes.services.config import UserConfig, load_user_config, resolved_requirements
 from mistakes.services.secrets import find_secrets
 from mistakes.storage.folder import EntryFolder, Problem, StoredEntry
@@ -206,6 +206,19 @@ class EntryService:
             values = entry.groups.setdefault(group.key, {})
             missing = [f.key for f in group.fields if not values.get(f.key, "").strip()]
             values.update(environment.detect(missing, cwd))
+
+    def fill_reporter(self, entry: Entry, names: Mapping[str, str] | None = None) -> None:
+        """The reporter of a new entry, where it has none: git's ``user.name`` of the
+        folder's repository, through ``names`` (the user config's ``[reporters]``, read
+        when not given)."""
+        spec = self.template.field_named("reporter")
+        if spec is None or spec.group is not None or entry.value(spec):
+            return
+        if names is None:
+            names = load_user_config().reporters
+        name = git.reporter_name(self.root, names)
+        if name:
+            entry.set_value(spec, name)
 
     # -- assignments (``set``, ``new --field``) ------------------------------------------------
     def assign(self, entry: Entry, assignment: Assignment) -> None:

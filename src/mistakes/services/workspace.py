@@ -23,6 +23,7 @@ from mistakes.services.config import (
 )
 from mistakes.services.drafts import Draft, DraftStore
 from mistakes.services.entries import EntryService
+from mistakes.services.git import Change, history
 from mistakes.services.merge import MergeResult, differences, merge_entries
 from mistakes.services.recurrence import Recurrence, record_occurrence
 from mistakes.services.search import SearchService
@@ -259,6 +260,7 @@ class Workspace:
 
     def new_entry(self, title: str = "") -> Entry:
         entry = new_entry(self.template, title)
+        self.entries.fill_reporter(entry, self.config.reporters)
         self.entries.fill_environment(entry)
         return entry
 
@@ -303,6 +305,11 @@ class Workspace:
                 facts.append(f"**{spec.label}:** {shown}")
         head = f"# {entry.title or '(untitled)'}\n\n" + " · ".join(facts)
         return f"{head}\n\n{text.lstrip()}"
+
+    def history(self, path: Path) -> list[Change]:
+        """Who changed the entry's file and when (git log --follow), newest first; GitError
+        (NotInGit) when git cannot tell. Runs git: call it from a worker thread."""
+        return history(path)
 
     def similar(self, text: str, exclude: str | None = None, limit: int = 5) -> list[Hit]:
         return self.search.similar(text, limit, exclude=exclude)

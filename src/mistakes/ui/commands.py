@@ -34,6 +34,7 @@ class PaletteApp(Protocol):
     def show_pane(self, pane_id: str) -> bool: ...
     def show_section(self, key: str) -> None: ...
     def toggle_theme(self) -> None: ...
+    def show_history(self) -> None: ...
 
 
 SKIPPED = {"escape", "next-pane", "prev-pane"}  # nothing from the palette; or said already
@@ -113,6 +114,11 @@ def app_commands(app: PaletteApp) -> Iterator[SystemCommand]:
             )
     yield SystemCommand(
         "Reindex", "rebuild the search index from the files", _later(app, app.reindex)
+    )
+    yield SystemCommand(
+        "History of this entry",
+        "who changed the open entry and when (git log)",
+        _later(app, app.show_history),
     )
     yield SystemCommand(
         "Toggle theme", "light or dark", _later(app, app.toggle_theme), discover=False

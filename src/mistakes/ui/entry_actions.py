@@ -20,9 +20,11 @@ from mistakes.domain.template import FieldSpec
 from mistakes.domain.text import one_line
 from mistakes.search.types import Hit
 from mistakes.services.external import edit_text
+from mistakes.services.git import Change
 from mistakes.services.recurrence import Recurrence, first_error_line
 from mistakes.ui.base import AppBase
 from mistakes.ui.screens.dialogs import ConfirmScreen, CopyScreen
+from mistakes.ui.screens.history import HistoryScreen
 from mistakes.ui.similar import SimilarFinder
 from mistakes.ui.widgets.section import SectionArea
 
@@ -256,6 +258,33 @@ class EntryActions(AppBase):
             self.notify("No terminal to run an editor in.", severity="warning")
             return
         self.check_open_file()
+
+    def show_history(self) -> None:
+        """Who changed the open entry and when (git log --follow), in a dialog."""
+        stored = self.stored
+        if stored is None:
+            self.notify("Save the entry first: a new entry has no history.")
+            return
+        path = stored.path
+        self.run_worker(
+            lambda: self._history_worker(path),
+            thread=True,
+            group="history",
+            exclusive=True,
+            exit_on_error=False,
+            description="git log of the entry",
+        )
+
+    def _history_worker(self, path: Path) -> None:
+        try:
+            changes = self.workspace.history(path)
+        except MistakesError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="warning", markup=False)
+            return
+        self.call_from_thread(self._show_history, path.name, changes)
+
+    def _show_history(self, name: str, changes: list[Change]) -> None:
+        self.push_screen(HistoryScreen(name, changes))
 
     def run_editor_suspended(self, path: Path) -> int:
         with self.suspend():

@@ -1,0 +1,126 @@
+"""`mistakes renumber`: a number two branches both used gets the next free one; git mv in a
+repository; the links that pointed to the old name are rewritten."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from mistakes.services.renumber import rewrite_links
+from tests.conftest import Result
+from tests.gitrepo import git
+
+Run = Callable[..., Result]
+POOL = "005-connection-pool-exhausted-after-deploy-of-v2-3.md"
+AGAIN = "019-connection-pool-exhausted-again-after-async-sqlalchemy.md"
+TWIN = "005-feature-flag-cache-served-stale-values.md"
+
+
+def add_twin(folder: Path) -> None:
+    """Entry 005 made on another branch too, after 019 was written."""
+    (folder / TWIN).write_text(
+        "---\ntitle: Feature flag cache served stale values\nseverity: low\n---\n", "utf-8"
+    )
+
+
+def test_renumber_in_git_moves_the_file_and_rewrites_the_links(
+    samples_copy: Path, run: Run
+) -> None:
+    git(samples_copy, "init", "-q")
+    git(samples_copy, "config", "user.name", "Priya Natarajan")
+    git(samples_copy, "config", "user.email", "priya@example.com")
+    add_twin(samples_copy)
+    git(samples_copy, "add", ".")
+    git(samples_copy, "commit", "-qm", "Both branches merged")
+    assert run("check", "--dir", str(samples_copy)).code == 1  # the shared number
+    before = (samples_copy / AGAIN).read_text("utf-8")
+    assert f"[005]({POOL})" in before
+
+    result = run("renumber", "--dir", str(samples_copy), POOL.removesuffix(".md"), "--json")
+    assert result.code == 0, result.err
+    new_name = "025-connection-pool-exhausted-after-deploy-of-v2-3.md"
+    assert result.json["new"] == str(samples_copy / new_name)
+    assert result.json["git_mv"] is True
+    assert not (samples_copy / POOL).exists() and (samples_copy / new_name).is_file()
+    status = git(samples_copy, "status", "--porcelain")
+    assert f"R  {POOL} -> {new_name}" in status  # staged as a rename: history follows
+    assert f" M {AGAIN}" in status
+
+    after = (samples_copy / AGAIN).read_text("utf-8")
+    assert POOL not in after
+    assert f"[025]({new_name})" in after  # the link's text was the number: it follows
+    assert f"- [{new_name}]({new_name})" in after
+    # nothing else in the file changed
+    changed = [
+        (a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b
+    ]
+    assert len(changed) == 2
+    assert run("check", "--dir", str(samples_copy)).code == 0
+    assert run("show", "--dir", str(samples_copy), "5", "--json").json["path"].endswith(TWIN)
+
+    git(samples_copy, "commit", "-qam", "Renumber the pool entry")
+    history = run("history", "--dir", str(samples_copy), "25", "--json").json
+    assert [c["subject"] for c in history] == ["Renumber the pool entry", "Both branches merged"]
+
+
+def test_renumber_outside_git_renames_on_disk(samples_copy: Path, run: Run) -> None:
+    add_twin(samples_copy)
+    result = run("renumber", "--dir", str(samples_copy), TWIN)
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == [f"{TWIN} -> 025-{TWIN[4:]} (renamed)"]
+    assert (samples_copy / f"025-{TWIN[4:]}").is_file() and not (samples_copy / TWIN).exists()
+    assert POOL in (samples_copy / AGAIN).read_text("utf-8")  # links to the other 005 stay
+
+
+def test_renumber_refuses_a_number_nobody_shares(samples_copy: Path, run: Run) -> None:
+    result = run("renumber", "--dir", str(samples_copy), "7")
+    assert result.code == 2
+    assert "no other entry has number 007" in result.err
+    assert len(list(samples_copy.glob("*.md"))) == 24
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[a](005-x.md)", "[a](025-x.md)"),
+        ("[005](005-x.md#fix)", "[025](025-x.md#fix)"),
+        ("[5](./005-x.md)", "[25](./025-x.md)"),
+        ('[005-x](005-x.md "the pool one")', '[025-x](025-x.md "the pool one")'),
+        ("[a](<005-x.md>)", "[a](<025-x.md>)"),
+        ("[r]: 005-x.md\n", "[r]: 025-x.md\n"),
+        ("  [r]: <./005-x.md#why>", "  [r]: <./025-x.md#why>"),
+        ("[a](mistakes/005-x.md)", "[a](mistakes/025-x.md)"),
+        ("[a](../team/005-x.md#fix)", "[a](../team/025-x.md#fix)"),
+        ("[r]: ../mistakes/005-x.md", "[r]: ../mistakes/025-x.md"),
+        # not links to this file: left alone
+        ("[a](other/005-x.md)", "[a](other/005-x.md)"),
+        ("[a](0005-x.md)", "[a](0005-x.md)"),
+        ("[a](005-x.md.bak)", "[a](005-x.md.bak)"),
+        ("[a](../other/005-x.md)", "[a](../other/005-x.md)"),
+        ("[a](105-x.md)", "[a](105-x.md)"),
+        ("the file 005-x.md", "the file 005-x.md"),
+    ],
+)
+def test_rewrite_links(text: str, expected: str) -> None:
+    assert rewrite_links(text, "005-x.md", "025-x.md", folder="team") == expected
+
+
+def test_git_config_in_an_untrusted_folder_runs_nothing(
+    samples_copy: Path, run: Run, tmp_path: Path
+) -> None:
+    """A folder from an archive may carry its own .git/config: its fsmonitor hook (run by
+    git ls-files, git mv, git status) must not run when renumber and history call git."""
+    marker = tmp_path / "hook-ran"
+    git(samples_copy, "init", "-q")
+    git(samples_copy, "config", "user.name", "Priya Natarajan")
+    git(samples_copy, "config", "user.email", "priya@example.com")
+    add_twin(samples_copy)
+    git(samples_copy, "add", ".")
+    git(samples_copy, "commit", "-qm", "Both branches merged")
+    git(samples_copy, "config", "core.fsmonitor", f"touch '{marker}'; false")
+    assert run("renumber", "--dir", str(samples_copy), TWIN).code == 0
+    assert run("history", "--dir", str(samples_copy), "19").code == 0
+    assert run("new", "--dir", str(samples_copy), "--title", "x", "--no-env").code == 0
+    assert not marker.exists()
