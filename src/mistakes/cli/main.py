@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from mistakes import __version__
 from mistakes.cli import commands
+from mistakes.cli import links as cli_links
 from mistakes.domain.errors import MistakesError
 from mistakes.domain.text import visible
 from mistakes.services.entries import UsageError
@@ -136,6 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
         commands.cmd_check,
     )
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--fix",
+        action="store_true",
+        help="point links to a renamed entry at its new file (found by number)",
+    )
 
     p = command(
         "search",
@@ -167,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--dry-run", "-n", action="store_true", help="write nothing; show the plan")
     p.add_argument("--json", action="store_true", help="one object per source file")
+
+    cli_links.add_parsers(command)  # link, unlink, todo, done, undo
 
     return parser
 
