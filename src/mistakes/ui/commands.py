@@ -34,6 +34,7 @@ class PaletteApp(Protocol):
     def show_pane(self, pane_id: str) -> bool: ...
     def show_section(self, key: str) -> None: ...
     def toggle_theme(self) -> None: ...
+    def link_to(self) -> None: ...
 
 
 SKIPPED = {"escape", "next-pane", "prev-pane"}  # nothing from the palette; or said already
@@ -52,6 +53,9 @@ TITLES = {  # the palette's words for a key's command, where the footer's are to
     "similar": "Similar entries",
     "sidebar": "Show / hide the sidebar",
     "help": "Help (all keys)",
+    "follow-link": "Go to the link under the cursor (else the entry's links)",
+    "back": "Back to the entry a link was followed from",
+    "followups": "Follow-ups of every entry",
 }
 
 
@@ -110,6 +114,11 @@ def app_commands(app: PaletteApp) -> Iterator[SystemCommand]:
                 _later(app, partial(app.set_field, key, choice)),
                 discover=False,
             )
+    yield SystemCommand(
+        "Link to…",
+        "link the open entry to another, in both files (Related Issues)",
+        _later(app, app.link_to),
+    )
     yield SystemCommand(
         "Reindex", "rebuild the search index from the files", _later(app, app.reindex)
     )
