@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_cli import BUG_TEMPLATE
+from tests.conftest import CORPUS
 
 
 def entry(folder: Path, number: int) -> Path:
@@ -258,3 +259,32 @@ def test_hand_typed_links_in_an_entry_are_read(run, samples_copy: Path) -> None:
     # and from the other side, a backlink
     back = run("--dir", str(samples_copy), "show", "7", "--json").json["links"]
     assert [(link["number"], link["direction"]) for link in back] == [(1, "in"), (20, "in")]
+
+
+def test_fix_leaves_a_link_whose_number_another_entry_took(run, samples_copy: Path) -> None:
+    # 010 deleted, and its number taken by an unrelated entry: not a rename
+    ten = entry(samples_copy, 10)
+    ten.unlink()
+    (samples_copy / "010-report-worker-oom.md").write_bytes(entry(samples_copy, 11).read_bytes())
+    before = {p.name: p.read_bytes() for p in samples_copy.iterdir()}
+    result = run("--dir", str(samples_copy), "check", "--fix")
+    assert result.code == 1
+    rows = [r for r in result.out.splitlines() if "link to" in r]
+    assert len(rows) == 2
+    assert all("010-report-worker-oom.md, which looks like another entry" in r for r in rows)
+    assert {p.name: p.read_bytes() for p in samples_copy.iterdir()} == before
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+def test_fix_never_points_imported_links_at_renumbered_entries(run, tmp_path: Path) -> None:
+    """Links in imported logs name the source folder's files; the import renumbers, so the
+    entry with a link's number is another mistake: check says so and --fix leaves them."""
+    source = CORPUS / "terrene-foundation__kailash-py"
+    assert run("--dir", "entries", "import", str(source)).code == 0
+    folder = tmp_path / "work" / "entries"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    result = run("--dir", "entries", "check", "--fix")
+    rows = [r for r in result.out.splitlines() if "link to" in r]
+    assert len(rows) > 10
+    assert all("looks like another entry" in r for r in rows), rows
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

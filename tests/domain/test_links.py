@@ -16,6 +16,7 @@ from mistakes.domain.links import (
     link_line,
     link_place,
     read_links,
+    renamed_to,
     retarget,
 )
 from mistakes.domain.markdown import parse_heading
@@ -175,3 +176,13 @@ def test_the_section_is_found_in_the_template(template: Template) -> None:
         LinkSectionError, match=re.escape("bug.md: the template has no 'Related Issues'")
     ):
         link_place(bare)
+
+
+def test_renamed_or_another_entry() -> None:
+    old = "010-stale-dns-after-redis-failover-kept-clients-on-old-primary.md"
+    title = "Stale DNS after Redis failover kept clients on old primary"
+    assert renamed_to(old, "010-stale-dns.md", title)  # the file renamed, the title kept
+    assert renamed_to(old, "010-stale-dns-after-failover.md", "Stale DNS after failover")
+    assert not renamed_to(old, "010-report-worker-oom.md", "Report worker OOMKilled")
+    assert renamed_to("005.md", "005-anything.md", "Anything")
+    assert not renamed_to("073-cycle-state-persistence-assumptions.md", "073-cycle-flag.md", "")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from mistakes.domain.errors import MistakesError
 from mistakes.domain.markdown import structural_lines
-from mistakes.domain.naming import normalize_heading, parse_entry_filename
+from mistakes.domain.naming import ascii_fold, normalize_heading, parse_entry_filename
 from mistakes.domain.template import SectionSpec, Template
 from mistakes.domain.text import one_line
 
@@ -240,6 +240,28 @@ def link_line(link_type: str, number: int, title: str, filename: str) -> str:
     target = f"<{filename}>" if re.search(r"[\s()<>]", filename) else filename
     link = f"[{label}]({target})"
     return f"- {link}" if link_type == RELATED else f"- {link_type}: {link}"
+
+
+_SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "to", "for", "and", "or", "with", "by", "at"}
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", ascii_fold(text).lower())) - _SMALL_WORDS
+
+
+def renamed_to(old_name: str, new_name: str, new_title: str) -> bool:
+    """Is ``new_name`` (an entry with the number of ``old_name``) the file ``old_name``
+    became? Yes when the old name's slug and the new name with the entry's title share half
+    the words of the shorter (two at least): a renamed file, or a title edited; no for another
+    entry that took
+    the number (an import renumbers: ``056-inconsistent-apis.md`` is not ``056-run-id.md``)."""
+    stem = old_name.removesuffix(".md")
+    old = _words(stem.split("-", 1)[1]) if "-" in stem else set()
+    if not old:
+        return True  # "005.md" names nothing but its number
+    new = _words(new_name.removesuffix(".md").split("-", 1)[-1]) | _words(new_title)
+    common, fewer = len(old & new), min(len(old), len(new))
+    return common >= min(2, fewer) and 2 * common >= fewer
 
 
 def retarget(line: str, old: str, new: str) -> str:

@@ -24,6 +24,7 @@ from mistakes.domain.links import (
     link_line,
     link_place,
     read_links,
+    renamed_to,
     retarget,
 )
 from mistakes.domain.naming import parse_entry_filename
@@ -310,7 +311,9 @@ class LinkService:
 
     def _dangling(
         self, entries: list[StoredEntry]
-    ) -> list[tuple[StoredEntry, Located, Path | None]]:
+    ) -> list[tuple[StoredEntry, Located, Path | None, bool]]:
+        """Links to a file that is not in the folder, each with the one entry that has the
+        link's number (or None) and whether that entry is the file renamed."""
         place = self._place_or_none()
         if place is None:
             return []
@@ -322,22 +325,29 @@ class LinkService:
                 if not link.target or link.name in by_name:
                     continue
                 same = by_number.get(link.number, [])
-                found.append((stored, located, same[0] if len(same) == 1 else None))
+                now = same[0] if len(same) == 1 else None
+                renamed = now is not None and renamed_to(link.name, now.name, self._title(now))
+                found.append((stored, located, now, renamed))
         return found
 
     def problems(self, entries: list[StoredEntry]) -> list[Problem]:
         """A problem for each link whose file is not in the folder (deleted or renamed)."""
         problems = []
-        for stored, located, now in self._dangling(entries):
+        for stored, located, now, renamed in self._dangling(entries):
             target = located.link.target
-            if now is not None:
+            number = f"{located.link.number:03d}"
+            if now is None:
+                message = f"link to {target}: no such file, and no entry numbered {number}"
+            elif renamed:
                 message = (
-                    f"link to {target}: no such file; entry {located.link.number:03d} is "
-                    f"{now.name} now (mistakes check --fix rewrites the link)"
+                    f"link to {target}: no such file; entry {number} is {now.name} now "
+                    "(mistakes check --fix rewrites the link)"
                 )
             else:
-                number = located.link.number
-                message = f"link to {target}: no such file, and no entry numbered {number:03d}"
+                message = (
+                    f"link to {target}: no such file; entry {number} is {now.name}, which "
+                    "looks like another entry (not fixed by --fix: edit the link)"
+                )
             problems.append(Problem(stored.path, located.line, message))
         return problems
 
@@ -345,8 +355,8 @@ class LinkService:
         """Point each dangling link at the entry with its number, where there is one: the
         line with the link is the only one that changes."""
         fixes: dict[Path, list[tuple[StoredEntry, Located, Path]]] = {}
-        for stored, located, now in self._dangling(entries):
-            if now is not None:
+        for stored, located, now, renamed in self._dangling(entries):
+            if now is not None and renamed:
                 fixes.setdefault(stored.path, []).append((stored, located, now))
         done: list[Fixed] = []
         for items in fixes.values():
