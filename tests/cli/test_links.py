@@ -288,3 +288,31 @@ def test_fix_never_points_imported_links_at_renumbered_entries(run, tmp_path: Pa
     assert len(rows) > 10
     assert all("looks like another entry" in r for r in rows), rows
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+@pytest.mark.parametrize("pair", [("5", "8"), ("3", "10"), ("1", "2"), ("22", "24")])
+@pytest.mark.parametrize("link_type", ["related", "caused-by"])
+def test_link_then_unlink_gives_the_same_bytes(
+    run, samples_copy: Path, pair: tuple[str, str], link_type: str
+) -> None:
+    before = {p.name: p.read_bytes() for p in samples_copy.iterdir()}
+    assert run("--dir", str(samples_copy), "link", *pair, "--as", link_type).code == 0
+    assert {p.name: p.read_bytes() for p in samples_copy.iterdir()} != before
+    assert run("--dir", str(samples_copy), "unlink", *pair).code == 0
+    assert {p.name: p.read_bytes() for p in samples_copy.iterdir()} == before
+
+
+def test_link_keeps_crlf_and_the_missing_final_newline(run, samples_copy: Path) -> None:
+    path = entry(samples_copy, 14)
+    data = path.read_bytes().replace(b"\n", b"\r\n").rstrip(b"\r\n")
+    path.write_bytes(data)
+    assert run("--dir", str(samples_copy), "link", "14", "3").code == 0
+    after = path.read_bytes()
+    assert not after.endswith(b"\n")
+    assert after.count(b"\n") == after.count(b"\r\n")
+    removed, added = line_diff(data.decode(), after.decode())
+    assert removed == []
+    assert added == [
+        "- [003 Nightly export job fails with UnicodeDecodeError on customer names]"
+        "(003-nightly-export-job-fails-with-unicodedecodeerror-on-customer.md)"
+    ]

@@ -138,9 +138,11 @@ def open_followups(
 
 
 def set_done(
-    service: EntryService, ref: str, item: int, done: bool = True
+    service: EntryService, ref: str, item: int, done: bool = True, *, expect: str | None = None
 ) -> tuple[StoredEntry, FollowUp]:
     """Tick (or untick) item ``item`` (1-based) of an entry's checklist; one line changes.
+    ``expect``: the item's text as the caller listed it; when the file's item N says
+    something else now (the checklist was edited since), nothing is written (UsageError).
     Returns the entry as saved (the same object when nothing changed) and the item."""
     if service.template.checklist is None:
         raise UsageError("the template has no follow-up checklist")
@@ -149,6 +151,12 @@ def set_done(
     if not 1 <= item <= count:
         has = f"has {count} follow-up item{'s' * (count != 1)}" if count else "has no follow-ups"
         raise UsageError(f"{stored.path.name} {has}; there is no item {item}")
+    if expect is not None and stored.entry.follow_up[item - 1].text != expect:
+        raise UsageError(
+            f"{stored.path.name}: follow-up item {item} is now "
+            f"'{stored.entry.follow_up[item - 1].text}', not '{expect}' (the checklist "
+            "changed since it was listed); nothing written"
+        )
     entry = stored.entry.copy()
     entry.follow_up[item - 1].done = done
     saved = service.save(stored, entry)

@@ -145,12 +145,11 @@ class FollowUpsScreen(Screen[Opened | None]):
     def _tick(self, index: int, item: FollowUp) -> None:
         entries = self.workspace.entries
         try:
-            current = entries.get(str(item.path))
-            items = current.entry.follow_up
-            if len(items) < item.item or items[item.item - 1].text != item.text:
-                raise MistakesError(f"{item.path.name}: its checklist changed; reopen F8")
-            saved, now = set_done(entries, str(item.path), item.item, not item.done)
-            if saved is not current:
+            before = entries.get(str(item.path))
+            saved, now = set_done(
+                entries, str(item.path), item.item, not item.done, expect=item.text
+            )
+            if saved.digest != before.digest:
                 self.workspace.search.saved(saved)
         except (MistakesError, OSError) as exc:
             self.post_message(self.Failed(str(exc)))
