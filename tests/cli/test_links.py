@@ -273,6 +273,9 @@ def test_fix_leaves_a_link_whose_number_another_entry_took(run, samples_copy: Pa
     assert len(rows) == 2
     assert all("010-report-worker-oom.md, which looks like another entry" in r for r in rows)
     assert {p.name: p.read_bytes() for p in samples_copy.iterdir()} == before
+    # nor is the link followed there: it leads nowhere now
+    links = run("--dir", str(samples_copy), "show", "14", "--json").json["links"]
+    assert [(link["number"], link["path"]) for link in links] == [(10, None)]
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")

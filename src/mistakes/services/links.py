@@ -66,7 +66,6 @@ class Located:
     link: WrittenLink
     leaf: str
     line: int
-    text: str  # the whole line (as in the section's text)
 
 
 @dataclass(frozen=True)
@@ -125,10 +124,9 @@ class LinkService:
                 continue
             text = stored.entry.sections.get(spec.key, "")
             first = block_start(doc, block) + _lead_blank(block.body)
-            lines = text.split("\n")
             numbers = spec.key == place.target.key
             for link in read_links(text, folder_name, numbers=numbers):
-                found.append(Located(link, spec.key, first + link.index, lines[link.index]))
+                found.append(Located(link, spec.key, first + link.index))
         return found
 
     def _names(self) -> tuple[dict[str, Path], dict[int, list[Path]]]:
@@ -140,18 +138,21 @@ class LinkService:
                 by_number.setdefault(number, []).append(path)
         return {p.name: p for p in paths}, by_number
 
-    @staticmethod
     def _resolve(
-        link: WrittenLink, by_name: dict[str, Path], by_number: dict[int, list[Path]]
+        self, link: WrittenLink, by_name: dict[str, Path], by_number: dict[int, list[Path]]
     ) -> Path | None:
         if link.target and link.name in by_name:
             return by_name[link.name]
         same = by_number.get(link.number, [])
-        return same[0] if len(same) == 1 else None
+        if len(same) != 1:
+            return None
+        if link.target and not renamed_to(link.name, same[0].name, self._title(same[0])):
+            return None  # the number is another entry's now (an import renumbered)
+        return same[0]
 
     def resolve(self, link: WrittenLink) -> Path | None:
         """The entry file a link leads to: the file it names, else the one entry with its
-        number (a renamed file); None when neither is there."""
+        number when that looks like the file renamed (``#5``: entry 5); None otherwise."""
         by_name, by_number = self._names()
         return self._resolve(link, by_name, by_number)
 
