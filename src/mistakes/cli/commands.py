@@ -319,7 +319,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     for line, message in stored.document.problems:
         print(f"mistakes: warning: {visible(f'{stored.path}:{line}: {message}')}", file=sys.stderr)
     if args.json:
-        print_json(record(stored, service.template))
+        from mistakes.cli.links import links_json  # links and backlinks (reads the folder)
+
+        print_json({**record(stored, service.template), "links": links_json(service, stored)})
         return 0
     if args.raw:  # the bytes as read, for scripts and diffs
         sys.stdout.flush()
@@ -366,8 +368,13 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from mistakes.cli.links import fix_links, link_problems
+
     service = open_service(args)
-    problems = service.check(strict=args.strict)
+    if getattr(args, "fix", False):
+        fix_links(service)
+    problems = service.check(strict=args.strict) + link_problems(service)
+    problems.sort(key=lambda p: (str(p.path), p.line))
     # secrets already in the files are warnings: the file reads fine, and failing every CI
     # run on an old entry would teach people to skip check; --strict fails on them too
     warnings = service.secret_warnings()

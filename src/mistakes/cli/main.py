@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from mistakes import __version__
 from mistakes.cli import commands, teams
+from mistakes.cli import links as cli_links
 from mistakes.domain.errors import MistakesError
 from mistakes.domain.text import visible
 from mistakes.services.entries import UsageError
@@ -169,6 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
         "on warnings too (what looks like a secret in an entry)",
     )
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--fix",
+        action="store_true",
+        help="point links to a renamed entry at its new file (found by number)",
+    )
 
     p = command(
         "search",
@@ -213,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one object per source file")
 
     teams.register(command)  # export, serve, history, renumber
+    cli_links.add_parsers(command)  # link, unlink, todo, done, undo
+
     return parser
 
 

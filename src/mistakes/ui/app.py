@@ -33,6 +33,7 @@ from mistakes.storage.folder import StoredEntry
 from mistakes.ui.commands import EntryCommands, app_commands
 from mistakes.ui.entry_actions import EntryActions, run_editor
 from mistakes.ui.keys import APP_BINDINGS, OTHER_KEYS, check_keymap, read_escape_digit_as_alt
+from mistakes.ui.link_actions import LinkActions
 from mistakes.ui.navigation import NavigationActions
 from mistakes.ui.save_flow import DraftsFound, FolderChanged, OpenFileChanged
 from mistakes.ui.screens.dialogs import ConfirmScreen, HelpScreen
@@ -57,7 +58,7 @@ WATCH_SECONDS = 2.0
 THEMES = {"textual-dark": "textual-light", "ansi-dark": "ansi-light"}  # ctrl+p Toggle theme
 
 
-class MistakesApp(EntryActions, NavigationActions):
+class MistakesApp(EntryActions, NavigationActions, LinkActions):
     CSS_PATH = [str(path) for path in stylesheets()]
     TITLE = "mistakes"
     COMMANDS = App.COMMANDS | {EntryCommands}

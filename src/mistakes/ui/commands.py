@@ -35,6 +35,7 @@ class PaletteApp(Protocol):
     def show_section(self, key: str) -> None: ...
     def toggle_theme(self) -> None: ...
     def show_history(self) -> None: ...
+    def link_to(self) -> None: ...
 
 
 SKIPPED = {"escape", "next-pane", "prev-pane"}  # nothing from the palette; or said already
@@ -54,6 +55,9 @@ TITLES = {  # the palette's words for a key's command, where the footer's are to
     "seen-before": "Seen before: record this new entry as an occurrence of the similar one",
     "sidebar": "Show / hide the sidebar",
     "help": "Help (all keys)",
+    "follow-link": "Go to the link under the cursor (else the entry's links)",
+    "back": "Back to the entry a link was followed from",
+    "followups": "Follow-ups of every entry",
 }
 
 
@@ -112,6 +116,11 @@ def app_commands(app: PaletteApp) -> Iterator[SystemCommand]:
                 _later(app, partial(app.set_field, key, choice)),
                 discover=False,
             )
+    yield SystemCommand(
+        "Link to…",
+        "link the open entry to another, in both files (Related Issues)",
+        _later(app, app.link_to),
+    )
     yield SystemCommand(
         "Reindex", "rebuild the search index from the files", _later(app, app.reindex)
     )

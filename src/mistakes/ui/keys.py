@@ -49,7 +49,13 @@ SCREEN = [
     Binding("f1", "help", "Help", id="help"),
     Binding("ctrl+q", "quit_app", "Quit", id="quit", priority=True),
 ]
-BINDINGS: list[Binding] = [*SEARCH, *ENTRY, *TABS, *SCREEN]
+# links and follow-ups (ui/link_actions.py); not in the footer, listed by F1 and the palette
+LINKS = [
+    Binding("ctrl+g", "follow_link", "Go to link", show=False, id="follow-link", priority=True),
+    Binding("ctrl+r", "go_back", "Back to previous entry", show=False, id="back", priority=True),
+    Binding("f8", "followups", "Follow-ups", show=False, id="followups", priority=True),
+]
+BINDINGS: list[Binding] = [*SEARCH, *ENTRY, *TABS, *SCREEN, *LINKS]
 APP_BINDINGS: list[BindingType] = list(BINDINGS)
 BINDING_IDS: tuple[str, ...] = tuple(b.id for b in BINDINGS if b.id)
 
@@ -74,6 +80,9 @@ OTHER_KEYS = [
     ("e enter", "Edit the item"),
     ("d delete", "Remove the item"),
     ("shift+up/down", "Move the item"),
+    ("Follow-ups (F8)", ""),
+    ("space", "Done / not done (written to the file)"),
+    ("enter", "Open the entry at its checklist"),
 ]
 
 

@@ -1,0 +1,178 @@
+"""``link``, ``unlink``, ``todo``, ``done`` and ``undo``: links between entries and the
+follow-ups of every entry, on top of mistakes.services.links and .followups."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from mistakes.cli.commands import _index_saved, open_service
+from mistakes.cli.output import print_json
+from mistakes.domain.links import LINK_TYPES
+from mistakes.domain.text import one_line, visible
+from mistakes.services.entries import EntryService, UsageError
+from mistakes.services.followups import open_followups, set_done
+from mistakes.services.links import LinkService
+from mistakes.storage.folder import Problem, StoredEntry
+
+Command = Callable[..., argparse.ArgumentParser]
+
+
+def add_parsers(command: Command) -> None:
+    """The commands of this module, added with main.py's ``command(name, help, handler)``."""
+    p = command(
+        "link",
+        "link two entries, in both files (Related Issues): A -> B and the inverse B -> A",
+        cmd_link,
+    )
+    p.add_argument("a", metavar="A")
+    p.add_argument("b", metavar="B")
+    p.add_argument(
+        "--as",
+        dest="link_type",
+        choices=LINK_TYPES,
+        default="related",
+        help="the link's type (default related); B gets the inverse "
+        "(has-duplicate, causes, has-recurrence, related)",
+    )
+    p = command("unlink", "remove the links between two entries, from both files", cmd_unlink)
+    p.add_argument("a", metavar="A")
+    p.add_argument("b", metavar="B")
+
+    p = command(
+        "todo",
+        "the open follow-up items of every entry, oldest entry first",
+        cmd_todo,
+    )
+    p.add_argument("--tag", action="append", default=[], help="entries with all these tags")
+    p.add_argument("--severity", "-s", action="append", default=[], help="any of these")
+    p.add_argument("--all", action="store_true", help="done items too")
+    p.add_argument("--json", action="store_true")
+    for name, verb in (("done", "tick"), ("undo", "untick")):
+        p = command(
+            name,
+            f"{verb} follow-up item N of an entry (N as 'mistakes todo' numbers it)",
+            cmd_done if name == "done" else cmd_undo,
+        )
+        p.add_argument("ref", metavar="REF")
+        p.add_argument("item", metavar="N", type=int)
+        p.add_argument("--json", action="store_true")
+
+
+def _open(args: argparse.Namespace) -> EntryService:
+    return open_service(args)
+
+
+def _index(service: EntryService, *saved: StoredEntry) -> None:
+    _index_saved(service, *saved)
+
+
+# -- links -----------------------------------------------------------------------------------
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    service = _open(args)
+    links = LinkService(service)
+    before = [service.get(args.a), service.get(args.b)]
+    saved = links.link(args.a, args.b, args.link_type)
+    _report_writes(service, before, saved)
+    return 0
+
+
+def cmd_unlink(args: argparse.Namespace) -> int:
+    service = _open(args)
+    links = LinkService(service)
+    before = [service.get(args.a), service.get(args.b)]
+    saved, kept = links.unlink(args.a, args.b)
+    for note in kept:
+        print(f"mistakes: warning: {visible(note)}", file=sys.stderr)
+    _report_writes(service, before, saved)
+    return 0
+
+
+def _report_writes(
+    service: EntryService, before: list[StoredEntry], saved: list[StoredEntry]
+) -> None:
+    changed = [s for old, s in zip(before, saved, strict=True) if s.digest != old.digest]
+    if changed:
+        _index(service, *changed)
+    for old, new in zip(before, saved, strict=True):
+        shown = visible(str(new.path))
+        print(shown if new.digest != old.digest else f"{shown} (unchanged)")
+
+
+def link_problems(service: EntryService) -> list[Problem]:
+    """``check``'s problems with links: a link to a file that is gone or renamed."""
+    links = LinkService(service)
+    return links.problems(links.with_file_links())
+
+
+def fix_links(service: EntryService) -> None:
+    """``check --fix``: point links at the renamed file with the same number."""
+    links = LinkService(service)
+    fixed = links.fix(links.with_file_links())
+    paths = sorted({f.path for f in fixed})
+    if paths:
+        _index(service, *(service.folder.load(p) for p in paths))
+    for item in fixed:
+        where = visible(f"{item.path}:{item.line}")
+        print(f"fixed {where}: {visible(item.new.strip())}", file=sys.stderr)
+
+
+def links_json(service: EntryService, stored: StoredEntry) -> list[dict[str, Any]]:
+    """``show --json``'s ``links``: written ones, then backlinks."""
+    return [link.to_json() for link in LinkService(service).links(stored)]
+
+
+# -- follow-ups -------------------------------------------------------------------------------
+
+
+def cmd_todo(args: argparse.Namespace) -> int:
+    service = _open(args)
+    if service.template.checklist is None:
+        raise UsageError("the template has no follow-up checklist")
+    items, problems = open_followups(
+        service, tags=args.tag, severities=args.severity, include_done=args.all
+    )
+    for problem in problems:
+        print(f"mistakes: warning: {visible(str(problem))}", file=sys.stderr)
+    if args.json:
+        print_json([item.to_json() for item in items])
+        return 0
+    current = None
+    entries = 0
+    for item in items:
+        if item.path != current:
+            current = item.path
+            entries += 1
+            severity = f"  ({one_line(item.severity)})" if item.severity else ""
+            print(f"{item.number:03d}  {one_line(item.title)}{severity}")
+        mark = "x" if item.done else " "
+        print(f"  {item.item:>2}. [{mark}] {one_line(item.text)}")
+    what = "items" if args.all else "open items"
+    print(f"{len(items)} {what} in {entries} entries", file=sys.stderr)
+    return 0
+
+
+def _tick(args: argparse.Namespace, done: bool) -> int:
+    service = _open(args)
+    before = service.get(args.ref)
+    saved, item = set_done(service, args.ref, args.item, done)
+    if saved.digest != before.digest:
+        _index(service, saved)
+    if args.json:
+        print_json(item.to_json())
+        return 0
+    mark = "x" if item.done else " "
+    print(f"{visible(str(item.path))}:{item.line}: [{mark}] {one_line(item.text)}")
+    return 0
+
+
+def cmd_done(args: argparse.Namespace) -> int:
+    return _tick(args, True)
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    return _tick(args, False)

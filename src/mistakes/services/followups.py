@@ -1,0 +1,163 @@
+"""Follow-up actions across entries: the open checklist items of every entry (``mistakes
+todo``, the app's Follow-ups screen, the MCP server's ``todo`` tool) and ticking one
+(``mistakes done`` / ``undo``, space in that screen).
+
+Ticking goes through EntryService.save: the item's line is the only one that changes, and
+a file changed on disk since it was read is never overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mistakes.domain.markdown import CHECKLIST_ITEM
+from mistakes.services.entries import EntryService, UsageError
+from mistakes.services.links import block_start
+from mistakes.storage.document import bare_line, split_lines
+from mistakes.storage.errors import EntryParseError
+from mistakes.storage.folder import Problem, StoredEntry
+
+# a file without an unticked box holds no open item: not parsed when only open ones are asked
+_OPEN_BOX = re.compile(rb"^[ \t]*[-*+][ \t]+\[ \]", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One checklist item of one entry; ``item`` is its 1-based place in the entry's
+    checklist (what ``mistakes done REF N`` takes), ``line`` its line in the file."""
+
+    number: int
+    path: Path
+    title: str
+    severity: str
+    date: str
+    item: int
+    text: str
+    done: bool
+    line: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "path": str(self.path),
+            "title": self.title,
+            "text": self.text,
+            "done": self.done,
+            "line": self.line,
+            "item": self.item,
+            "severity": self.severity,
+        }
+
+
+def item_lines(stored: StoredEntry) -> list[int]:
+    """The file line of each checklist item, in the order Entry.follow_up has them."""
+    doc = stored.document
+    block = next((b for b in doc.blocks if b.kind == "checklist"), None)
+    if block is None:
+        return []
+    first = block_start(doc, block)
+    return [
+        first + index
+        for index, line in enumerate(split_lines(block.body))
+        if CHECKLIST_ITEM.match(bare_line(line))
+    ]
+
+
+def entry_followups(stored: StoredEntry) -> list[FollowUp]:
+    entry = stored.entry
+    lines = item_lines(stored)
+    return [
+        FollowUp(
+            stored.number,
+            stored.path,
+            entry.title,
+            entry.text("severity"),
+            entry.date,
+            index + 1,
+            item.text,
+            item.done,
+            lines[index] if index < len(lines) else 0,
+        )
+        for index, item in enumerate(entry.follow_up)
+    ]
+
+
+def _wanted(values: Iterable[str]) -> set[str]:
+    return {p.strip().lower() for v in values for p in v.split(",") if p.strip()}
+
+
+def open_followups(
+    service: EntryService,
+    *,
+    tags: Iterable[str] = (),
+    severities: Iterable[str] = (),
+    include_done: bool = False,
+) -> tuple[list[FollowUp], list[Problem]]:
+    """The open follow-up items of every entry (all items with ``include_done``), grouped by
+    entry, oldest entry first (by date, then number; undated entries last). ``tags``: the
+    entry has all of them; ``severities``: any of them (commas split). Also the files that
+    could not be read."""
+    template = service.template
+    want_tags = _wanted(tags)
+    want_severity = _wanted(severities)
+    spec = template.field_named("severity")
+    if spec is not None and spec.choices:
+        want_severity = {spec.choice_for(s) or s for s in want_severity}
+    paths, problems = service.folder.scan()
+    found: list[StoredEntry] = []
+    for path in paths:
+        try:
+            data = service.folder.read(path)
+            if not include_done and not _OPEN_BOX.search(data):
+                continue
+            stored = service.folder.load_bytes(path, data)
+        except EntryParseError as exc:
+            problems.append(Problem(path, exc.line, exc.message))
+            continue
+        except OSError as exc:
+            problems.append(Problem(path, 1, f"cannot read: {exc.strerror or exc}"))
+            continue
+        entry = stored.entry
+        if want_tags and not want_tags <= {t.lower() for t in entry.tags(template)}:
+            continue
+        if want_severity and entry.text("severity").lower() not in want_severity:
+            continue
+        found.append(stored)
+    found.sort(key=lambda s: (not s.entry.date, s.entry.date, s.number, s.path.name))
+    items = [
+        item
+        for stored in found
+        for item in entry_followups(stored)
+        if include_done or not item.done
+    ]
+    return items, problems
+
+
+def set_done(
+    service: EntryService, ref: str, item: int, done: bool = True, *, expect: str | None = None
+) -> tuple[StoredEntry, FollowUp]:
+    """Tick (or untick) item ``item`` (1-based) of an entry's checklist; one line changes.
+    ``expect``: the item's text as the caller listed it; when the file's item N says
+    something else now (the checklist was edited since), nothing is written (UsageError).
+    Returns the entry as saved (the same object when nothing changed) and the item."""
+    if service.template.checklist is None:
+        raise UsageError("the template has no follow-up checklist")
+    stored = service.get(ref)
+    count = len(stored.entry.follow_up)
+    if not 1 <= item <= count:
+        has = f"has {count} follow-up item{'s' * (count != 1)}" if count else "has no follow-ups"
+        raise UsageError(f"{stored.path.name} {has}; there is no item {item}")
+    if expect is not None and stored.entry.follow_up[item - 1].text != expect:
+        raise UsageError(
+            f"{stored.path.name}: follow-up item {item} is now "
+            f"'{stored.entry.follow_up[item - 1].text}', not '{expect}' (the checklist "
+            "changed since it was listed); nothing written"
+        )
+    entry = stored.entry.copy()
+    entry.follow_up[item - 1].done = done
+    saved = service.save(stored, entry)
+    return saved, entry_followups(saved)[item - 1]

@@ -1,0 +1,374 @@
+"""Links between entries: written into both files (``mistakes link``, the app's "Link to…"),
+read back with backlinks (``show --json``, the app), checked and fixed (``check``).
+
+The files are the truth: a link is a line in the Related Issues section of the entry that
+holds it (see mistakes.domain.links); a backlink is a link written in another entry,
+found by reading the folder. Writing goes through EntryService.save, so a link changes
+only the section it is added to (and appends a line there), and a file changed on disk
+since it was read is never overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mistakes.domain.links import (
+    INVERSE,
+    LINK_TYPES,
+    LinkPlace,
+    LinkSectionError,
+    WrittenLink,
+    link_line,
+    link_place,
+    read_links,
+    renamed_to,
+    retarget,
+)
+from mistakes.domain.naming import parse_entry_filename
+from mistakes.services.entries import EntryService, UsageError
+from mistakes.storage.document import Block, Document, split_lines
+from mistakes.storage.errors import StorageError
+from mistakes.storage.folder import Problem, StoredEntry
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link of one entry: ``direction`` "out" (written in this entry, at ``line``) or
+    "in" (a backlink: written in entry ``number``, at ``line`` of that file). ``path`` is
+    the other entry's file, None when no file of the folder answers to it."""
+
+    type: str
+    number: int
+    path: Path | None
+    title: str
+    direction: str
+    line: int
+    written: str = ""  # the target as written ("" for #5, 005)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "number": self.number,
+            "path": str(self.path) if self.path is not None else None,
+            "title": self.title,
+            "direction": self.direction,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True)
+class Located:
+    """A written link with where it is: the leaf it is in and its 1-based line in the file."""
+
+    link: WrittenLink
+    leaf: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Fixed:
+    path: Path
+    line: int
+    old: str
+    new: str
+
+
+def block_start(doc: Document, target: Block) -> int:
+    """The 1-based file line of a block's first body line (the line after its heading)."""
+    line = doc.body_line_offset + 1
+    for block in doc.blocks:
+        if block is target:
+            return line + block.heading.count("\n")
+        line += block.raw.count("\n")
+    return 0
+
+
+def _lead_blank(body: str) -> int:
+    count = 0
+    for line in split_lines(body):
+        if line.strip():
+            break
+        count += 1
+    return count
+
+
+class LinkService:
+    def __init__(self, entries: EntryService) -> None:
+        self.entries = entries
+
+    @property
+    def place(self) -> LinkPlace:
+        return link_place(self.entries.template)
+
+    def _place_or_none(self) -> LinkPlace | None:
+        try:
+            return self.place
+        except LinkSectionError:  # a template without the section: no links to read
+            return None
+
+    # -- reading --------------------------------------------------------------------------
+    def written(self, stored: StoredEntry, place: LinkPlace | None = None) -> list[Located]:
+        """The links written in an entry's Related Issues section, with their file lines."""
+        place = place or self._place_or_none()
+        if place is None:
+            return []
+        folder_name = self.entries.root.name
+        found: list[Located] = []
+        doc = stored.document
+        for spec in place.leaves:
+            block = next((b for b in doc.blocks if b.kind == "leaf" and b.key == spec.key), None)
+            if block is None:
+                continue
+            text = stored.entry.sections.get(spec.key, "")
+            first = block_start(doc, block) + _lead_blank(block.body)
+            numbers = spec.key == place.target.key
+            for link in read_links(text, folder_name, numbers=numbers):
+                found.append(Located(link, spec.key, first + link.index))
+        return found
+
+    def _names(self) -> tuple[dict[str, Path], dict[int, list[Path]]]:
+        paths = self.entries.folder.paths()
+        by_number: dict[int, list[Path]] = {}
+        for path in paths:
+            number = parse_entry_filename(path.name)
+            if number is not None:
+                by_number.setdefault(number, []).append(path)
+        return {p.name: p for p in paths}, by_number
+
+    def _resolve(
+        self, link: WrittenLink, by_name: dict[str, Path], by_number: dict[int, list[Path]]
+    ) -> Path | None:
+        if link.target and link.name in by_name:
+            return by_name[link.name]
+        same = by_number.get(link.number, [])
+        if len(same) != 1:
+            return None
+        if link.target and not renamed_to(link.name, same[0].name, self._title(same[0])):
+            return None  # the number is another entry's now (an import renumbered)
+        return same[0]
+
+    def resolve(self, link: WrittenLink) -> Path | None:
+        """The entry file a link leads to: the file it names, else the one entry with its
+        number when that looks like the file renamed (``#5``: entry 5); None otherwise."""
+        by_name, by_number = self._names()
+        return self._resolve(link, by_name, by_number)
+
+    def _title(self, path: Path) -> str:
+        try:
+            return self.entries.folder.load(path).entry.title
+        except (StorageError, OSError):
+            return ""
+
+    def links(self, stored: StoredEntry) -> list[Link]:
+        """Every link of an entry: those written in it, then backlinks (links to it written
+        in other entries, with the inverse type) that it does not write itself. Reads the
+        folder (files that name the entry's number only)."""
+        place = self._place_or_none()
+        if place is None:
+            return []
+        by_name, by_number = self._names()
+        out: list[Link] = []
+        seen: set[tuple[str, int]] = set()
+        for located in self.written(stored, place):
+            link = located.link
+            path = self._resolve(link, by_name, by_number)
+            if path is None and not link.target:
+                continue  # "#12" with no entry 12: another tracker's number
+            if path is not None and path.name == stored.path.name:
+                continue
+            title = self._title(path) if path is not None else ""
+            number = parse_entry_filename(path.name) if path is not None else None
+            out.append(
+                Link(
+                    link.type, number or link.number, path, title, "out", located.line, link.target
+                )
+            )
+            seen.add((link.type, number or link.number))
+        for other, located in self._backlinks(stored, place, by_name, by_number):
+            key = (INVERSE.get(located.link.type, "related"), other.number)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(
+                Link(
+                    key[0],
+                    other.number,
+                    other.path,
+                    other.entry.title,
+                    "in",
+                    located.line,
+                    located.link.target,
+                )
+            )
+        return out
+
+    def _backlinks(
+        self,
+        stored: StoredEntry,
+        place: LinkPlace,
+        by_name: dict[str, Path],
+        by_number: dict[int, list[Path]],
+    ) -> list[tuple[StoredEntry, Located]]:
+        mention = re.compile(rb"(?<!\d)0*%d(?!\d)" % stored.number)
+        found = []
+        for path in self.entries.folder.paths():
+            if path.name == stored.path.name:
+                continue
+            try:
+                data = self.entries.folder.read(path)
+                if not mention.search(data):
+                    continue  # a link to it names its number: this file holds none
+                other = self.entries.folder.load_bytes(path, data)
+            except (StorageError, OSError):
+                continue
+            for located in self.written(other, place):
+                if self._resolve(located.link, by_name, by_number) == stored.path:
+                    found.append((other, located))
+        return found
+
+    # -- writing --------------------------------------------------------------------------
+    def link(self, ref_a: str, ref_b: str, link_type: str = "related") -> list[StoredEntry]:
+        """Write a link A -> B (``link_type``) into A and the inverse B -> A into B, each as
+        a line appended to the section links go in. A link already there (same type, same
+        entry) is not written again. Returns the entries as saved (unchanged ones too)."""
+        if link_type not in LINK_TYPES:
+            raise UsageError(f"--as takes one of: {', '.join(LINK_TYPES)} (not '{link_type}')")
+        place = self.place
+        a, b = self.entries.get(ref_a), self.entries.get(ref_b)
+        if a.path.name == b.path.name:
+            raise UsageError(f"{a.path.name}: an entry is not linked to itself")
+        first = self._add(a, b, link_type, place)
+        second = self._add(b, first, INVERSE[link_type], place)
+        return [first, second]
+
+    def _add(
+        self, src: StoredEntry, dst: StoredEntry, link_type: str, place: LinkPlace
+    ) -> StoredEntry:
+        by_name, by_number = self._names()
+        for located in self.written(src, place):
+            same = self._resolve(located.link, by_name, by_number)
+            if same is not None and same.name == dst.path.name and located.link.type == link_type:
+                return src  # already there
+        line = link_line(link_type, dst.number, dst.entry.title, dst.path.name)
+        entry = src.entry.copy()
+        key = place.target.key
+        current = entry.sections.get(key, "")
+        entry.sections[key] = f"{current}\n{line}" if current.strip() else line
+        return self.entries.save(src, entry)
+
+    def unlink(self, ref_a: str, ref_b: str) -> tuple[list[StoredEntry], list[str]]:
+        """Remove the lines of A that link to B and those of B that link to A (any type).
+        A line that links to other entries as well is left, and said (the second list)."""
+        place = self.place
+        a, b = self.entries.get(ref_a), self.entries.get(ref_b)
+        kept: list[str] = []
+        first = self._remove(a, b, place, kept)
+        second = self._remove(b, first, place, kept)
+        return [first, second], kept
+
+    def _remove(
+        self, src: StoredEntry, dst: StoredEntry, place: LinkPlace, kept: list[str]
+    ) -> StoredEntry:
+        by_name, by_number = self._names()
+        per_line: dict[tuple[str, int], list[bool]] = {}
+        for located in self.written(src, place):
+            to_dst = self._resolve(located.link, by_name, by_number) == dst.path
+            per_line.setdefault((located.leaf, located.link.index), []).append(to_dst)
+        entry = src.entry.copy()
+        drop: dict[str, set[int]] = {}
+        for (leaf, index), targets in per_line.items():
+            if all(targets):
+                drop.setdefault(leaf, set()).add(index)
+            elif any(targets):
+                line = self._file_line(src, place, leaf, index)
+                kept.append(f"{src.path}:{line}: links to other entries too; left as it is")
+        for leaf, indexes in drop.items():
+            lines = entry.sections.get(leaf, "").split("\n")
+            entry.sections[leaf] = "\n".join(t for i, t in enumerate(lines) if i not in indexes)
+        return self.entries.save(src, entry)
+
+    def _file_line(self, stored: StoredEntry, place: LinkPlace, leaf: str, index: int) -> int:
+        for located in self.written(stored, place):
+            if located.leaf == leaf and located.link.index == index:
+                return located.line
+        return 0
+
+    # -- checking -------------------------------------------------------------------------
+    def with_file_links(self) -> list[StoredEntry]:
+        """The entries that may hold a link to a file (their text names a ``.md`` file);
+        files that cannot be read are ``check``'s to report, not this."""
+        found = []
+        for path in self.entries.folder.paths():
+            try:
+                data = self.entries.folder.read(path)
+                if b".md" in data:
+                    found.append(self.entries.folder.load_bytes(path, data))
+            except (StorageError, OSError):
+                continue
+        return found
+
+    def _dangling(
+        self, entries: list[StoredEntry]
+    ) -> list[tuple[StoredEntry, Located, Path | None, bool]]:
+        """Links to a file that is not in the folder, each with the one entry that has the
+        link's number (or None) and whether that entry is the file renamed."""
+        place = self._place_or_none()
+        if place is None:
+            return []
+        by_name, by_number = self._names()
+        found = []
+        for stored in entries:
+            for located in self.written(stored, place):
+                link = located.link
+                if not link.target or link.name in by_name:
+                    continue
+                same = by_number.get(link.number, [])
+                now = same[0] if len(same) == 1 else None
+                renamed = now is not None and renamed_to(link.name, now.name, self._title(now))
+                found.append((stored, located, now, renamed))
+        return found
+
+    def problems(self, entries: list[StoredEntry]) -> list[Problem]:
+        """A problem for each link whose file is not in the folder (deleted or renamed)."""
+        problems = []
+        for stored, located, now, renamed in self._dangling(entries):
+            target = located.link.target
+            number = f"{located.link.number:03d}"
+            if now is None:
+                message = f"link to {target}: no such file, and no entry numbered {number}"
+            elif renamed:
+                message = (
+                    f"link to {target}: no such file; entry {number} is {now.name} now "
+                    "(mistakes check --fix rewrites the link)"
+                )
+            else:
+                message = (
+                    f"link to {target}: no such file; entry {number} is {now.name}, which "
+                    "looks like another entry (not fixed by --fix: edit the link)"
+                )
+            problems.append(Problem(stored.path, located.line, message))
+        return problems
+
+    def fix(self, entries: list[StoredEntry]) -> list[Fixed]:
+        """Point each dangling link at the entry with its number, where there is one: the
+        line with the link is the only one that changes."""
+        fixes: dict[Path, list[tuple[StoredEntry, Located, Path]]] = {}
+        for stored, located, now, renamed in self._dangling(entries):
+            if now is not None and renamed:
+                fixes.setdefault(stored.path, []).append((stored, located, now))
+        done: list[Fixed] = []
+        for items in fixes.values():
+            stored = items[0][0]
+            entry = stored.entry.copy()
+            for _, located, now in items:
+                lines = entry.sections.get(located.leaf, "").split("\n")
+                old = lines[located.link.index]
+                new = retarget(old, located.link.target, now.name)
+                lines[located.link.index] = new
+                entry.sections[located.leaf] = "\n".join(lines)
+                done.append(Fixed(stored.path, located.line, old, new))
+            self.entries.save(stored, entry)
+        return done
