@@ -60,6 +60,11 @@ async def steady(pilot: Pilot) -> None:
         for widget in screen.query("Input, TextArea"):
             assert isinstance(widget, Input | TextArea)
             widget.cursor_blink = False
+            if isinstance(widget, TextArea):
+                # Textual 8's line cache keys the cursor only while blinking: a line drawn in
+                # the blink's hidden half is reused as it is once blinking stops
+                widget._line_cache.clear()
+            widget.refresh()
     await pilot.pause()
 
 
