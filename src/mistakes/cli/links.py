@@ -106,13 +106,13 @@ def _report_writes(
 def link_problems(service: EntryService) -> list[Problem]:
     """``check``'s problems with links: a link to a file that is gone or renamed."""
     links = LinkService(service)
-    return links.problems(links.with_file_links())
+    return links.problems(links.may_dangle())
 
 
 def fix_links(service: EntryService) -> None:
     """``check --fix``: point links at the renamed file with the same number."""
     links = LinkService(service)
-    fixed = links.fix(links.with_file_links())
+    fixed = links.fix(links.may_dangle())
     paths = sorted({f.path for f in fixed})
     if paths:
         _index(service, *(service.folder.load(p) for p in paths))

@@ -95,6 +95,19 @@ def _lead_blank(body: str) -> int:
     return count
 
 
+_MD_NAME = re.compile(rb"\d+(?:-[\w.\-]*)?\.md")
+
+
+def _names_missing(data: bytes, names: set[bytes]) -> bool:
+    """True unless every ``.md`` in the bytes ends a name of an entry file in ``names``
+    (a name the quick look cannot read, such as one with spaces, counts as missing)."""
+    count = data.count(b".md")
+    if not count:
+        return False
+    found = _MD_NAME.findall(data)
+    return len(found) < count or any(name not in names for name in found)
+
+
 class LinkService:
     def __init__(self, entries: EntryService) -> None:
         self.entries = entries
@@ -297,14 +310,18 @@ class LinkService:
         return 0
 
     # -- checking -------------------------------------------------------------------------
-    def with_file_links(self) -> list[StoredEntry]:
-        """The entries that may hold a link to a file (their text names a ``.md`` file);
-        files that cannot be read are ``check``'s to report, not this."""
+    def may_dangle(self) -> list[StoredEntry]:
+        """The entries that may hold a link to a file that is not in the folder: every
+        ``.md`` name in their bytes is looked at, and a file whose names are all entry files
+        of the folder is not parsed (``check`` at 10,000 entries would parse each twice).
+        Files that cannot be read are ``check``'s to report, not this."""
+        paths = self.entries.folder.paths()
+        names = {p.name.encode("utf-8") for p in paths}
         found = []
-        for path in self.entries.folder.paths():
+        for path in paths:
             try:
                 data = self.entries.folder.read(path)
-                if b".md" in data:
+                if _names_missing(data, names):
                     found.append(self.entries.folder.load_bytes(path, data))
             except (StorageError, OSError):
                 continue
