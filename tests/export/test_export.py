@@ -252,3 +252,22 @@ def test_a_file_that_cannot_be_read_is_named_and_left_out(samples_copy: Path, ru
     assert len(result.out.splitlines()) == 24
     assert result.err.startswith(f"mistakes: warning: {samples_copy / '030-broken.md'}:")
     assert result.err.rstrip().endswith("; not exported")
+
+
+@pytest.mark.parametrize("name", ["Mistakes", "team mistakes", "-x", "_x", "a/b", "a,b", "a*"])
+def test_an_index_name_the_cluster_would_refuse_is_a_usage_error(
+    samples_copy: Path, run: Run, tmp_path: Path, name: str
+) -> None:
+    bulk = tmp_path / "bulk.ndjson"
+    result = run(
+        "export", "--dir", str(samples_copy), "-f", "opensearch", "-o", str(bulk), f"--index={name}"
+    )
+    assert result.code == 2 and "is not an index name" in result.err
+    assert not bulk.exists()
+
+
+@pytest.mark.parametrize("name", ["mistakes", "team-a_mistakes.2026", "m"])
+def test_index_names_the_cluster_takes(name: str) -> None:
+    from mistakes.export.opensearch import index_name_problem
+
+    assert index_name_problem(name) is None

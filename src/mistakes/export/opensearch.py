@@ -23,6 +23,28 @@ KEYWORD: dict[str, Any] = {"type": "keyword", "ignore_above": 1024}
 DATE: dict[str, Any] = {"type": "date", "format": "yyyy-MM-dd", "ignore_malformed": True}
 
 
+_NOT_IN_INDEX_NAMES = set('\\/*?"<>|,#:')
+
+
+def index_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an OpenSearch/Elasticsearch index name, or None: lowercase,
+    no spaces nor any of \\/*?"<>|,#:, not starting with - _ or +, not . or .., at most
+    255 bytes."""
+    if (
+        name
+        and name == name.lower()
+        and not name.startswith(("-", "_", "+"))
+        and name not in (".", "..")
+        and not any(c in _NOT_IN_INDEX_NAMES or c.isspace() for c in name)
+        and len(name.encode("utf-8")) <= 255
+    ):
+        return None
+    return (
+        f"'{name}' is not an index name (lowercase letters, digits, - and _; "
+        "not starting with - _ or +)"
+    )
+
+
 def document_id(folder: str, stored: StoredEntry, shared_numbers: set[int]) -> str:
     """``<folder>-<number>``; an entry whose number another entry uses too (two branches
     both made 042) gets its file's stem instead, so that neither replaces the other."""

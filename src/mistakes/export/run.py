@@ -34,6 +34,9 @@ def export_folder(
         raise UsageError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
     if mapping is not None and fmt != "opensearch":
         raise UsageError("--mapping goes with --format opensearch")
+    problem = opensearch.index_name_problem(index) if fmt == "opensearch" else None
+    if problem:
+        raise UsageError(problem)
     if fmt == "html" and out is None:
         raise UsageError("--format html needs --out FOLDER")
     for path in (out, mapping):
