@@ -257,6 +257,12 @@ def test_a_ref_outside_the_folder_is_refused(server: Server) -> None:
     outside = server.folder.parent / "001-elsewhere.md"
     shutil.copy(next(server.folder.glob("001-*.md")), outside)
     assert "not an entry of" in server.error("show", ref=str(outside))
+    assert "not an entry of" in server.error("similar", ref=str(outside))
+    # refused before it is read: not even its parse error comes back
+    secret = server.folder.parent / "002-notes.md"
+    secret.write_text("---\ntitle: [unclosed\n---\nsecret text\n", "utf-8")
+    message = server.error("show", ref=str(secret))
+    assert "not an entry of" in message and "YAML" not in message
 
 
 def test_todo_lists_the_open_follow_ups(server: Server) -> None:

@@ -38,6 +38,7 @@ from mistakes.search.types import Hit, SyncReport
 from mistakes.services.entries import EntryService, record
 from mistakes.services.search import SearchService
 from mistakes.services.watch import FolderWatch
+from mistakes.storage.errors import RefError
 from mistakes.storage.folder import StoredEntry
 
 log = logging.getLogger("mistakes.mcp")
@@ -175,11 +176,12 @@ class MistakesServer(MCPServer[Any]):
     def _entry(self, ref: str) -> StoredEntry:
         """The entry REF names; only entries of the folder (a REF that is a path elsewhere
         is refused: the server reads no other file)."""
-        stored = self.service.get(ref)
-        root = self.service.root.resolve()
-        if stored.path.resolve().parent != root:
-            raise MistakesError(f"{ref}: not an entry of {root}")
-        return stored
+        folder = self.service.folder
+        path = folder.resolve(ref)
+        root = folder.root.resolve()
+        if path.resolve().parent != root:  # checked before the file is read
+            raise RefError(f"{ref}: not an entry of {root}")
+        return folder.load(path)
 
     def _searching(self) -> SearchService:
         """The index, in step with the folder: the first call opens (or builds) it, later
