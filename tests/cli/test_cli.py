@@ -669,7 +669,7 @@ def test_show_json_shape(run, cwd: Path) -> None:
     result = run("show", "7", "--json")
     assert result.code == 0, result.err
     data = result.json
-    assert set(data) == JSON_KEYS
+    assert set(data) == JSON_KEYS | {"links"}  # show adds the links, backlinks too
     assert data["path"] == str(Path("mistakes") / "007-full.md")
     assert data["number"] == 7
     assert data["title"] == "Full"

@@ -359,3 +359,15 @@ def test_check_strict_on_the_samples(run, entries: Path) -> None:
     """Every Resolved sample entry has its root cause and fix written."""
     result = run("check", "--strict")
     assert result.code == 0, result.out
+
+
+def test_seen_masks_secrets_in_the_note(run, entries: Path) -> None:
+    path = entry_path(entries, 7)
+    before = path.read_text("utf-8")
+    stdin = "psycopg2.OperationalError: connection to postgres://app:hunter2secret@db:5432 failed\n"
+    result = run("seen", "7", "--stdin", stdin=stdin)
+    assert result.code == 0, result.err
+    added = "".join(only_appended(before, path.read_text("utf-8")))
+    assert "hunter2secret" not in added
+    assert "[REDACTED:" in added and "postgres://app:" in added
+    assert "masked 1 secret" in result.err

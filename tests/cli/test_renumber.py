@@ -124,3 +124,22 @@ def test_git_config_in_an_untrusted_folder_runs_nothing(
     assert run("history", "--dir", str(samples_copy), "19").code == 0
     assert run("new", "--dir", str(samples_copy), "--title", "x", "--no-env").code == 0
     assert not marker.exists()
+
+
+def test_app_version_of_an_untrusted_repo_runs_nothing(
+    samples_copy: Path, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`new` fills the app version with git describe of the working directory: a
+    repository's own fsmonitor hook must not run then either."""
+    marker = tmp_path / "hook-ran"
+    git(samples_copy, "init", "-q")
+    git(samples_copy, "config", "user.name", "Priya Natarajan")
+    git(samples_copy, "config", "user.email", "priya@example.com")
+    git(samples_copy, "add", ".")
+    git(samples_copy, "commit", "-qm", "entries")
+    git(samples_copy, "config", "core.fsmonitor", f"touch '{marker}'; false")
+    monkeypatch.chdir(samples_copy)
+    result = run("new", "--dir", str(samples_copy), "--title", "x", "--json")
+    assert result.code == 0, result.err
+    assert result.json["environment"]["app_version"]  # described, with the hook ignored
+    assert not marker.exists()

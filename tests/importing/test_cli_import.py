@@ -124,9 +124,13 @@ def test_a_whole_corpus_folder_imports_and_passes_check(run, tmp_path: Path):
     written = [p for report in result.json for p in report["entries"]]
     assert len(written) > 200
     assert len(list((tmp_path / "entries").iterdir())) == len(written)
-    check = run("--dir", "entries", "check")
-    # duplicate numbers cannot happen: numbers are given by the folder, not taken from files
-    assert check.code == 0, check.out
+    check = run("--dir", "entries", "check", "--json")
+    # duplicate numbers cannot happen: numbers are given by the folder, not taken from files.
+    # What check may say: the logs' own links to their source repository's files (renumbered
+    # here, or never in the corpus) - reported, never pointed at an unrelated entry
+    problems = [p["message"] for p in check.json if not p["warning"]]
+    assert problems and all(m.startswith("link to ") for m in problems), problems
+    assert not [m for m in problems if "check --fix rewrites" in m]
 
 
 def test_json_says_which_parts_were_kept_as_notes(run, tmp_path: Path):

@@ -130,7 +130,7 @@ async def test_tick_a_follow_up_from_the_screen(build, samples_copy: Path) -> No
     app: MistakesApp = build()
     async with app.run_test(size=SIZE) as pilot:
         await open_entry(app, pilot, number)  # the entry is open in the editor meanwhile
-        await pilot.press("f8")
+        await pilot.press("f9")
         assert await wait_until(pilot, lambda: isinstance(app.screen, FollowUpsScreen))
         screen = app.screen
         assert isinstance(screen, FollowUpsScreen)
@@ -168,7 +168,7 @@ async def test_enter_opens_the_entry_at_its_checklist(build, samples_copy: Path)
     app: MistakesApp = build()
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("f8")
+        await pilot.press("f9")
         assert await wait_until(pilot, lambda: isinstance(app.screen, FollowUpsScreen))
         screen = app.screen
         assert isinstance(screen, FollowUpsScreen)

@@ -213,6 +213,7 @@ def _print_seen_before(service: EntryService, text: str, exclude: str) -> None:
 
 
 def _say_recorded(done: Recurrence) -> None:
+    _say_masked(done.masked)
     count = seen_count(done.stored.entry)
     times = "1 occurrence" if count == 1 else f"{count} occurrences"
     print(

@@ -34,17 +34,15 @@ def os_description() -> str:
 
 
 def git_describe(cwd: Path | None = None) -> str:
-    """``git describe --always --dirty`` of the repo holding ``cwd``, or ``""``."""
+    """``git describe --always --dirty`` of the repo holding ``cwd``, or ``""``.
+
+    Run as every git call here is: nothing the repository's own .git/config names (an
+    fsmonitor hook, an external diff) is run by it."""
+    from mistakes.services.git import GitError, run_git
+
     try:
-        result = subprocess.run(
-            ["git", "describe", "--always", "--dirty"],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
+        result = run_git(["describe", "--always", "--dirty"], cwd or Path.cwd())
+    except (GitError, OSError, subprocess.SubprocessError):
         return ""
     return result.stdout.strip() if result.returncode == 0 else ""
 

@@ -20,6 +20,7 @@ from mistakes.domain.resolution import is_resolved
 from mistakes.services import environment
 from mistakes.services.capture import clean_output
 from mistakes.services.entries import EntryService
+from mistakes.services.secrets import mask_secrets
 from mistakes.storage.folder import StoredEntry
 
 ACTIVE = "active"
@@ -46,6 +47,7 @@ class Recurrence:
     was_resolved: bool
     resolved_on: str  # the day it had been resolved ("" when not kept)
     reopened: bool
+    masked: str = ""  # "masked 1 secret (password)" when the note held any
 
     @property
     def warning(self) -> str:
@@ -91,11 +93,12 @@ def record_occurrence(
     entry goes back to Active. ``host`` and ``version`` default to this machine's name and
     ``git describe`` of ``cwd`` (the current directory)."""
     entry = stored.entry.copy()
+    masked = mask_secrets(note)  # a pasted error line may hold a password or a token
     occurrence = make_occurrence(
         when or datetime.now().astimezone(),
         host=socket.gethostname() if host is None else host,
         version=environment.git_describe(cwd) if version is None else version,
-        note=note,
+        note=masked.text,
     )
     add_occurrence(entry, occurrence)
     was_resolved = is_resolved(entry.text("status"))
@@ -107,4 +110,4 @@ def record_occurrence(
             entry.set_value(status, status.choice_for(ACTIVE) or next(iter(status.choices), ACTIVE))
             reopened = True
     saved = service.save(stored, entry)
-    return Recurrence(saved, occurrence, was_resolved, day, reopened)
+    return Recurrence(saved, occurrence, was_resolved, day, reopened, masked.summary())

@@ -53,7 +53,7 @@ SCREEN = [
 LINKS = [
     Binding("ctrl+g", "follow_link", "Go to link", show=False, id="follow-link", priority=True),
     Binding("ctrl+r", "go_back", "Back to previous entry", show=False, id="back", priority=True),
-    Binding("f8", "followups", "Follow-ups", show=False, id="followups", priority=True),
+    Binding("f9", "followups", "Follow-ups", show=False, id="followups", priority=True),
 ]
 BINDINGS: list[Binding] = [*SEARCH, *ENTRY, *TABS, *SCREEN, *LINKS]
 APP_BINDINGS: list[BindingType] = list(BINDINGS)

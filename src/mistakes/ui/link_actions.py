@@ -1,5 +1,5 @@
 """Keys for links and follow-ups: ctrl+g follows the link under the cursor (or lists the
-entry's links, backlinks too), ctrl+r goes back, F8 shows the Follow-ups screen, and the
+entry's links, backlinks too), ctrl+r goes back, F9 shows the Follow-ups screen, and the
 palette's "Link to…" writes a link into both files (the CLI's service, in a worker)."""
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ class LinkActions(AppBase):
 
     # -- follow-ups ---------------------------------------------------------------------------
     def action_followups(self) -> None:
-        """F8: the open follow-ups of every entry."""
+        """F9: the open follow-ups of every entry."""
         if len(self.screen_stack) > 1:
             return
         if self.workspace.template.checklist is None:

@@ -1,4 +1,4 @@
-"""The Follow-ups screen (F8): the open checklist items of every entry, grouped by entry,
+"""The Follow-ups screen (F9): the open checklist items of every entry, grouped by entry,
 oldest first. Space ticks the highlighted item in its file (the same service as
 ``mistakes done``); enter opens its entry at the checklist; escape closes.
 
