@@ -80,7 +80,7 @@ OTHER_KEYS = [
     ("e enter", "Edit the item"),
     ("d delete", "Remove the item"),
     ("shift+up/down", "Move the item"),
-    ("Follow-ups (F8)", ""),
+    ("Follow-ups (F9)", ""),
     ("space", "Done / not done (written to the file)"),
     ("enter", "Open the entry at its checklist"),
 ]

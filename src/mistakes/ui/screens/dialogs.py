@@ -90,6 +90,7 @@ class HelpScreen(ModalScreen[None]):
         """The app's keys, then the query language."""
         parts: list[Content | tuple[str, str] | str] = [("Keys", "bold"), "\n"]
         parts += self._key_parts(self.keys)
+        fields = [name for name in self.fields if name != "seen"]  # said on the date line
         lines = [
             "",
             "Search",
@@ -97,9 +98,9 @@ class HelpScreen(ModalScreen[None]):
             "  words              all must match (stemmed: connecting ~ connection)",
             '  "a phrase"         exact phrase        a OR b, a NOT b, (a OR b) c',
             "  prefix*  typo~     completions; one typo",
-            "  field:value        " + " ".join(f"{name}:" for name in self.fields[:6]),
-            "  date:2026-11       date:[2026-01 to 2026-06]",
-            "  sections:          " + " ".join(f"{name}:" for name in self.fields[7:14]) + " ...",
+            "  field:value        " + " ".join(f"{name}:" for name in fields[:6]),
+            "  date:2026-11       date:[2026-01 to 2026-06]   seen:>2 (seen again)",
+            "  sections:          " + " ".join(f"{name}:" for name in fields[7:14]) + " ...",
             "  As you type, the last word counts as unfinished; enter on 'no match' first",
             "  searches the whole words and creates an entry only if nothing matches.",
         ]
