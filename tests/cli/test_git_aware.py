@@ -90,7 +90,7 @@ def test_history_lists_who_changed_the_entry_across_a_rename(repo: Path, run: Ru
     path = Path(made.out.strip())
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "Add the pool entry", date="2026-03-14T10:22:00+01:00")
-    run("set", "--dir", str(folder), "1", "status=resolved", "The Fix=Raised pool_size.")
+    run("set", "--dir", str(folder), "1", "status=resolved", "The Fix=Raised pool_size.", "--force")
     git(
         repo, "commit", "-qam", "Resolve the pool entry", date="2026-03-15T09:00:00+01:00",
         author="Jo Lee",

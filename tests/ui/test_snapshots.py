@@ -107,6 +107,15 @@ async def markdown_preview(pilot: Pilot) -> None:
     app: MistakesApp = pilot.app  # type: ignore[assignment]
     await open_entry(app, pilot, 2)
     await pilot.press("ctrl+o")
+    # the Markdown widget mounts its blocks after its update: wait until they stop coming
+    preview = app.query_one("#preview-md")
+    counts = [-1]
+
+    def blocks_settled() -> bool:
+        counts.append(len(preview.children))
+        return counts[-1] > 0 and counts[-1] == counts[-2]
+
+    assert await wait_until(pilot, blocks_settled)
     await steady(pilot)
     assert app.editor.tabs is not None and app.editor.tabs.active == "tab-preview"
 

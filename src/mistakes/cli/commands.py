@@ -320,9 +320,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     for line, message in stored.document.problems:
         print(f"mistakes: warning: {visible(f'{stored.path}:{line}: {message}')}", file=sys.stderr)
     if args.json:
-        from mistakes.cli.links import links_json  # links and backlinks (reads the folder)
+        from mistakes.services.links import show_record  # links, backlinks: reads the folder
 
-        print_json({**record(stored, service.template), "links": links_json(service, stored)})
+        print_json(show_record(service, stored))
         return 0
     if args.raw:  # the bytes as read, for scripts and diffs
         sys.stdout.flush()

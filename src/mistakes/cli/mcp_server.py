@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,9 +35,14 @@ from mistakes import __version__
 from mistakes.cli.output import hit_json
 from mistakes.domain.errors import MistakesError
 from mistakes.domain.naming import parse_entry_filename
+from mistakes.search.similar import error_query
 from mistakes.search.types import Hit, SyncReport
-from mistakes.services.entries import EntryService, record
+from mistakes.services.entries import EntryService
+from mistakes.services.followups import open_followups
+from mistakes.services.links import show_record
+from mistakes.services.recurrence import first_error_line, record_occurrence
 from mistakes.services.search import SearchService
+from mistakes.services.secrets import Masked, mask_secrets
 from mistakes.services.watch import FolderWatch
 from mistakes.storage.errors import RefError
 from mistakes.storage.folder import StoredEntry
@@ -44,7 +50,7 @@ from mistakes.storage.folder import StoredEntry
 log = logging.getLogger("mistakes.mcp")
 
 URI_PREFIX = "mistakes://"
-WRITE_TOOLS = frozenset({"new"})
+WRITE_TOOLS = frozenset({"new", "seen"})
 NO_CLOSE_MATCHES = "no close matches: this error is not in the log yet"
 
 INSTRUCTIONS = """\
@@ -90,6 +96,13 @@ the template's sections by title or key, e.g. {"What Happened": "...", "Error \
 Messages": "the traceback", "Why It Happened": "...", "The Fix": "..."}. `fields`: \
 other fields as {"status": "resolved", "environment.os": "..."}. Environment details \
 are filled in."""
+
+SEEN_DESCRIPTION = """\
+Record that a past mistake happened again (call it when `similar` found the entry of the \
+error you just hit, instead of `new`): appends one line to the entry's Occurrences (date, \
+host, version, and `note` or the first error line of `error`). `reopen` sets a Resolved \
+entry back to Active; `warning` says when a Resolved entry's fix did not hold. Secrets in \
+the note are masked."""
 
 TODO_DESCRIPTION = """\
 The follow-up actions still open (unchecked items of the Follow-up Actions checklist), \
@@ -141,6 +154,7 @@ class MistakesServer(MCPServer[Any]):
                 read_only_hint=False, destructive_hint=False, idempotent_hint=False
             )
             self.add_tool(self.new, "new", "Record a new mistake", NEW_DESCRIPTION, writes)
+            self.add_tool(self.seen, "seen", "It happened again", SEEN_DESCRIPTION, writes)
         self.resource(
             URI_PREFIX + "{ref}",
             name="entry",
@@ -212,7 +226,11 @@ class MistakesServer(MCPServer[Any]):
             if ref.strip():
                 stored = self._entry(ref)
                 exclude = stored.path.name
-                query = "\n".join([stored.entry.title, *stored.entry.sections.values()])
+                entry = stored.entry
+                # as `mistakes similar REF`: its Error Messages, else its whole text
+                query = error_query(
+                    entry.sections, "\n".join([entry.title, *entry.sections.values()])
+                )
             hits = self._searching().similar(query, _limit(limit), exclude=exclude)
             return {
                 "matches": [_hit(hit, reason=True) for hit in hits],
@@ -242,41 +260,60 @@ class MistakesServer(MCPServer[Any]):
         return self._run(work)
 
     def show(self, ref: str) -> dict[str, Any]:
-        return self._run(lambda: record(self._entry(ref), self.service.template), index=False)
+        return self._run(lambda: show_record(self.service, self._entry(ref)), index=False)
 
     def todo(self, ref: str = "", limit: int = 20) -> dict[str, Any]:
         def work() -> dict[str, Any]:
             count = _limit(limit)
+            items, problems = open_followups(self.service)  # the path `mistakes todo` takes
+            for problem in problems:
+                log.warning("%s", problem)
             if ref.strip():
-                entries = [self._entry(ref)]
-            else:
-                entries, problems = self.service.all()
-                for problem in problems:
-                    log.warning("%s", problem)
-            found: list[dict[str, Any]] = []
-            items_open = 0
-            for stored in sorted(entries, key=lambda s: s.number, reverse=True):
-                items = [item.text for item in stored.entry.follow_up if not item.done]
-                if not items:
-                    continue
-                items_open += len(items)
-                found.append(
+                name = self._entry(ref).path.name
+                items = [item for item in items if item.path.name == name]
+            groups: dict[str, dict[str, Any]] = {}
+            for item in items:
+                group = groups.setdefault(
+                    item.path.name,
                     {
-                        "number": stored.number,
-                        "title": stored.entry.title,
-                        "status": stored.entry.text("status"),
-                        "path": str(stored.path),
-                        "uri": _uri(stored.number),
-                        "open": items,
-                    }
+                        "number": item.number,
+                        "title": item.title,
+                        "severity": item.severity,
+                        "path": str(item.path),
+                        "uri": _uri(item.number),
+                        "open": [],
+                        "items": [],  # the open items' numbers, as `mistakes done REF N` takes
+                    },
                 )
+                group["open"].append(item.text)
+                group["items"].append(item.item)
+            newest = sorted(groups.values(), key=lambda g: g["number"], reverse=True)
             return {
-                "entries": found[:count],
-                "entries_with_open_items": len(found),
-                "open_items": items_open,
+                "entries": newest[:count],
+                "entries_with_open_items": len(groups),
+                "open_items": len(items),
             }
 
         return self._run(work, index=False)
+
+    def seen(
+        self, ref: str, note: str = "", error: str = "", reopen: bool = False
+    ) -> dict[str, Any]:
+        def work() -> dict[str, Any]:
+            stored = self._entry(ref)
+            done = record_occurrence(
+                self.service, stored, note=note.strip() or first_error_line(error), reopen=reopen
+            )
+            self.search_service.saved(done.stored)  # or queued: the next call's sync applies it
+            return {
+                **show_record(self.service, done.stored),
+                "uri": _uri(done.stored.number),
+                "warning": done.warning,
+                "reopened": done.reopened,
+                "masked": done.masked,
+            }
+
+        return self._run(work)
 
     def new(
         self,
@@ -287,13 +324,20 @@ class MistakesServer(MCPServer[Any]):
         fields: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         def work() -> dict[str, Any]:
+            # agents paste logs: keys and passwords in them never reach the file
+            kinds: Counter[str] = Counter()
+            texts: list[tuple[str, str]] = []
+            for name, text in (sections or {}).items():
+                masked = mask_secrets(text)
+                kinds.update(masked.kinds)
+                texts.append((name, masked.text))
             values = {"severity": severity} if severity.strip() else {}
             entry = self.service.compose(
                 title,
                 values=values,
                 tags=tags or [],
                 fields=[f"{name}={value}" for name, value in (fields or {}).items()],
-                sections=list((sections or {}).items()),
+                sections=texts,
             )
             self.service.fill_environment(entry)
             stored = self.service.create(entry)
@@ -303,6 +347,7 @@ class MistakesServer(MCPServer[Any]):
                 "number": stored.number,
                 "title": stored.entry.title,
                 "uri": _uri(stored.number),
+                "masked": Masked("", kinds).summary(),
             }
 
         return self._run(work)

@@ -6,17 +6,18 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from typing import Any
 
 from mistakes.domain.template import Template
 from mistakes.export.entries import open_follow_ups
-from mistakes.services.entries import record
 from mistakes.storage.folder import StoredEntry
 
 
-def jsonl_lines(entries: list[StoredEntry], template: Template) -> Iterator[str]:
-    """One ``show --json`` object per line (the same function builds both)."""
-    for stored in entries:
-        yield json.dumps(record(stored, template), ensure_ascii=False, separators=(",", ":"))
+def jsonl_lines(records: list[dict[str, Any]]) -> Iterator[str]:
+    """One ``show --json`` object per line (``services.links.show_records`` builds them, as
+    ``show_record`` builds show's)."""
+    for item in records:
+        yield json.dumps(item, ensure_ascii=False, separators=(",", ":"))
 
 
 # a cell a spreadsheet would run as a formula (CSV injection): shown as text instead

@@ -8,6 +8,7 @@ from pathlib import Path
 from mistakes.export import html_site, opensearch, records
 from mistakes.export.entries import Exported, one_per_line, readable_entries, refuse_entry_path
 from mistakes.services.entries import EntryService, UsageError
+from mistakes.services.links import show_records
 from mistakes.storage.atomic import SaveError
 
 FORMATS = ("html", "jsonl", "opensearch", "csv")
@@ -55,7 +56,7 @@ def export_folder(
             done.files = html_site.write_site(entries, template, out, name)
             return done, ""
         if fmt == "jsonl":
-            text = one_per_line(records.jsonl_lines(entries, template))
+            text = one_per_line(records.jsonl_lines(show_records(service, entries)))
         elif fmt == "csv":
             text = records.csv_text(entries, template)
         else:

@@ -28,7 +28,7 @@ from mistakes.domain.links import (
     retarget,
 )
 from mistakes.domain.naming import parse_entry_filename
-from mistakes.services.entries import EntryService, UsageError
+from mistakes.services.entries import EntryService, UsageError, record
 from mistakes.storage.document import Block, Document, split_lines
 from mistakes.storage.errors import StorageError
 from mistakes.storage.folder import Problem, StoredEntry
@@ -183,9 +183,46 @@ class LinkService:
         if place is None:
             return []
         by_name, by_number = self._names()
+        backlinks = self._backlinks(stored, place, by_name, by_number)
+        return self._assemble(stored, self.written(stored, place), backlinks, by_name, by_number)
+
+    def links_of_all(self, entries: list[StoredEntry]) -> dict[str, list[Link]]:
+        """``links()`` of every entry of ``entries`` (by file name), reading each once: what
+        an export of the whole folder needs (``links()`` per entry would read the folder
+        once per entry)."""
+        place = self._place_or_none()
+        if place is None:
+            return {stored.path.name: [] for stored in entries}
+        by_name, by_number = self._names()
+        written = {stored.path.name: self.written(stored, place) for stored in entries}
+        incoming: dict[str, list[tuple[StoredEntry, Located]]] = {}
+        for stored in entries:
+            for located in written[stored.path.name]:
+                target = self._resolve(located.link, by_name, by_number)
+                if target is not None and target.name != stored.path.name:
+                    incoming.setdefault(target.name, []).append((stored, located))
+        return {
+            stored.path.name: self._assemble(
+                stored,
+                written[stored.path.name],
+                incoming.get(stored.path.name, []),
+                by_name,
+                by_number,
+            )
+            for stored in entries
+        }
+
+    def _assemble(
+        self,
+        stored: StoredEntry,
+        written: list[Located],
+        backlinks: list[tuple[StoredEntry, Located]],
+        by_name: dict[str, Path],
+        by_number: dict[int, list[Path]],
+    ) -> list[Link]:
         out: list[Link] = []
         seen: set[tuple[str, int]] = set()
-        for located in self.written(stored, place):
+        for located in written:
             link = located.link
             path = self._resolve(link, by_name, by_number)
             if path is None and not link.target:
@@ -200,7 +237,7 @@ class LinkService:
                 )
             )
             seen.add((link.type, number or link.number))
-        for other, located in self._backlinks(stored, place, by_name, by_number):
+        for other, located in backlinks:
             key = (INVERSE.get(located.link.type, "related"), other.number)
             if key in seen:
                 continue
@@ -389,3 +426,22 @@ class LinkService:
                 done.append(Fixed(stored.path, located.line, old, new))
             self.entries.save(stored, entry)
         return done
+
+
+def show_record(service: EntryService, stored: StoredEntry) -> dict[str, Any]:
+    """``show --json`` of one entry: its record and its links, backlinks included (the CLI's
+    ``show --json`` and the MCP server's ``show`` both call this)."""
+    links = [link.to_json() for link in LinkService(service).links(stored)]
+    return {**record(stored, service.template), "links": links}
+
+
+def show_records(service: EntryService, entries: list[StoredEntry]) -> list[dict[str, Any]]:
+    """``show_record`` of many entries, reading each file once (``export --format jsonl``)."""
+    links = LinkService(service).links_of_all(entries)
+    return [
+        {
+            **record(stored, service.template),
+            "links": [link.to_json() for link in links[stored.path.name]],
+        }
+        for stored in entries
+    ]
