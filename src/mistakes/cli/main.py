@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from mistakes import __version__
-from mistakes.cli import commands
+from mistakes.cli import commands, stats
 from mistakes.domain.errors import MistakesError
 from mistakes.domain.text import visible
 from mistakes.services.entries import UsageError
@@ -106,11 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the entry as JSON on stderr")
     p.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD [ARGS...]")
 
-    p = command("list", "list entries (oldest first)", commands.cmd_list)
-    p.add_argument("--severity", "-s", action="append", default=[])
-    p.add_argument("--status", action="append", default=[])
-    p.add_argument("--tag", action="append", default=[], help="entries with all these tags")
-    p.add_argument("--json", action="store_true")
+    stats.add_list(command)
 
     p = command("show", "print an entry", commands.cmd_show)
     p.add_argument("ref", metavar="REF")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,9 +19,9 @@ from mistakes.domain.template import FieldKind, Template
 from mistakes.search.analysis import count_positions, make_analyzer
 from mistakes.storage.folder import StoredEntry
 
-SCHEMA_VERSION = 5  # 5: NFC text, CJK letter pairs
+SCHEMA_VERSION = 6  # 5: NFC text, CJK letter pairs; 6: listing and record columns
 TITLE_BOOST = 3.0
-RESERVED = {"path", "number", "datestr", "body", "ranges"}
+RESERVED = {"path", "number", "datestr", "body", "ranges", "listing", "record"}
 _GENERIC_GROUP_WORDS = ("analysis", "process", "strategy", "assessment", "details", "description")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
@@ -64,6 +66,12 @@ class SearchFields:
 
 BODY = "body"
 RANGES = "ranges"
+LISTING = "listing"  # column: the entry's facts as typed (JSON), for list and stats
+RECORD = "record"  # column: the entry's --json object (UTF-8), when the index was given one
+
+RecordOf = Callable[[StoredEntry], bytes]
+"""The ``--json`` object of an entry, serialised: stored as is, so that ``list --json`` need
+not parse the file (the services layer, which defines that object, hands it in)."""
 _RANGE = struct.Struct("<II")
 
 
@@ -147,6 +155,8 @@ def build_schema(fields: SearchFields) -> Schema:
         datestr=STORED(),
         body=TEXT(analyzer=analyzer, phrase=True),
         ranges=COLUMN(VarBytesColumn()),
+        listing=COLUMN(VarBytesColumn()),
+        record=COLUMN(VarBytesColumn()),
     )
     schema.add(fields.title, TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST))
     if fields.tags:
@@ -192,14 +202,54 @@ def parse_date(text: str) -> datetime | None:
         return None
 
 
-def index_document(stored: StoredEntry, template: Template, fields: SearchFields) -> dict[str, Any]:
-    """The Whoosh document of an entry."""
+def listing_facts(stored: StoredEntry, template: Template) -> dict[str, Any]:
+    """What ``list`` shows and filters on and what ``stats`` counts, as the file has it
+    (values as typed: the listing prints them unchanged)."""
+    entry = stored.entry
+    done = sum(1 for item in entry.follow_up if item.done)
+    resolved = entry.fields.get("resolved", entry.extra.get("resolved", ""))
+    return {
+        "name": stored.path.name,
+        "number": stored.number,
+        "title": entry.title,
+        "date": entry.date,
+        "severity": entry.text("severity"),
+        "status": entry.text("status"),
+        "tags": entry.tags(template),
+        "follow_up": [len(entry.follow_up) - done, done],
+        "resolved": resolved if isinstance(resolved, str) else "",
+        "seen": _seen(entry.fields.get("seen", entry.extra.get("seen"))),
+    }
+
+
+def _seen(value: object) -> int:
+    """Recorded occurrences: a count, or a list of occurrences (issue 10's ``seen``)."""
+    if isinstance(value, list):
+        return len(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return 0
+
+
+def index_document(
+    stored: StoredEntry,
+    template: Template,
+    fields: SearchFields,
+    record: RecordOf | None = None,
+) -> dict[str, Any]:
+    """The Whoosh document of an entry (with its ``--json`` object when ``record`` is
+    given)."""
     entry = stored.entry
     doc: dict[str, Any] = {
         "path": stored.path.name,
         "number": stored.number,
         fields.title: entry.title,
+        LISTING: json.dumps(listing_facts(stored, template), ensure_ascii=False).encode(
+            "utf-8", "surrogatepass"
+        ),
     }
+    if record is not None:
+        doc[RECORD] = record(stored)
     for spec in template.fields[1:]:
         value = entry.value(spec)
         name = _lookup(fields, spec.key)

@@ -31,7 +31,6 @@ from mistakes.search.query import (
     term_text,
 )
 from mistakes.search.schema import BODY, build_schema, search_fields
-from mistakes.search.similar import find_similar
 from mistakes.search.snippets import Snippet, make_snippet, mark_spans
 from mistakes.search.store import IndexStore, damaged
 from mistakes.search.types import Hit, IndexNotReady, IndexUnavailable, SearchResults, date_key
@@ -264,6 +263,8 @@ class SearchIndex(IndexStore):
     @_reading
     def similar(self, text: str, limit: int = 10, exclude: str | None = None) -> list[Hit]:
         """Past entries most like a pasted traceback or log, best first, with the reason."""
+        from mistakes.search.similar import find_similar  # not loaded by a one-shot search
+
         return find_similar(
             self.searcher(),
             self.folder,

@@ -1,0 +1,127 @@
+"""``list`` and ``stats``: views across entries, served from the search index.
+
+Registered by :func:`add_list` and :func:`add_stats` (``cli/main.py``); what a command
+needs is imported when it runs, so that other commands do not pay for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TextIO
+
+from mistakes.domain.text import one_line, visible
+
+if TYPE_CHECKING:
+    from mistakes.domain.template import Template
+    from mistakes.services.listing import Listed, Listing
+
+Handler = Callable[[argparse.Namespace], int]
+Command = Callable[[str, str, Handler], argparse.ArgumentParser]
+
+
+def _say(message: str) -> None:
+    print(f"mistakes: {visible(message)}", file=sys.stderr)
+
+
+def _is_tty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _listing(args: argparse.Namespace, *, records: bool) -> tuple[Listing, Template]:
+    """The folder's entries from the index (synced first), with warnings said."""
+    from mistakes.services.config import open_folder
+    from mistakes.services.listing import listing_index, load_listing
+
+    folder = open_folder(getattr(args, "dir", None), getattr(args, "template", None))
+    if not folder.root.is_dir():
+        print(f"mistakes: no entries yet in {folder.root}", file=sys.stderr)
+    index = listing_index(folder, on_wait=_say)
+    try:
+        listing = load_listing(folder, index, records=records)
+    finally:
+        index.close()
+    for notice in listing.notices:
+        _say(notice)
+    for problem in listing.problems:
+        print(f"mistakes: warning: {visible(str(problem))}", file=sys.stderr)
+    return listing, folder.template
+
+
+def _write_bytes(data: bytes) -> None:
+    """UTF-8 text as it is (tens of MB for ``list --json``: no decoding and encoding
+    again), or decoded where stdout has no bytes underneath."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data.decode("utf-8", "surrogatepass"))
+        return
+    buffer.write(data)
+    buffer.flush()
+
+
+# -- list --------------------------------------------------------------------------------------
+
+
+def add_list(command: Command) -> None:
+    from mistakes.services.listing import SORTS
+
+    p = command("list", "list entries (by number, or --sort)", cmd_list)
+    p.add_argument("--severity", "-s", action="append", default=[])
+    p.add_argument("--status", action="append", default=[])
+    p.add_argument("--tag", action="append", default=[], help="entries with all these tags")
+    p.add_argument(
+        "--sort",
+        choices=list(SORTS),
+        default="number",
+        help="number (default), date (oldest first), severity (most severe first)",
+    )
+    p.add_argument("--json", action="store_true")
+
+
+def _shown(text: str) -> str:
+    # printable text (no control, format or line-break character) is shown as it is
+    return text if text.isprintable() else one_line(text)
+
+
+def entry_rows(entries: list[Listed], stream: TextIO) -> list[str]:
+    """One line per entry: number, date, severity, status, title (fits the terminal)."""
+    tty = _is_tty(stream)
+    width = shutil.get_terminal_size((80, 24)).columns if tty else 0
+    rows = []
+    number_width = max([3, *(len(str(e.number)) for e in entries)])
+    for entry in entries:
+        head = (
+            f"{entry.number:0{number_width}d}  {_shown(entry.date)[:10]:<10}  "
+            f"{_shown(entry.severity)[:8]:<8}  {_shown(entry.status)[:13]:<13}  "
+        )
+        # to a pipe as well: `list | head` in a terminal must not run a title's escapes
+        title = _shown(entry.title)
+        if tty:
+            room = width - len(head) - 1
+            if room <= 0:
+                title = ""
+            elif len(title) > room:
+                title = title[: room - 1] + "…"
+        rows.append(head + title)
+    return rows
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from mistakes.services.listing import Filters, json_bytes, sort_rows
+
+    listing, template = _listing(args, records=args.json)
+    filters = Filters(args.severity, args.status, args.tag)
+    shown = filters.apply(listing.entries, template)
+    if args.sort != "number":
+        shown = sort_rows(shown, args.sort, template)
+    if args.json:
+        _write_bytes(json_bytes(shown))
+        return 0
+    sys.stdout.write("".join(row + "\n" for row in entry_rows(shown, sys.stdout)))
+    return 0
