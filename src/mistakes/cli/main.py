@@ -107,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD [ARGS...]")
 
     stats.add_list(command)
+    stats.add_stats(command)
 
     p = command("show", "print an entry", commands.cmd_show)
     p.add_argument("ref", metavar="REF")

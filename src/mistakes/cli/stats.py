@@ -17,6 +17,7 @@ from mistakes.domain.text import one_line, visible
 if TYPE_CHECKING:
     from mistakes.domain.template import Template
     from mistakes.services.listing import Listed, Listing
+    from mistakes.services.stats import Stats
 
 Handler = Callable[[argparse.Namespace], int]
 Command = Callable[[str, str, Handler], argparse.ArgumentParser]
@@ -124,4 +125,75 @@ def cmd_list(args: argparse.Namespace) -> int:
         _write_bytes(json_bytes(shown))
         return 0
     sys.stdout.write("".join(row + "\n" for row in entry_rows(shown, sys.stdout)))
+    return 0
+
+
+# -- stats -------------------------------------------------------------------------------------
+
+
+def add_stats(command: Command) -> None:
+    p = command(
+        "stats",
+        "counts by severity, status, tag and month; time to resolve; recurring entries",
+        cmd_stats,
+    )
+    p.add_argument("--since", metavar="YYYY-MM-DD", default="", help="entries dated from then")
+    p.add_argument(
+        "--by",
+        choices=["severity", "status", "tag", "month"],
+        action="append",
+        default=[],
+        help="only this table (repeatable; default: all); --json always has all",
+    )
+    p.add_argument("--json", action="store_true")
+
+
+def _days(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:g}"
+
+
+def stats_text(stats: Stats, tables: list[str]) -> str:
+    """The plain table ``mistakes stats`` prints on a terminal (or a pipe)."""
+    since = f" since {stats.since}" if stats.since else ""
+    lines = [
+        f"{'entries' + since:<24}{stats.entries:>7}",
+        f"{'open':<24}{stats.open:>7}",
+        f"{'resolved':<24}{stats.resolved:>7}",
+        f"{'days to resolve':<24}median {_days(stats.median_days)}, p90 {_days(stats.p90_days)}"
+        f" ({len(stats.resolve_days)} entries with a resolved date)",
+        f"{'follow-ups':<24}{stats.follow_ups_open} open, {stats.follow_ups_done} done",
+    ]
+    for name in tables:
+        counts = stats.by(name)
+        lines += ["", f"by {name}"]
+        if not counts:
+            lines.append("  (none)")
+        width = max([10, *(len(_shown(k)) for k in counts)])
+        lines += [f"  {_shown(key):<{width}}{count:>7}" for key, count in counts.items()]
+    if len(tables) == 4 and stats.most_recurring:
+        lines += ["", "most recurring"]
+        for item in stats.most_recurring:
+            lines.append(f"  {item['number']:03d}  seen {item['seen']:>3}  {_shown(item['title'])}")
+    return "\n".join(lines) + "\n"
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    import json
+
+    from mistakes.services.entries import UsageError
+    from mistakes.services.stats import BY, compute
+
+    listing, template = _listing(args, records=False)
+    try:
+        stats = compute(listing.entries, template, since=args.since)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        json.dump(stats.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    tables = [name for name in BY if name in args.by] if args.by else list(BY)
+    sys.stdout.write(stats_text(stats, tables))
     return 0
