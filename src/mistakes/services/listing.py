@@ -103,10 +103,15 @@ def listing_index(
     return index
 
 
-def load_listing(folder: EntryFolder, index: IndexStore, *, records: bool = False) -> Listing:
+def load_listing(
+    folder: EntryFolder, index: IndexStore, *, records: bool = False, sync: bool = True
+) -> Listing:
     """The folder's entries (by number, then name), from ``index`` brought in step first.
 
-    ``records``: with each entry's ``--json`` object (``list --json``)."""
+    ``records``: with each entry's ``--json`` object (``list --json``). ``sync=False``: the
+    index as it is (the app keeps its own in step; raises what a search would raise)."""
+    if not sync:
+        return _listing(folder, index.listing(records), records, [])
     try:
         report = index.open()
         held = index.listing(records)
@@ -114,7 +119,15 @@ def load_listing(folder: EntryFolder, index: IndexStore, *, records: bool = Fals
         listing = from_files(folder, records=records)
         listing.notices.append(f"{exc}; read every file instead")
         return listing
-    notices = list(report.notices)
+    return _listing(folder, held, records, list(report.notices))
+
+
+def _listing(
+    folder: EntryFolder,
+    held: dict[str, tuple[dict[str, Any], bytes]],
+    records: bool,
+    notices: list[str],
+) -> Listing:
     paths, problems = folder.scan()
     rows: list[Listed] = []
     root = folder.root

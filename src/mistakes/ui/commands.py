@@ -52,6 +52,7 @@ TITLES = {  # the palette's words for a key's command, where the footer's are to
     "similar": "Similar entries",
     "sidebar": "Show / hide the sidebar",
     "help": "Help (all keys)",
+    "stats": "Stats: bar charts by severity, status, tag and month",
 }
 
 
