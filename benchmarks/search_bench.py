@@ -419,6 +419,8 @@ def _cli_env(xdg: Path) -> dict[str, str]:
     import mistakes
 
     env = dict(os.environ, XDG_CACHE_HOME=str(xdg), COLUMNS="100")
+    # as installed: compiled modules kept (a fresh compile of every module is not one shot)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     package_root = str(Path(mistakes.__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(
         [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]

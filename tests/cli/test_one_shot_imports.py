@@ -1,5 +1,5 @@
 """A one-shot command imports what it needs: ``search`` never loads the importer, capture,
-the similar-entries finder or the multi-process index writer; ``list`` and ``stats`` not
+the similar-entries finder, the multi-process index writer or the entry writer; ``list`` and ``stats`` not
 even the query parser (they read the index's columns)."""
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ NEVER_FOR_SEARCH = (
     "mistakes.services.capture",
     "mistakes.search.similar",
     "mistakes.search.building",
+    "mistakes.storage.edit",  # the writer of entry files
+    "mistakes.services.environment",  # what new entries are filled with (platform, git)
 )
 
 

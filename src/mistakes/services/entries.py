@@ -18,7 +18,6 @@ from mistakes.domain.entry import (
 from mistakes.domain.errors import MistakesError
 from mistakes.domain.naming import parse_entry_filename, snake_key
 from mistakes.domain.template import DATE_KEY, TITLE_KEY, FieldKind, FieldSpec, Template
-from mistakes.services import environment
 from mistakes.storage.folder import EntryFolder, Problem, StoredEntry
 from mistakes.storage.hints import editing_hints
 
@@ -91,6 +90,8 @@ class EntryService:
         for group in self.template.groups:
             values = entry.groups.setdefault(group.key, {})
             missing = [f.key for f in group.fields if not values.get(f.key, "").strip()]
+            from mistakes.services import environment  # platform, subprocess: new entries only
+
             values.update(environment.detect(missing, cwd))
 
     # -- assignments (``set``, ``new --field``) ------------------------------------------------
