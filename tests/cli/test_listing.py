@@ -172,6 +172,9 @@ def test_list_equals_reading_every_file_over_generated_folders(run, tmp_path: Pa
     shutil.copy(files[0], root / "901-copy.md")
     for options in ((), ("--json",)):
         assert_same(run, root, *options)
+    (root / "902-link.md").symlink_to(files[1])  # skipped and reported, as before
+    for options in ((), ("--json",)):
+        assert_same(run, root, *options)
 
 
 def test_list_from_the_index_parses_no_file(run, samples: Path, monkeypatch) -> None:

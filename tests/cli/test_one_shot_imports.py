@@ -1,6 +1,6 @@
 """A one-shot command imports what it needs: ``search`` never loads the importer, capture,
-the similar-entries finder, the multi-process index writer or the entry writer; ``list`` and ``stats`` not
-even the query parser (they read the index's columns)."""
+the similar-entries finder, the multi-process index writer or the entry writer; ``list``
+and ``stats`` not even the query parser (they read the index's columns)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, TextIO
 
 from mistakes.domain.text import one_line, visible
@@ -54,15 +54,15 @@ def _listing(args: argparse.Namespace, *, records: bool) -> tuple[Listing, Templ
     return listing, folder.template
 
 
-def _write_bytes(data: bytes) -> None:
+def _write_bytes(parts: Iterable[bytes | memoryview]) -> None:
     """UTF-8 text as it is (tens of MB for ``list --json``: no decoding and encoding
     again), or decoded where stdout has no bytes underneath."""
     sys.stdout.flush()
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
-        sys.stdout.write(data.decode("utf-8", "surrogatepass"))
+        sys.stdout.write(b"".join(parts).decode("utf-8", "surrogatepass"))
         return
-    buffer.write(data)
+    buffer.writelines(parts)
     buffer.flush()
 
 
@@ -113,7 +113,7 @@ def entry_rows(entries: list[Listed], stream: TextIO) -> list[str]:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from mistakes.services.entries import UsageError
-    from mistakes.services.listing import SORTS, Filters, json_bytes, sort_rows
+    from mistakes.services.listing import SORTS, Filters, json_parts, sort_rows
 
     if args.sort not in SORTS:
         raise UsageError(f"--sort takes one of: {', '.join(SORTS)} (not '{args.sort}')")
@@ -123,7 +123,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.sort != "number":
         shown = sort_rows(shown, args.sort, template)
     if args.json:
-        _write_bytes(json_bytes(shown))
+        _write_bytes(json_parts(shown))
         return 0
     sys.stdout.write("".join(row + "\n" for row in entry_rows(shown, sys.stdout)))
     return 0

@@ -17,11 +17,13 @@ from whoosh.searching import Searcher
 
 from mistakes.search.schema import LISTING, RECORD
 
+Bytes = bytes | memoryview
 
-def read_listing(searcher: Searcher, records: bool) -> dict[str, tuple[dict[str, Any], bytes]]:
+
+def read_listing(searcher: Searcher, records: bool) -> dict[str, tuple[dict[str, Any], Bytes]]:
     """File name -> (facts, record) for every live document; record is ``b""`` when not
     asked for or not kept."""
-    out: dict[str, tuple[dict[str, Any], bytes]] = {}
+    out: dict[str, tuple[dict[str, Any], Bytes]] = {}
     for leaf, _offset in searcher.reader().leaf_readers():
         if not leaf.has_column(LISTING):
             continue
@@ -37,7 +39,8 @@ def read_listing(searcher: Searcher, records: bool) -> dict[str, tuple[dict[str,
 
 
 def _column_values(leaf: Any, name: str) -> Any:
-    """A function docnum -> bytes over one segment's column, read whole when Whoosh's
+    """A function docnum -> bytes over one segment's column (views of it, no copy), read
+    whole when Whoosh's
     layout allows it (else one read per document, as Whoosh does)."""
     column = leaf.column_reader(name)
     needed = ("_dbfile", "_basepos", "_offsets", "_lengths")
@@ -49,11 +52,11 @@ def _column_values(leaf: Any, name: str) -> Any:
     data = column._dbfile.get(column._basepos, size) if size else b""
     view = memoryview(data)
 
-    def value(docnum: int) -> bytes:
+    def value(docnum: int) -> Bytes:
         length = lengths[docnum]
         if not length:
             return b""
         start = offsets[docnum]
-        return bytes(view[start : start + length])
+        return view[start : start + length]
 
     return value

@@ -33,7 +33,7 @@ from whoosh.searching import Searcher
 
 from mistakes.search import manifest
 from mistakes.search.cache import MARKER, IndexLocation, locate, remove_temporary, trusted
-from mistakes.search.listing import read_listing
+from mistakes.search.listing import Bytes, read_listing
 from mistakes.search.locking import FileLock, LockCancelled
 from mistakes.search.schema import (
     SCHEMA_VERSION,
@@ -415,7 +415,7 @@ class IndexStore:
         return True
 
     # -- the searcher ---------------------------------------------------------------------
-    def listing(self, records: bool = False) -> dict[str, tuple[dict[str, Any], bytes]]:
+    def listing(self, records: bool = False) -> dict[str, tuple[dict[str, Any], Bytes]]:
         """File name -> (the facts ``list`` and ``stats`` use, the ``--json`` object as
         kept or ``b""``) for every entry the index holds (see :mod:`.listing`)."""
         searcher = self.searcher()

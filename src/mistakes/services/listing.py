@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import functools
 import json
-import re
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mistakes.domain.naming import parse_entry_filename
 from mistakes.domain.template import Template
+from mistakes.search.listing import Bytes
 from mistakes.search.schema import listing_facts
 from mistakes.search.store import IndexStore
 from mistakes.search.types import IndexUnavailable, Notify
@@ -46,7 +48,7 @@ class Listed:
     follow_done: int
     resolved: str
     seen: int
-    record: bytes = b""  # the --json object (without "path"), serialised; b"": not loaded
+    record: Bytes = b""  # the --json object (without "path"), serialised; b"": not loaded
 
     @property
     def path(self) -> Path:
@@ -60,7 +62,7 @@ class Listing:
     notices: list[str] = field(default_factory=list)  # about the index (rebuilt, ...)
 
 
-def listed(root: Path, facts: dict[str, Any], record_bytes: bytes = b"") -> Listed:
+def listed(root: Path, facts: dict[str, Any], record_bytes: Bytes = b"") -> Listed:
     open_items, done_items = facts.get("follow_up", (0, 0))
     return Listed(
         root,
@@ -124,18 +126,19 @@ def load_listing(
 
 def _listing(
     folder: EntryFolder,
-    held: dict[str, tuple[dict[str, Any], bytes]],
+    held: dict[str, tuple[dict[str, Any], Bytes]],
     records: bool,
     notices: list[str],
 ) -> Listing:
-    paths, problems = folder.scan()
+    names, problems = _entry_names(folder)
     rows: list[Listed] = []
     root = folder.root
-    for path in paths:
-        kept = held.get(path.name)
+    for name in names:
+        kept = held.get(name)
         if kept is not None and (kept[1] or not records):
             rows.append(listed(root, kept[0], kept[1]))
             continue
+        path = root / name
         try:  # not in the index (it does not parse), or indexed without its JSON
             stored = folder.load(path)
         except EntryParseError as exc:
@@ -146,6 +149,33 @@ def _listing(
             continue
         rows.append(from_stored(stored, folder.template, records=records))
     return Listing(rows, problems, notices)
+
+
+def _entry_names(folder: EntryFolder) -> tuple[list[str], list[Problem]]:
+    """The names of :meth:`EntryFolder.scan` in its order (number, then name), without a
+    ``Path`` per file; a name that is not a regular file (a link, a FIFO: rare) hands over
+    to ``scan`` itself, which says why each is skipped."""
+    if not folder.root.is_dir():
+        return [], []
+    found: list[tuple[int, str]] = []
+    with os.scandir(folder.root) as it:
+        for item in it:
+            name = item.name
+            if name.startswith("."):
+                continue
+            number = parse_entry_filename(name)
+            if number is None:
+                continue
+            try:
+                regular = item.is_file(follow_symlinks=False)
+            except OSError:
+                regular = False
+            if not regular:
+                paths, problems = folder.scan()
+                return [path.name for path in paths], problems
+            found.append((number, name))
+    found.sort()
+    return [name for _number, name in found], []
 
 
 # -- filters and order ---------------------------------------------------------------------------
@@ -182,10 +212,19 @@ class Filters:
             if values
         ]
         tags = {t.strip().lower() for item in self.tags for t in item.split(",") if t.strip()}
+        normal: dict[tuple[str, str], str] = {}  # (field, value) -> its choice, looked up once
         shown = []
         for row in rows:
             values = {"severity": row.severity, "status": row.status}
-            if any(_normal(template, n, values[n]).lower() not in a for n, a in checks):
+            rejected = False
+            for name, allowed in checks:
+                key = (name, values[name])
+                if key not in normal:
+                    normal[key] = _normal(template, name, values[name]).lower()
+                if normal[key] not in allowed:
+                    rejected = True
+                    break
+            if rejected:
                 continue
             if tags and not tags <= {t.lower() for t in row.tags}:
                 continue
@@ -193,27 +232,34 @@ class Filters:
         return shown
 
 
-SortKey = Callable[[Listed, Template], tuple[Any, ...]]
-
-_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-
-def _by_number(row: Listed, _template: Template) -> tuple[Any, ...]:
-    return (row.number, row.name)
+SortKey = Callable[[Template], Callable[[Listed], tuple[Any, ...]]]
+"""Given the template, the sort key of a row."""
 
 
-def _by_date(row: Listed, _template: Template) -> tuple[Any, ...]:
+def _by_number(_template: Template) -> Callable[[Listed], tuple[Any, ...]]:
+    return lambda row: (row.number, row.name)
+
+
+def _by_date(_template: Template) -> Callable[[Listed], tuple[Any, ...]]:
     # oldest first; entries without a date last
-    return (not row.date.strip(), row.date.strip(), row.number, row.name)
+    return lambda row: (not row.date.strip(), row.date.strip(), row.number, row.name)
 
 
-def _by_severity(row: Listed, template: Template) -> tuple[Any, ...]:
+def _by_severity(template: Template) -> Callable[[Listed], tuple[Any, ...]]:
     # most severe first (the template's order of choices), then unknown values, then none
     spec = template.field_named("severity")
     choices = list(spec.choices) if spec is not None else []
-    choice = spec.choice_for(row.severity) if spec is not None and row.severity else None
-    rank = choices.index(choice) if choice in choices else len(choices) + (not row.severity)
-    return (rank, row.number, row.name)
+    ranks: dict[str, int] = {}
+
+    def rank(value: str) -> int:
+        if value not in ranks:
+            choice = spec.choice_for(value) if spec is not None and value else None
+            ranks[value] = (
+                choices.index(choice) if choice in choices else len(choices) + (not value)
+            )
+        return ranks[value]
+
+    return lambda row: (rank(row.severity), row.number, row.name)
 
 
 SORTS: dict[str, SortKey] = {
@@ -225,26 +271,28 @@ SORTS: dict[str, SortKey] = {
 
 
 def sort_rows(rows: list[Listed], key: str, template: Template) -> list[Listed]:
-    order = SORTS[key]
-    return sorted(rows, key=lambda row: order(row, template))
+    return sorted(rows, key=SORTS[key](template))
 
 
 # -- JSON -------------------------------------------------------------------------------------
 
 
-def json_bytes(rows: list[Listed]) -> bytes:
-    """``list --json``: the same text as ``json.dump([record(...), ...], indent=2,
-    ensure_ascii=False)``, in UTF-8, put together from each entry's kept JSON (see
+def json_parts(rows: list[Listed]) -> Iterator[Bytes]:
+    """``list --json`` in UTF-8 pieces (written one after the other: tens of MB at 10,000
+    entries, never copied into one): the same text as ``json.dump([record(...), ...],
+    indent=2, ensure_ascii=False)``, put together from each entry's kept JSON (see
     :func:`~mistakes.services.records.record_json`) and its path."""
     if not rows:
-        return b"[]\n"
-    parts = []
+        yield b"[]\n"
+        return
     prefixes: dict[Path, str] = {}
+    separator = b"[\n"
     for row in rows:
         prefix = prefixes.get(row.root)
         if prefix is None:  # str(root / name) without a Path per entry ("." has none)
             prefix = prefixes[row.root] = str(row.root / "x")[:-1]
         path = json.dumps(prefix + row.name, ensure_ascii=False)
-        head = '  {\n    "path": ' + path + ",\n"
-        parts.append(head.encode("utf-8", "surrogatepass") + row.record)
-    return b"[\n" + b",\n".join(parts) + b"\n]\n"
+        yield separator + ('  {\n    "path": ' + path + ",\n").encode("utf-8", "surrogatepass")
+        yield row.record
+        separator = b",\n"
+    yield b"\n]\n"

@@ -100,12 +100,22 @@ def month_of(text: str) -> str:
     return f"{match.group(1)}-{match.group(2)}"
 
 
-def _choice(template: Template, name: str, value: str) -> str:
-    """A choice field's value counted as the template's choice it stands for (``High`` is
-    ``high``), else as typed in lowercase; no value is :data:`NONE`."""
-    spec = template.field_named(name)
-    choice = spec.choice_for(value) if spec is not None and spec.choices and value else None
-    return choice or value.strip().lower() or NONE
+class _Choices:
+    """A choice field's values counted as the template's choice each stands for (``High`` is
+    ``high``), else as typed in lowercase; no value is :data:`NONE`. Each distinct value is
+    looked up once (10,000 entries have a handful)."""
+
+    def __init__(self, template: Template, name: str) -> None:
+        self.spec = template.field_named(name)
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, value: str) -> str:
+        known = self.seen.get(value)
+        if known is None:
+            spec = self.spec
+            choice = spec.choice_for(value) if spec is not None and spec.choices and value else None
+            known = self.seen[value] = choice or value.strip().lower() or NONE
+        return known
 
 
 def _ordered(counts: Counter[str], first: list[str]) -> dict[str, int]:
@@ -132,9 +142,10 @@ def compute(rows: list[Listed], template: Template, since: str = "") -> Stats:
     tags: Counter[str] = Counter()
     months: Counter[str] = Counter()
     stats = Stats(entries=len(rows), since=since)
+    severity_of, status_of = _Choices(template, "severity"), _Choices(template, "status")
     for row in rows:
-        severities[_choice(template, "severity", row.severity)] += 1
-        status = _choice(template, "status", row.status)
+        severities[severity_of(row.severity)] += 1
+        status = status_of(row.status)
         statuses[status] += 1
         tags.update({t.strip().lower() for t in row.tags if t.strip()})
         months[month_of(row.date)] += 1
