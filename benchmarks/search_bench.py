@@ -20,7 +20,13 @@ holds exactly ``N`` entries of the same seed; the cache and the FTS5 database al
   first result's snippet; ``typing``: the same with ``partial=True`` on queries typed letter
   by letter; ``snippets20``: top 20 with 20 snippets), p50 and p95;
 * the same three workloads against one SQLite FTS5 table over the same files, and the
-  Whoosh/FTS5 ratios.
+  Whoosh/FTS5 ratios;
+* whole processes, one shot each (``python -m mistakes ...`` in a subprocess, median of
+  5 wall times, with the CPU time beside it): ``search`` against a bare script that opens
+  the same Whoosh index and searches it (the ratio is the cost of everything else:
+  imports, config, the sync), ``list``, ``list --json`` and ``stats`` (served from the
+  index: no file parsed). These run on an index of their own, built first by
+  ``mistakes reindex`` in the user cache of the run (``XDG_CACHE_HOME=DIR/xdg``).
 
 Entries changed for the update figures are written back afterwards, byte for byte.
 Without ``--json`` a report is printed, one line per figure with its target; with
@@ -74,6 +80,8 @@ LIMIT = 20
 SYNC_REPEATS = 5
 UPDATE_REPEATS = 5
 UPDATE_CHILD_COUNT = 20
+ONE_SHOT_REPEATS = 5
+ONE_SHOT_QUERY = "connection pool"
 CHILD_FLAG = "--child"
 STAMP = "folder.json"
 
@@ -154,6 +162,10 @@ def targets_for(n: int) -> list[Target]:
         Target("ratio_query_p95", "sidebar p95 Whoosh/FTS5", "x", 4.0, at),
         Target("typing_p95_ms", "typing p95", "ms", 50.0, at),
         Target("snippets20_p95_ms", "snippets20 p95", "ms", 100.0, at),
+        Target("ratio_one_shot_search", "one-shot search / bare Whoosh script", "x", 1.3),
+        Target("list_s", "mistakes list (whole process)", "s", 0.5, at),
+        Target("list_json_s", "mistakes list --json (whole process)", "s", 0.5, at),
+        Target("stats_s", "mistakes stats (whole process)", "s", 0.5, at),
     ]
 
 
@@ -383,6 +395,89 @@ def _in_child(what: str, folder: Path, cache: Path, names: Sequence[str] = ()) -
     lines = done.stdout.strip().splitlines()
     result: dict[str, Any] = json.loads(lines[-1])
     return result
+
+
+# -- whole processes, one shot each ----------------------------------------------------------
+# What a user pays for one command: a fresh interpreter, the imports, the config, the sync
+# with the folder, the work, the output. The bare script is the floor for a Whoosh search.
+BARE_WHOOSH = """
+import sys
+from whoosh import index
+from whoosh.qparser import MultifieldParser
+
+ix = index.open_dir(sys.argv[1])
+with ix.searcher() as searcher:
+    query = MultifieldParser(["title", "body"], ix.schema).parse(sys.argv[2])
+    for hit in searcher.search(query, limit=10):
+        print(hit["number"], hit["title"])
+"""
+
+
+def _cli_env(xdg: Path) -> dict[str, str]:
+    """The environment of a ``python -m mistakes`` child: this run's cache, and the same
+    ``mistakes`` package as this process (a worktree's, not an installed copy)."""
+    import mistakes
+
+    env = dict(os.environ, XDG_CACHE_HOME=str(xdg), COLUMNS="100")
+    # as installed: compiled modules kept (a fresh compile of every module is not one shot)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    package_root = str(Path(mistakes.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    return env
+
+
+def _timed(command: list[str], env: dict[str, str], repeats: int) -> tuple[float, float, int]:
+    """Median wall seconds and median CPU seconds (user + system of the child) of
+    ``repeats`` runs, and the size of the output."""
+    walls: list[float] = []
+    cpus: list[float] = []
+    size = 0
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        done = subprocess.run(command, env=env, capture_output=True, check=False)
+        walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        if done.returncode != 0:
+            raise RuntimeError(f"{command} failed:\n{done.stderr.decode(errors='replace')}")
+        size = len(done.stdout)
+    return statistics.median(walls), statistics.median(cpus), size
+
+
+def _index_dir(xdg: Path, root: Path) -> Path:
+    """The index the CLI built for ``root`` under ``xdg`` (found by its marker)."""
+    for marker in (xdg / "mistakes").glob("index-v*/*/mistakes-index.json"):
+        if json.loads(marker.read_text("utf-8")).get("folder") == str(root.resolve()):
+            return marker.parent
+    raise RuntimeError(f"no index for {root} under {xdg}")
+
+
+def one_shot(root: Path, xdg: Path, repeats: int = ONE_SHOT_REPEATS) -> dict[str, Any]:
+    """Whole-process figures (see the module's docstring)."""
+    env = _cli_env(xdg)
+    cli = [sys.executable, "-m", "mistakes", "--dir", str(root)]
+    started = time.perf_counter()
+    subprocess.run([*cli, "reindex"], env=env, capture_output=True, check=True)
+    out: dict[str, Any] = {"cli_reindex_s": time.perf_counter() - started}
+    bare = [sys.executable, "-c", BARE_WHOOSH, str(_index_dir(xdg, root)), ONE_SHOT_QUERY]
+    runs = {
+        "bare_whoosh": bare,
+        "one_shot_search": [*cli, "search", ONE_SHOT_QUERY],
+        "list": [*cli, "list"],
+        "list_json": [*cli, "list", "--json"],
+        "stats": [*cli, "stats"],
+    }
+    for key, command in runs.items():
+        wall, cpu, size = _timed(command, env, repeats)
+        out[f"{key}_s"] = wall
+        out[f"{key}_cpu_s"] = cpu
+        out[f"{key}_output_bytes"] = size
+    out["ratio_one_shot_search"] = out["one_shot_search_s"] / out["bare_whoosh_s"]
+    out["ratio_one_shot_search_cpu"] = out["one_shot_search_cpu_s"] / out["bare_whoosh_cpu_s"]
+    return out
 
 
 # -- SQLite FTS5 ------------------------------------------------------------------------------
@@ -682,6 +777,9 @@ def _run_in(work: Path, n: int, seed: int, rounds: int, kept: bool) -> dict[str,
             " the run?): its peak RSS and times include a full build"
         )
 
+    _say(f"whole processes, one shot each ({ONE_SHOT_REPEATS} runs per command)")
+    out.update(one_shot(root, _fresh_dir(work / "xdg")))
+
     results: dict[str, dict[str, Any]] = {}
     for target in targets_for(n):
         value = float(out[target.key])
@@ -780,6 +878,31 @@ def format_report(out: dict[str, Any]) -> str:
             f" [{check['whoosh_total']:>6}]   FTS5 {check['fts5']:<20} {check['fts5_ms']:5.1f} ms"
             f" {check['fts5_total']:>6}"
         )
+    lines.append("")
+    lines.append(
+        f"Whole processes, one shot each (median of {ONE_SHOT_REPEATS}; CPU = user + system)"
+    )
+    one = [
+        ("bare Whoosh script (open, parse, search)", "bare_whoosh", None),
+        (f"mistakes search {ONE_SHOT_QUERY!r}", "one_shot_search", None),
+        ("mistakes list", "list", "list_s"),
+        ("mistakes list --json", "list_json", "list_json_s"),
+        ("mistakes stats", "stats", "stats_s"),
+    ]
+    for label, key, target_key in one:
+        row(
+            label,
+            _fmt(out[f"{key}_s"], "s"),
+            target_key,
+            f"(CPU {out[f'{key}_cpu_s']:.2f} s, {out[f'{key}_output_bytes'] / 1e6:.1f} MB out)",
+        )
+    row(
+        "one-shot search / bare Whoosh",
+        _fmt(out["ratio_one_shot_search"], "x"),
+        "ratio_one_shot_search",
+        f"(CPU {out['ratio_one_shot_search_cpu']:.2f}x)",
+    )
+    row("mistakes reindex (builds the CLI's index)", _fmt(out["cli_reindex_s"], "s"))
     lines.append("")
     failed = [k for k, r in out["targets"].items() if not r["ok"]]
     lines.append("all targets met" if not failed else f"over target: {', '.join(failed)}")

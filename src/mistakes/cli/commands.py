@@ -8,16 +8,15 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mistakes.cli.output import entry_rows, hit_json, is_tty, print_hits, print_json
+from mistakes.cli.output import hit_json, is_tty, print_hits, print_json
 from mistakes.domain.entry import new_entry
 from mistakes.domain.errors import MistakesError
 from mistakes.domain.occurrences import seen_count
 from mistakes.domain.template import FieldKind
 from mistakes.domain.text import visible
-from mistakes.search.index import query_fields
 from mistakes.search.similar import error_query
-from mistakes.services import capture
 from mistakes.services.answers import seen_before_line
 from mistakes.services.config import open_folder
 from mistakes.services.entries import (
@@ -28,11 +27,12 @@ from mistakes.services.entries import (
     parse_assignment,
     record,
 )
-from mistakes.services.importer import Importer, SourceResult
-from mistakes.services.recurrence import Recurrence, first_error_line, record_occurrence
-from mistakes.services.search import SearchService
-from mistakes.services.secrets import Masked, mask_secrets
-from mistakes.storage.folder import StoredEntry
+
+if TYPE_CHECKING:  # what one command needs is imported when it runs (a one-shot costs less)
+    from mistakes.services.importer import SourceResult
+    from mistakes.services.recurrence import Recurrence
+    from mistakes.services.search import SearchService
+    from mistakes.storage.folder import StoredEntry
 
 RunApp = Callable[[str | None, str | None], int]
 Handler = Callable[[argparse.Namespace], int]
@@ -74,6 +74,8 @@ def cmd_new(args: argparse.Namespace) -> int:
             raise UsageError(f"no section '{args.stdin}' in the template")
         if is_tty(sys.stdin):
             print(f"(reading {spec.title} from standard input; end with Ctrl-D)", file=sys.stderr)
+        from mistakes.services.secrets import mask_secrets  # detect-secrets: when masking
+
         masked = mask_secrets(sys.stdin.read())
         entry.sections[spec.key] = service.section_text(spec.key, masked.text)
         _say_masked(masked.summary())
@@ -102,6 +104,8 @@ def _say_masked(summary: str) -> None:
 def _search_service(service: EntryService) -> SearchService:
     """The index of the folder; a wait for another process's lock is said on stderr (who
     holds it), so a command never sits silent."""
+    from mistakes.services.search import SearchService
+
     return SearchService(service.folder, on_wait=_say)
 
 
@@ -120,6 +124,10 @@ def _index_saved(service: EntryService, *saved: StoredEntry) -> None:
 
 
 def cmd_capture(args: argparse.Namespace) -> int:
+    from mistakes.services import capture
+    from mistakes.services.recurrence import first_error_line, record_occurrence
+    from mistakes.services.secrets import Masked, mask_secrets
+
     if not args.cmd:
         raise UsageError("capture needs a command: mistakes capture -- CMD [ARGS...]")
     service = open_service(args)  # fail on a bad folder or template before running anything
@@ -229,6 +237,8 @@ def _say_recorded(done: Recurrence) -> None:
 
 
 def cmd_seen(args: argparse.Namespace) -> int:
+    from mistakes.services.recurrence import first_error_line, record_occurrence
+
     service = open_service(args)
     if args.stdin and args.note is not None:
         raise UsageError("seen takes --note or --stdin, not both")
@@ -268,50 +278,7 @@ def _capture_section(
     return (code or list(template.leaves()))[0].key
 
 
-# -- list / show ----------------------------------------------------------------------------------
-
-
-def _matches(stored: StoredEntry, service: EntryService, args: argparse.Namespace) -> bool:
-    entry = stored.entry
-    template = service.template
-    for name, wanted in (("severity", args.severity), ("status", args.status)):
-        if not wanted:
-            continue
-        spec = template.field_named(name)
-        value = entry.text(name)
-        allowed = set()
-        for item in wanted:
-            for part in item.split(","):
-                choice = spec.choice_for(part) if spec is not None and spec.choices else None
-                allowed.add(choice or part.strip().lower())
-        normal = (spec.choice_for(value) if spec is not None and spec.choices else None) or value
-        if normal.lower() not in allowed:
-            return False
-    if args.tag:
-        have = {t.lower() for t in entry.tags(template)}
-        wanted_tags = {t.strip().lower() for item in args.tag for t in item.split(",") if t.strip()}
-        if not wanted_tags <= have:
-            return False
-    return True
-
-
-def cmd_list(args: argparse.Namespace) -> int:
-    service = open_service(args)
-    if not service.root.is_dir():
-        print(f"mistakes: no entries yet in {service.root}", file=sys.stderr)
-    entries, problems = service.all()
-    _warn_problems(list(problems))
-    shown = [e for e in entries if _matches(e, service, args)]
-    if args.sort == "seen":  # most often seen again first; by number among equals
-        shown.sort(key=lambda e: -seen_count(e.entry))
-    elif args.sort == "date":
-        shown.sort(key=lambda e: e.entry.date, reverse=True)
-    if args.json:
-        print_json([record(e, service.template) for e in shown])
-        return 0
-    for row in entry_rows(shown, service.template, sys.stdout):
-        print(row)
-    return 0
+# -- show ----------------------------------------------------------------------------------
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -429,6 +396,8 @@ def _open_search(service: EntryService) -> SearchService:
 def cmd_search(args: argparse.Namespace) -> int:
     service = open_service(args)
     if args.fields:
+        from mistakes.search.index import query_fields
+
         print("\n".join(f"{name}:" for name in query_fields(service.template)))
         return 0
     if not args.query:
@@ -513,6 +482,8 @@ def cmd_mcp(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     if not args.paths:
         raise UsageError("import needs a file or a folder: mistakes import PATH...")
+    from mistakes.services.importer import Importer
+
     service = open_service(args)
     results = Importer(service).run([Path(p) for p in args.paths], dry_run=args.dry_run)
     stored = [s for r in results for s in r.stored]

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from mistakes import __version__
-from mistakes.cli import commands, teams
+from mistakes.cli import commands, stats, teams
 from mistakes.cli import links as cli_links
 from mistakes.domain.errors import MistakesError
 from mistakes.domain.text import visible
@@ -123,17 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reopen", action="store_true", help="a Resolved entry goes back to Active")
     p.add_argument("--json", action="store_true", help="print the entry as JSON")
 
-    p = command("list", "list entries (oldest first)", commands.cmd_list)
-    p.add_argument("--severity", "-s", action="append", default=[])
-    p.add_argument("--status", action="append", default=[])
-    p.add_argument("--tag", action="append", default=[], help="entries with all these tags")
-    p.add_argument(
-        "--sort",
-        choices=("number", "seen", "date"),
-        default="number",
-        help="seen: most often seen again first; date: newest first (default: number)",
-    )
-    p.add_argument("--json", action="store_true")
+    stats.add_list(command)
+    stats.add_stats(command)
 
     p = command("show", "print an entry", commands.cmd_show)
     p.add_argument("ref", metavar="REF")

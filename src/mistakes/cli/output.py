@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from mistakes.domain.occurrences import seen_count
-from mistakes.domain.template import Template
 from mistakes.domain.text import one_line
-from mistakes.search.index import Hit
-from mistakes.storage.folder import StoredEntry
+
+if TYPE_CHECKING:
+    from mistakes.search.types import Hit
 
 
 def is_tty(stream: TextIO) -> bool:
@@ -36,29 +35,6 @@ def _cut(text: str, width: int) -> str:
 def seen_mark(seen: int) -> str:
     """``[seen 3x] `` before the title of an entry seen again; "" for one never seen again."""
     return f"[seen {seen}x] " if seen else ""
-
-
-def entry_rows(entries: list[StoredEntry], template: Template, stream: TextIO) -> list[str]:
-    """One line per entry: number, date, severity, status, title (fits the terminal), the
-    title marked ``[seen 3x]`` when the entry records occurrences."""
-    tty = is_tty(stream)
-    width = shutil.get_terminal_size((80, 24)).columns if tty else 0
-    rows = []
-    number_width = max([3, *(len(str(e.number)) for e in entries)])
-    for stored in entries:
-        entry = stored.entry
-        severity = entry.text("severity")
-        status = entry.text("status")
-        head = (
-            f"{stored.number:0{number_width}d}  {one_line(entry.date)[:10]:<10}  "
-            f"{one_line(severity)[:8]:<8}  {one_line(status)[:13]:<13}  "
-        )
-        # to a pipe as well: `list | head` in a terminal must not run a title's escapes
-        title = seen_mark(seen_count(entry)) + one_line(entry.title)
-        if tty:
-            title = _cut(title, width - len(head) - 1)
-        rows.append(head + title)
-    return rows
 
 
 def hit_json(hit: Hit) -> dict[str, object]:

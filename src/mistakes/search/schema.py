@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,12 +29,16 @@ from mistakes.search.similar import (
 from mistakes.search.similar import FIELDS as SIMILAR_FIELDS
 from mistakes.storage.folder import StoredEntry
 
-# 5: NFC text, CJK letter pairs; 6: error signature, fix, root cause; 7: seen, resolved
-SCHEMA_VERSION = 7
+# 5: NFC text, CJK letter pairs; 6: error signature, fix, root cause; 7: seen, resolved;
+# 8: listing and record columns
+SCHEMA_VERSION = 8
 TITLE_BOOST = 3.0
 SEEN = "seen"  # how many occurrences the entry records (``seen:>2``)
 RESOLVED = "resolved"  # the day it became Resolved, as the frontmatter has it
-RESERVED = {"path", "number", "datestr", "body", "ranges", SEEN, RESOLVED, *SIMILAR_FIELDS}
+RESERVED = {
+    "path", "number", "datestr", "body", "ranges", "listing", "record", SEEN, RESOLVED,
+    *SIMILAR_FIELDS,
+}  # fmt: skip
 _GENERIC_GROUP_WORDS = ("analysis", "process", "strategy", "assessment", "details", "description")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
@@ -77,6 +83,12 @@ class SearchFields:
 
 BODY = "body"
 RANGES = "ranges"
+LISTING = "listing"  # column: the entry's facts as typed (JSON), for list and stats
+RECORD = "record"  # column: the entry's --json object (UTF-8), when the index was given one
+
+RecordOf = Callable[[StoredEntry], bytes]
+"""The ``--json`` object of an entry, serialised: stored as is, so that ``list --json`` need
+not parse the file (the services layer, which defines that object, hands it in)."""
 _RANGE = struct.Struct("<II")
 
 
@@ -162,6 +174,8 @@ def build_schema(fields: SearchFields) -> Schema:
         ranges=COLUMN(VarBytesColumn()),
         seen=NUMERIC(int, stored=True, sortable=True),
         resolved=ID(stored=True),
+        listing=COLUMN(VarBytesColumn()),
+        record=COLUMN(VarBytesColumn()),
     )
     # "have we seen this?" (search/similar.py): the error signature, and the answer
     schema.add(ERROR_TERMS, KEYWORD())
@@ -213,8 +227,33 @@ def parse_date(text: str) -> datetime | None:
         return None
 
 
-def index_document(stored: StoredEntry, template: Template, fields: SearchFields) -> dict[str, Any]:
-    """The Whoosh document of an entry."""
+def listing_facts(stored: StoredEntry, template: Template) -> dict[str, Any]:
+    """What ``list`` shows and filters on and what ``stats`` counts, as the file has it
+    (values as typed: the listing prints them unchanged)."""
+    entry = stored.entry
+    done = sum(1 for item in entry.follow_up if item.done)
+    return {
+        "name": stored.path.name,
+        "number": stored.number,
+        "title": entry.title,
+        "date": entry.date,
+        "severity": entry.text("severity"),
+        "status": entry.text("status"),
+        "tags": entry.tags(template),
+        "follow_up": [len(entry.follow_up) - done, done],
+        "resolved": resolved_on(entry),  # the frontmatter's resolved: day (issue 10)
+        "seen": seen_count(entry),  # the lines of its ## Occurrences (issue 10's `seen`)
+    }
+
+
+def index_document(
+    stored: StoredEntry,
+    template: Template,
+    fields: SearchFields,
+    record: RecordOf | None = None,
+) -> dict[str, Any]:
+    """The Whoosh document of an entry (with its ``--json`` object when ``record`` is
+    given)."""
     entry = stored.entry
     doc: dict[str, Any] = {
         "path": stored.path.name,
@@ -222,7 +261,12 @@ def index_document(stored: StoredEntry, template: Template, fields: SearchFields
         fields.title: entry.title,
         SEEN: seen_count(entry),
         RESOLVED: resolved_on(entry),
+        LISTING: json.dumps(listing_facts(stored, template), ensure_ascii=False).encode(
+            "utf-8", "surrogatepass"
+        ),
     }
+    if record is not None:
+        doc[RECORD] = record(stored)
     for spec in template.fields[1:]:
         value = entry.value(spec)
         name = _lookup(fields, spec.key)

@@ -31,7 +31,7 @@ from mistakes.search.query import (
     term_text,
 )
 from mistakes.search.schema import SEEN, build_schema, search_fields
-from mistakes.search.similar import FIX_TEXT, ROOT_CAUSE_TEXT, find_similar
+from mistakes.search.similar import FIX_TEXT, ROOT_CAUSE_TEXT
 from mistakes.search.snippets import Snippet, make_snippet, mark_spans
 from mistakes.search.store import IndexStore, damaged
 from mistakes.search.types import Hit, IndexNotReady, IndexUnavailable, SearchResults, date_key
@@ -268,6 +268,8 @@ class SearchIndex(IndexStore):
     def similar(self, text: str, limit: int = 10, exclude: str | None = None) -> list[Hit]:
         """Past entries close to a pasted traceback or log, best first, with the reason, the
         fix and the root cause; [] when nothing is close (see :mod:`mistakes.search.similar`)."""
+        from mistakes.search.similar import find_similar  # not loaded by a one-shot search
+
         return find_similar(
             self.searcher(),
             self.folder,

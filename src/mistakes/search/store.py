@@ -32,11 +32,12 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from mistakes.search import manifest
-from mistakes.search.building import build_writer
 from mistakes.search.cache import MARKER, IndexLocation, locate, remove_temporary, trusted
+from mistakes.search.listing import Bytes, read_listing
 from mistakes.search.locking import FileLock, LockCancelled
 from mistakes.search.schema import (
     SCHEMA_VERSION,
+    RecordOf,
     SearchFields,
     build_schema,
     index_document,
@@ -101,6 +102,7 @@ class IndexStore:
         if self.location.temporary is not None:
             weakref.finalize(self, remove_temporary, self.location)
         self.on_wait: Notify | None = None  # told what a lock wait waits for
+        self.record_of: RecordOf | None = None  # kept with each entry when set (list --json)
         self._ix: windex.Index | None = None
         self._searcher: Searcher | None = None
         self._stale = True
@@ -178,6 +180,9 @@ class IndexStore:
         return None
 
     # -- bringing in step -----------------------------------------------------------------
+    def _document(self, stored: StoredEntry) -> dict[str, Any]:
+        return index_document(stored, self.template, self.fields, self.record_of)
+
     def open_as_is(self) -> bool:
         """Open an existing index without bringing it in step (searching can start while a
         sync runs). False when there is no usable index: ``open`` builds one."""
@@ -279,6 +284,8 @@ class IndexStore:
         current = manifest.scan(self.folder)
         files: manifest.Files = {}
         total = len(current)
+        from mistakes.search.building import build_writer  # multiprocessing: builds only
+
         writer = build_writer(ix, total, forking_allowed=self.forking_allowed)
         try:
             for done, (name, (size, mtime)) in enumerate(sorted(current.items()), 1):
@@ -289,7 +296,7 @@ class IndexStore:
                 if problem is not None:
                     report.problems.append(problem)
                 elif stored is not None:
-                    writer.add_document(**index_document(stored, self.template, self.fields))
+                    writer.add_document(**self._document(stored))
                     report.added += 1
                 if progress is not None and (done % 50 == 0 or done == total):
                     progress(done, total)
@@ -342,7 +349,7 @@ class IndexStore:
                     if stored is None:
                         writer.delete_by_term("path", name)
                         continue
-                    writer.update_document(**index_document(stored, self.template, self.fields))
+                    writer.update_document(**self._document(stored))
                     if name in known:
                         report.updated += 1
                     else:
@@ -379,7 +386,7 @@ class IndexStore:
             try:
                 writer = ix.writer(timeout=WHOOSH_LOCK_TIMEOUT)
                 try:
-                    writer.update_document(**index_document(stored, self.template, self.fields))
+                    writer.update_document(**self._document(stored))
                     writer.commit(optimize=self._segment_count() >= MAX_SEGMENTS)
                 except BaseException:
                     writer.cancel()
@@ -408,6 +415,13 @@ class IndexStore:
         return True
 
     # -- the searcher ---------------------------------------------------------------------
+    def listing(self, records: bool = False) -> dict[str, tuple[dict[str, Any], Bytes]]:
+        """File name -> (the facts ``list`` and ``stats`` use, the ``--json`` object as
+        kept or ``b""``) for every entry the index holds (see :mod:`.listing`)."""
+        searcher = self.searcher()
+        with self._read_lock:  # see searching._reading
+            return read_listing(searcher, records)
+
     def _prepare_searcher(self, searcher: Searcher) -> None:
         """Called once for each new searcher (the searching side preloads from it)."""
 

@@ -23,7 +23,7 @@ from mistakes.domain.naming import parse_entry_filename, snake_key
 from mistakes.domain.occurrences import RESOLVED_KEY, occurrences, resolved_on
 from mistakes.domain.resolution import Requirement, is_resolved, missing, refusal
 from mistakes.domain.template import DATE_KEY, TITLE_KEY, FieldKind, FieldSpec, Template
-from mistakes.services import environment, git
+from mistakes.services import git
 from mistakes.services.config import UserConfig, load_user_config, resolved_requirements
 from mistakes.services.secrets import find_secrets
 from mistakes.storage.folder import EntryFolder, Problem, StoredEntry
@@ -205,6 +205,8 @@ class EntryService:
         for group in self.template.groups:
             values = entry.groups.setdefault(group.key, {})
             missing = [f.key for f in group.fields if not values.get(f.key, "").strip()]
+            from mistakes.services import environment  # platform, subprocess: new entries only
+
             values.update(environment.detect(missing, cwd))
 
     def fill_reporter(self, entry: Entry, names: Mapping[str, str] | None = None) -> None:

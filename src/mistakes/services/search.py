@@ -9,6 +9,7 @@ The CLI waits for the lock instead, and tells when it could not update the index
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from mistakes.search.types import (
     SyncReport,
 )
 from mistakes.services.config import user_cache_dir
+from mistakes.services.records import record_json
 from mistakes.storage.folder import EntryFolder, StoredEntry
 
 
@@ -51,6 +53,8 @@ class SearchService:
         # a process with threads (the app) builds in one process: forking it can hang
         self.index = SearchIndex(folder, self.cache_root, forking_allowed=not threaded)
         self.index.on_wait = on_wait
+        # each entry's --json object is kept in the index: list --json parses no file
+        self.index.record_of = functools.partial(record_json, template=folder.template)
         self._opened = False
         self._pending: dict[str, str] = {}  # file name -> why its update waits
         self._pending_guard = threading.Lock()

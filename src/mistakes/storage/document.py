@@ -150,7 +150,9 @@ class Document:
     # -- writing --------------------------------------------------------------------------
     def render(self, entry: Entry) -> str:
         """The file text with ``entry`` written into it, changing as little as possible."""
-        return _edit.render(self, entry)
+        from mistakes.storage import edit  # the writer: loaded by the commands that write
+
+        return edit.render(self, entry)
 
 
 def new_document(template: Template) -> Document:
@@ -196,7 +198,3 @@ def __getattr__(name: str) -> object:
 
         return getattr(parse, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-# at the end: edit.py imports this module's classes (either may be imported first)
-from mistakes.storage import edit as _edit  # noqa: E402

@@ -744,6 +744,11 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         fields = query_fields(self.workspace.template)
         self.push_screen(HelpScreen(lines, fields, AUTOSAVE_SECONDS, OTHER_KEYS))
 
+    def action_stats(self) -> None:
+        from mistakes.ui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen(self.workspace))
+
     def run_editor(self, path: Path) -> int:
         return run_editor(path)  # the module's, which tests replace
 

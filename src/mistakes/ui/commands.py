@@ -58,6 +58,7 @@ TITLES = {  # the palette's words for a key's command, where the footer's are to
     "follow-link": "Go to the link under the cursor (else the entry's links)",
     "back": "Back to the entry a link was followed from",
     "followups": "Follow-ups of every entry",
+    "stats": "Stats: bar charts by severity, status, tag and month",
 }
 
 

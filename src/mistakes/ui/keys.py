@@ -47,6 +47,7 @@ SCREEN = [
     Binding("alt+right", "sidebar_width(1)", "Wider sidebar", False, id="sidebar-wider"),
     Binding("alt+left", "sidebar_width(-1)", "Narrower sidebar", False, id="sidebar-narrower"),
     Binding("f1", "help", "Help", id="help"),
+    Binding("f10", "stats", "Stats", show=False, id="stats"),
     Binding("ctrl+q", "quit_app", "Quit", id="quit", priority=True),
 ]
 # links and follow-ups (ui/link_actions.py); not in the footer, listed by F1 and the palette

@@ -1,0 +1,202 @@
+"""``list`` and ``stats``: views across entries, served from the search index.
+
+Registered by :func:`add_list` and :func:`add_stats` (``cli/main.py``); what a command
+needs is imported when it runs, so that other commands do not pay for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TextIO
+
+from mistakes.cli.output import seen_mark
+from mistakes.domain.text import one_line, visible
+
+if TYPE_CHECKING:
+    from mistakes.domain.template import Template
+    from mistakes.services.listing import Listed, Listing
+    from mistakes.services.stats import Stats
+
+Handler = Callable[[argparse.Namespace], int]
+Command = Callable[[str, str, Handler], argparse.ArgumentParser]
+
+
+def _say(message: str) -> None:
+    print(f"mistakes: {visible(message)}", file=sys.stderr)
+
+
+def _is_tty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _listing(args: argparse.Namespace, *, records: bool) -> tuple[Listing, Template]:
+    """The folder's entries from the index (synced first), with warnings said."""
+    from mistakes.services.config import open_folder
+    from mistakes.services.listing import listing_index, load_listing
+
+    folder = open_folder(getattr(args, "dir", None), getattr(args, "template", None))
+    if not folder.root.is_dir():
+        print(f"mistakes: no entries yet in {folder.root}", file=sys.stderr)
+    index = listing_index(folder, on_wait=_say)
+    try:
+        listing = load_listing(folder, index, records=records)
+    finally:
+        index.close()
+    for notice in listing.notices:
+        _say(notice)
+    for problem in listing.problems:
+        print(f"mistakes: warning: {visible(str(problem))}", file=sys.stderr)
+    return listing, folder.template
+
+
+def _write_bytes(parts: Iterable[bytes | memoryview]) -> None:
+    """UTF-8 text as it is (tens of MB for ``list --json``: no decoding and encoding
+    again), or decoded where stdout has no bytes underneath."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(b"".join(parts).decode("utf-8", "surrogatepass"))
+        return
+    buffer.writelines(parts)
+    buffer.flush()
+
+
+# -- list --------------------------------------------------------------------------------------
+
+
+def add_list(command: Command) -> None:
+    p = command("list", "list entries (by number, or --sort)", cmd_list)
+    p.add_argument("--severity", "-s", action="append", default=[])
+    p.add_argument("--status", action="append", default=[])
+    p.add_argument("--tag", action="append", default=[], help="entries with all these tags")
+    p.add_argument(  # the keys are checked when the command runs (SORTS: not imported here)
+        "--sort",
+        default="number",
+        metavar="KEY",
+        help="number (default), date (oldest first), severity (most severe first), "
+        "seen (most often seen again first)",
+    )
+    p.add_argument("--json", action="store_true")
+
+
+def _shown(text: str) -> str:
+    # printable text (no control, format or line-break character) is shown as it is
+    return text if text.isprintable() else one_line(text)
+
+
+def entry_rows(entries: list[Listed], stream: TextIO) -> list[str]:
+    """One line per entry: number, date, severity, status, title (fits the terminal)."""
+    tty = _is_tty(stream)
+    width = shutil.get_terminal_size((80, 24)).columns if tty else 0
+    rows = []
+    number_width = max([3, *(len(str(e.number)) for e in entries)])
+    for entry in entries:
+        head = (
+            f"{entry.number:0{number_width}d}  {_shown(entry.date)[:10]:<10}  "
+            f"{_shown(entry.severity)[:8]:<8}  {_shown(entry.status)[:13]:<13}  "
+        )
+        # to a pipe as well: `list | head` in a terminal must not run a title's escapes
+        title = seen_mark(entry.seen) + _shown(entry.title)
+        if tty:
+            room = width - len(head) - 1
+            if room <= 0:
+                title = ""
+            elif len(title) > room:
+                title = title[: room - 1] + "…"
+        rows.append(head + title)
+    return rows
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from mistakes.services.entries import UsageError
+    from mistakes.services.listing import SORTS, Filters, json_parts, sort_rows
+
+    if args.sort not in SORTS:
+        raise UsageError(f"--sort takes one of: {', '.join(SORTS)} (not '{args.sort}')")
+    listing, template = _listing(args, records=args.json)
+    filters = Filters(args.severity, args.status, args.tag)
+    shown = filters.apply(listing.entries, template)
+    if args.sort != "number":
+        shown = sort_rows(shown, args.sort, template)
+    if args.json:
+        _write_bytes(json_parts(shown))
+        return 0
+    sys.stdout.write("".join(row + "\n" for row in entry_rows(shown, sys.stdout)))
+    return 0
+
+
+# -- stats -------------------------------------------------------------------------------------
+
+
+def add_stats(command: Command) -> None:
+    p = command(
+        "stats",
+        "counts by severity, status, tag and month; time to resolve; recurring entries",
+        cmd_stats,
+    )
+    p.add_argument("--since", metavar="YYYY-MM-DD", default="", help="entries dated from then")
+    p.add_argument(
+        "--by",
+        choices=["severity", "status", "tag", "month"],
+        action="append",
+        default=[],
+        help="only this table (repeatable; default: all); --json always has all",
+    )
+    p.add_argument("--json", action="store_true")
+
+
+def _days(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:g}"
+
+
+def stats_text(stats: Stats, tables: list[str]) -> str:
+    """The plain table ``mistakes stats`` prints on a terminal (or a pipe)."""
+    since = f" since {stats.since}" if stats.since else ""
+    lines = [
+        f"{'entries' + since:<24}{stats.entries:>7}",
+        f"{'open':<24}{stats.open:>7}",
+        f"{'resolved':<24}{stats.resolved:>7}",
+        f"{'days to resolve':<24}median {_days(stats.median_days)}, p90 {_days(stats.p90_days)}"
+        f" ({len(stats.resolve_days)} entries with a resolved date)",
+        f"{'follow-ups':<24}{stats.follow_ups_open} open, {stats.follow_ups_done} done",
+    ]
+    for name in tables:
+        counts = stats.by(name)
+        lines += ["", f"by {name}"]
+        if not counts:
+            lines.append("  (none)")
+        width = max([10, *(len(_shown(k)) for k in counts)])
+        lines += [f"  {_shown(key):<{width}}{count:>7}" for key, count in counts.items()]
+    if len(tables) == 4 and stats.most_recurring:
+        lines += ["", "most recurring"]
+        for item in stats.most_recurring:
+            lines.append(f"  {item['number']:03d}  seen {item['seen']:>3}  {_shown(item['title'])}")
+    return "\n".join(lines) + "\n"
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    import json
+
+    from mistakes.services.entries import UsageError
+    from mistakes.services.stats import BY, compute
+
+    listing, template = _listing(args, records=False)
+    try:
+        stats = compute(listing.entries, template, since=args.since)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        json.dump(stats.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    tables = [name for name in BY if name in args.by] if args.by else list(BY)
+    sys.stdout.write(stats_text(stats, tables))
+    return 0
