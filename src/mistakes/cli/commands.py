@@ -16,7 +16,6 @@ from mistakes.domain.errors import MistakesError
 from mistakes.domain.occurrences import seen_count
 from mistakes.domain.template import FieldKind
 from mistakes.domain.text import visible
-from mistakes.search.similar import error_query
 from mistakes.services.answers import seen_before_line
 from mistakes.services.config import open_folder
 from mistakes.services.entries import (
@@ -431,6 +430,8 @@ def cmd_similar(args: argparse.Namespace) -> int:
         stored = service.get(args.ref)
         exclude = stored.path.name
         entry = stored.entry
+        from mistakes.search.similar import error_query
+
         text = error_query(entry.sections, "\n".join([entry.title, *entry.sections.values()]))
     search = _open_search(service)
     hits = search.similar(text, args.limit, exclude=exclude)

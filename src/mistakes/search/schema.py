@@ -18,15 +18,14 @@ from mistakes.domain.naming import snake_key
 from mistakes.domain.occurrences import resolved_on, seen_count
 from mistakes.domain.template import FieldKind, Template
 from mistakes.search.analysis import count_positions, make_analyzer
-from mistakes.search.similar import (
+from mistakes.search.answer_fields import (
     ERROR_LINES,
     ERROR_SIZE,
     ERROR_TERMS,
     FIX_TEXT,
     ROOT_CAUSE_TEXT,
-    signature,
 )
-from mistakes.search.similar import FIELDS as SIMILAR_FIELDS
+from mistakes.search.answer_fields import FIELDS as SIMILAR_FIELDS
 from mistakes.storage.folder import StoredEntry
 
 # 5: NFC text, CJK letter pairs; 6: error signature, fix, root cause; 7: seen, resolved;
@@ -306,6 +305,8 @@ def index_document(
     body.extend(f"{k} {v}" for k, v in entry.extra.items() if isinstance(v, str))
     body.extend(item.text for item in entry.follow_up)
     doc[BODY] = "\n\n".join(body)
+    from mistakes.search.similar import signature  # the lookup's code: when indexing only
+
     doc.update(signature(entry, template))
     return doc
 

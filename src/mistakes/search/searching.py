@@ -22,6 +22,7 @@ from whoosh.searching import Searcher
 from mistakes.domain.naming import parse_entry_filename
 from mistakes.domain.template import Template
 from mistakes.search.analysis import nfc, query_words, term_of
+from mistakes.search.answer_fields import FIX_TEXT, ROOT_CAUSE_TEXT
 from mistakes.search.query import (
     OPERATORS,
     ParsedQuery,
@@ -31,7 +32,6 @@ from mistakes.search.query import (
     term_text,
 )
 from mistakes.search.schema import SEEN, build_schema, search_fields
-from mistakes.search.similar import FIX_TEXT, ROOT_CAUSE_TEXT
 from mistakes.search.snippets import Snippet, make_snippet, mark_spans
 from mistakes.search.store import IndexStore, damaged
 from mistakes.search.types import Hit, IndexNotReady, IndexUnavailable, SearchResults, date_key

@@ -33,6 +33,13 @@ from whoosh.searching import Searcher
 from mistakes.domain.entry import Entry
 from mistakes.domain.template import Template
 from mistakes.search.analysis import STOP_WORDS, camel_parts, fold, term_of
+from mistakes.search.answer_fields import (
+    ERROR_LINES,
+    ERROR_SIZE,
+    ERROR_TERMS,
+    FIX_TEXT,
+    ROOT_CAUSE_TEXT,
+)
 from mistakes.search.snippets import make_snippet
 from mistakes.search.types import Hit, date_key
 from mistakes.storage.errors import EntryParseError
@@ -44,15 +51,6 @@ ERROR_SECTIONS = ("error_messages",)  # keys of the seed template: where an entr
 FIX_SECTIONS = ("fix",)  # Solution > The Fix
 ROOT_CAUSE_SECTIONS = ("root_cause_analysis",)  # the group (Why It Happened, ...)
 EXCERPT_CHARS = 300  # of the fix and of the root cause, on every hit
-
-# -- index fields (the schema adds them; see schema.build_schema) --------------------------------
-
-ERROR_TERMS = "errterms"  # the terms of the entry's title and error text
-ERROR_LINES = "errlines"  # keys of its normalised error lines
-FIX_TEXT = "fixtext"  # stored: the start of The Fix
-ROOT_CAUSE_TEXT = "causetext"  # stored: the start of Root Cause Analysis
-ERROR_SIZE = "errsize"  # stored: how many error terms (equal scores: the narrower first)
-FIELDS = (ERROR_TERMS, ERROR_LINES, FIX_TEXT, ROOT_CAUSE_TEXT, ERROR_SIZE)
 
 # -- ranking ---------------------------------------------------------------------------------------
 
