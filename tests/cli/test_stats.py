@@ -33,14 +33,14 @@ def implied(records: list[dict[str, Any]], since: str = "") -> dict[str, Any]:
 
     resolved = [r for r in records if r["status"].strip().lower() == "resolved"]
     days = [
-        (date.fromisoformat(r["extra"]["resolved"]) - date.fromisoformat(r["date"])).days
+        (date.fromisoformat(r["resolved"]) - date.fromisoformat(r["date"])).days
         for r in resolved
-        if r["extra"].get("resolved") and r["date"]
+        if r["resolved"] and r["date"]
     ]
     days = [d for d in days if d >= 0]
     ordered = sorted(days)
     seen = sorted(
-        ((len(r["extra"].get("seen", [])), r["number"], r["title"]) for r in records),
+        ((r["seen"], r["number"], r["title"]) for r in records),
         key=lambda t: (-t[0], t[1]),
     )
     return {
@@ -93,11 +93,11 @@ def _resolved_and_seen(root: Path) -> None:
                 f"status: resolved\nresolved: {year}-{match.group(2)}-{day:02d}",
                 1,
             )
-        if i % 4 == 1:
+        if i % 4 == 1:  # occurrences as `mistakes seen` appends them
             items = "".join(
-                f"\n  - {{date: 2026-0{k + 1}-01, note: again}}" for k in range(i % 5 + 1)
+                f"- 2026-0{k + 1}-01 10:00 host=web-{k}: again\n" for k in range(i % 5 + 1)
             )
-            text = text.replace("\n---\n", f"\nseen:{items}\n---\n", 1)
+            text = text.rstrip("\n") + f"\n\n## Occurrences\n\n{items}"
         path.write_text(text, "utf-8")
 
 
