@@ -26,7 +26,8 @@ from textual.widgets import Input, Static, TextArea
 from mistakes.ui.app import MistakesApp, make_app
 from mistakes.ui.screens.dialogs import ConfirmScreen, HelpScreen
 
-from .conftest import SIZE, dialog, open_entry, settle, started, type_text, wait_until
+from .conftest import SIZE, dialog, type_text, wait_until
+from .waiting import open_entry, settle, started
 
 ENTRIES = Path(__file__).resolve().parent / "snapshot_entries"
 FOLDER = "team-mistakes"  # what the top bar shows
@@ -65,6 +66,14 @@ async def steady(pilot: Pilot) -> None:
                 # the blink's hidden half is reused as it is once blinking stops
                 widget._line_cache.clear()
             widget.refresh()
+    await pilot.pause()
+    # a widget focused after its blink was stopped kept its cursor hidden (stopping the blink
+    # shows the cursor only where the focus is at that moment): seen in whole tests/ui runs on
+    # a busy machine, where the focus set by an open landed a moment later
+    focused = app.focused
+    if isinstance(focused, Input | TextArea):
+        focused.cursor_blink = True
+        focused.cursor_blink = False
     await pilot.pause()
 
 

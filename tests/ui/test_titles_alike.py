@@ -124,3 +124,11 @@ def test_titles_differing_only_at_the_end_keep_their_end() -> None:
     assert "eu-west-1" in first
     assert "us-east-2" in second
     assert len(first) <= 26 and len(second) <= 26
+
+
+def test_a_short_difference_keeps_the_words_before_it() -> None:
+    titles = [
+        "Kafka TimeoutException in audit-events consumer v2.19.0",
+        "Kafka TimeoutException in audit-events consumer v6.3",
+    ]
+    assert shown_titles(titles, 26) == ["Kafka…consumer v2.19.0", "Kafka…consumer v6.3"]

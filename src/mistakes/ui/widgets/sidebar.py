@@ -126,7 +126,11 @@ def _cut_to_difference(words: list[str], differ: int, width: int) -> str:
         head.append(word)
     if not head:  # a first word longer than the room: part of it
         return cut_end(words[0], room + 1)[:-1] + ELLIPSIS + cut_end(rest, width - room - 1)
-    return cut_end(" ".join(head) + ELLIPSIS + rest, width)
+    # room left over (a short difference, "v2.19.0"): the words just before it, for context
+    start, before = " ".join(head) + ELLIPSIS, words[len(head) : differ]
+    while before and cell_len(start + before[-1] + " " + rest) <= width:
+        rest = before.pop() + " " + rest
+    return cut_end(start + rest, width)
 
 
 def shown_titles(titles: list[str], width: int) -> list[str]:
