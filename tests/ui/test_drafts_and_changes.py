@@ -28,13 +28,15 @@ from .conftest import (
     area,
     dialog,
     entry_file,
+    open_entry,
     prompts,
     results,
+    settle,
+    started,
     topbar,
     type_text,
     wait_until,
 )
-from .waiting import open_entry, settle, started
 
 TYPED = " Ty"
 DRAFTED = TYPED + "ped before the line dropped."

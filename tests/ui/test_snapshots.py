@@ -26,8 +26,7 @@ from textual.widgets import Input, Static, TextArea
 from mistakes.ui.app import MistakesApp, make_app
 from mistakes.ui.screens.dialogs import ConfirmScreen, HelpScreen
 
-from .conftest import SIZE, dialog, type_text, wait_until
-from .waiting import open_entry, settle, started
+from .conftest import SIZE, dialog, open_entry, settle, started, type_text, wait_until
 
 ENTRIES = Path(__file__).resolve().parent / "snapshot_entries"
 FOLDER = "team-mistakes"  # what the top bar shows

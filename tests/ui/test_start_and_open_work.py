@@ -22,12 +22,14 @@ from .conftest import (
     SIZE,
     area,
     entry_file,
+    open_entry,
     results,
+    settle,
+    started,
     topbar,
     type_text,
     wait_until,
 )
-from .waiting import open_entry, settle, started
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")]
 

@@ -12,8 +12,7 @@ from textual.pilot import Pilot
 from mistakes.ui.app import MistakesApp
 from mistakes.ui.widgets.sidebar import cut_end, shown_titles
 
-from .conftest import results, type_text, wait_until
-from .waiting import settle, started
+from .conftest import results, settle, started, type_text, wait_until
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")]
 
