@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.metadata
 import tomllib
 from pathlib import Path
 
@@ -12,9 +13,21 @@ from tests.conftest import REPO
 
 from .conftest import ENTRY, run
 
-# the plugin loads as the pytest11 entry point loads it (the shared test venv may hold an
-# older install of the package, so it is named here)
-PLUGIN = ["-m", "pytest", "-p", "mistakes.pytest_plugin", "-p", "no:cacheprovider", "-q"]
+# the plugin loads through the pytest11 entry point when the package is installed (CI's
+# `pip install -e .`); a checkout run without that install names the module instead (the
+# same module either way: naming it as well would register it twice, a usage error)
+INSTALLED = any(
+    ep.name == "mistakes" and ep.value == "mistakes.pytest_plugin"
+    for ep in importlib.metadata.entry_points(group="pytest11")
+)
+PLUGIN = [
+    "-m",
+    "pytest",
+    *([] if INSTALLED else ["-p", "mistakes.pytest_plugin"]),
+    "-p",
+    "no:cacheprovider",
+    "-q",
+]
 
 # what the run imported of the package, and how often the index was opened and asked
 PROBE = """\
