@@ -110,7 +110,11 @@ class SeenBefore:
         from mistakes.services.lookup import FailureLookup
 
         if self.lookup is None:
-            self.lookup = FailureLookup(self.folder)
+
+            def building(message: str) -> None:
+                reporter.write_line(f"mistakes: {message}")
+
+            self.lookup = FailureLookup(self.folder, on_build=building)
         shown: list[tuple[list[str], list[str]]] = []
         for text, nodeids in failures.values():
             lines = self.lookup.seen_before(text)

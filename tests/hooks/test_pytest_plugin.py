@@ -104,11 +104,15 @@ def test_the_ini_option_turns_it_on_with_a_folder_relative_to_the_ini_file(
 ) -> None:
     (project / "pytest.ini").write_text("[pytest]\nmistakes_dir = entries\n")
     (project / "sub").mkdir()
-    result = run(
-        [*PLUGIN, "--rootdir", str(project), str(project / "test_export.py")], project / "sub"
-    )
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert f"seen before: {ENTRY}" in result.stdout
+    args = [*PLUGIN, "--rootdir", str(project), str(project / "test_export.py")]
+    first = run(args, project / "sub")
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert f"seen before: {ENTRY}" in first.stdout
+    building = f"mistakes: building the search index of {project / 'entries'} (24 entries; "
+    assert building in first.stdout  # said the first time; the next run reuses the index
+    again = run(args, project / "sub")
+    assert f"seen before: {ENTRY}" in again.stdout
+    assert "building" not in again.stdout
 
 
 def test_the_exit_code_is_pytests_own_with_the_plugin_on(project: Path) -> None:

@@ -11,6 +11,7 @@ the lines every integration shares (:func:`~mistakes.services.answers.seen_befor
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from mistakes.services.answers import seen_before_lines
@@ -31,9 +32,14 @@ class FailureLookup:
     """
 
     def __init__(
-        self, folder: str | Path | None = None, limit: int = LIMIT, cache_root: Path | None = None
+        self,
+        folder: str | Path | None = None,
+        limit: int = LIMIT,
+        cache_root: Path | None = None,
+        on_build: Callable[[str], None] | None = None,
     ) -> None:
         self.folder = folder
+        self.on_build = on_build  # told, once, when the first lookup must build the index
         self.limit = limit
         self.cache_root = cache_root
         self.lookups = 0  # how many times the index was asked (not answers from memory)
@@ -64,6 +70,12 @@ class FailureLookup:
             if not folder.root.is_dir():
                 return None
             search = SearchService(folder, self.cache_root)
+            if self.on_build is not None and not search.exists():
+                count = len(folder.paths())
+                self.on_build(
+                    f"building the search index of {folder.root} ({count} entries; "
+                    "once: later runs reuse it)"
+                )
             search.open()
             self._search = search
         return self._search
