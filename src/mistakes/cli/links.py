@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from typing import Any
 
 from mistakes.cli.commands import _index_saved, open_service
 from mistakes.cli.output import print_json
@@ -119,11 +118,6 @@ def fix_links(service: EntryService) -> None:
     for item in fixed:
         where = visible(f"{item.path}:{item.line}")
         print(f"fixed {where}: {visible(item.new.strip())}", file=sys.stderr)
-
-
-def links_json(service: EntryService, stored: StoredEntry) -> list[dict[str, Any]]:
-    """``show --json``'s ``links``: written ones, then backlinks."""
-    return [link.to_json() for link in LinkService(service).links(stored)]
 
 
 # -- follow-ups -------------------------------------------------------------------------------

@@ -394,14 +394,9 @@ def _uri(number: int) -> str:
 
 
 def _hit(hit: Hit, *, reason: bool = False) -> dict[str, Any]:
-    """A hit as ``search --json`` prints it, with the fix and root cause, and where to read
+    """A hit as ``search --json`` prints it (fix and root cause included), and where to read
     the whole entry."""
-    data: dict[str, Any] = {
-        **hit_json(hit),
-        "fix": hit.fix,
-        "root_cause": hit.root_cause,
-        "uri": _uri(hit.number),
-    }
+    data: dict[str, Any] = {**hit_json(hit), "uri": _uri(hit.number)}
     if reason:
         data["reason"] = hit.reason
     return data
