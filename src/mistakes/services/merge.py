@@ -59,71 +59,72 @@ def merge_entries(base: Entry, theirs: Entry, mine: Entry, template: Template) -
         result.applied.append(label)
         return m
 
+    def merge_keys(
+        into: dict[str, Any],
+        b: dict[str, Any],
+        t: dict[str, Any],
+        m: dict[str, Any],
+        label: Callable[[str], str],
+        same: Callable[[Any, Any], bool],
+    ) -> None:
+        """Every key of the three mappings merged into ``into`` (theirs, as copied)."""
+        for key in _keys(b, t, m):
+            value = step(
+                label(key), b.get(key, _MISSING), t.get(key, _MISSING), m.get(key, _MISSING), same
+            )
+            _put(into, key, value)
+
     # top-level fields (and any field key the template does not list, as read)
     labels = {spec.key: spec.label for spec in template.fields}
-    for key in _keys(base.fields, theirs.fields, mine.fields):
-        value = step(
-            labels.get(key, key),
-            base.fields.get(key, _MISSING),
-            theirs.fields.get(key, _MISSING),
-            mine.fields.get(key, _MISSING),
-            _same_field,
-        )
-        _put(merged.fields, key, value)
+    merge_keys(
+        merged.fields,
+        base.fields,
+        theirs.fields,
+        mine.fields,
+        lambda key: labels.get(key, key),
+        _same_field,
+    )
 
     # grouped fields, one by one
     group_titles = {g.key: g.title for g in template.groups}
     sub_labels = {(g.key, f.key): f.label for g in template.groups for f in g.fields}
     for group in _keys(base.groups, theirs.groups, mine.groups):
-        b_values = base.groups.get(group, {})
-        t_values = theirs.groups.get(group, {})
-        m_values = mine.groups.get(group, {})
         values = dict(merged.groups.get(group, {}))
-        for sub in _keys(b_values, t_values, m_values):
-            label = f"{group_titles.get(group, group)} > {sub_labels.get((group, sub), sub)}"
-            value = step(
-                label,
-                b_values.get(sub, _MISSING),
-                t_values.get(sub, _MISSING),
-                m_values.get(sub, _MISSING),
-                _same_field,
-            )
-            _put(values, sub, value)
+        title = group_titles.get(group, group)
+
+        def sub_label(sub: str, group: str = group, title: str = title) -> str:
+            return f"{title} > {sub_labels.get((group, sub), sub)}"
+
+        merge_keys(
+            values,
+            base.groups.get(group, {}),
+            theirs.groups.get(group, {}),
+            mine.groups.get(group, {}),
+            sub_label,
+            _same_field,
+        )
         if values or group in merged.groups:
             merged.groups[group] = values
 
     # sections
-    for key in _keys(base.sections, theirs.sections, mine.sections):
+    def section_label(key: str) -> str:
         spec = template.section(key)
-        label = template.display_title(spec) if spec is not None else key
-        value = step(
-            label,
-            base.sections.get(key, _MISSING),
-            theirs.sections.get(key, _MISSING),
-            mine.sections.get(key, _MISSING),
-            _same_text,
-        )
-        _put(merged.sections, key, value)
+        return template.display_title(spec) if spec is not None else key
+
+    merge_keys(
+        merged.sections, base.sections, theirs.sections, mine.sections, section_label, _same_text
+    )
 
     # frontmatter keys and sections the template does not know
-    for key in _keys(base.extra, theirs.extra, mine.extra):
-        value = step(
-            key,
-            base.extra.get(key, _MISSING),
-            theirs.extra.get(key, _MISSING),
-            mine.extra.get(key, _MISSING),
-            _same_extra,
-        )
-        _put(merged.extra, key, value)
-    for key in _keys(base.extra_sections, theirs.extra_sections, mine.extra_sections):
-        value = step(
-            key,
-            base.extra_sections.get(key, _MISSING),
-            theirs.extra_sections.get(key, _MISSING),
-            mine.extra_sections.get(key, _MISSING),
-            _same_text,
-        )
-        _put(merged.extra_sections, key, value)
+    merge_keys(merged.extra, base.extra, theirs.extra, mine.extra, str, _same_extra)
+    merge_keys(
+        merged.extra_sections,
+        base.extra_sections,
+        theirs.extra_sections,
+        mine.extra_sections,
+        str,
+        _same_text,
+    )
 
     # the checklist, item by item
     label = template.checklist.title if template.checklist is not None else "Checklist"
