@@ -175,7 +175,7 @@ class SearchIndex(IndexStore):
             complete = not collector.stopped
         title_only, terms = self._positive_terms(parsed)
         query_terms = frozenset(terms)
-        hits = [self._hit(hit.fields(), hit.score or 0.0, query_terms) for hit in results]
+        hits = [self._hit_of(hit, hit.score or 0.0, query_terms) for hit in results]
         tied = (
             complete and len(hits) > limit and round(hits[0].score, 6) == round(hits[-1].score, 6)
         )
@@ -184,7 +184,7 @@ class SearchIndex(IndexStore):
             facet = sorting.FieldFacet(self.fields.date, reverse=True)
             ordered = searcher.search(parsed.query, limit=limit, sortedby=facet)
             score = hits[0].score  # a sorted search reports the sort key as the score
-            hits = [self._hit(hit.fields(), score, query_terms) for hit in ordered]
+            hits = [self._hit_of(hit, score, query_terms) for hit in ordered]
         hits.sort(key=lambda h: (-round(h.score, 6), date_key(h.date)))
         hits = hits[:limit]
         leaves = list(self.fields.leaves.values())
@@ -237,6 +237,10 @@ class SearchIndex(IndexStore):
         if parsed.fallback:
             found.extend(term_of(word) for word in parsed.words)
         return fields == {self.fields.title}, found
+
+    def _hit_of(self, result: Any, score: float, terms: frozenset[str]) -> Hit:
+        """The hit of one Whoosh result (a combined index finds its folder by docnum)."""
+        return self._hit(result.fields(), score, terms)
 
     def _hit(self, stored: dict[str, Any], score: float, terms: frozenset[str]) -> Hit:
         name = str(stored.get("path", ""))

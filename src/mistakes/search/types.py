@@ -53,6 +53,7 @@ class Hit:
     fix: str = ""  # the start of Solution > The Fix (Markdown kept); "" when none
     root_cause: str = ""  # the start of Root Cause Analysis; "" when none
     seen: int = 0  # recorded occurrences of the entry (issue 10's `seen`)
+    folder: str = ""  # the folder's name when several folders are searched at once
 
     @property
     def section(self) -> str:

@@ -34,7 +34,7 @@ from mistakes.storage.template_file import load_template
 APP_NAME = "mistakes"
 FOLDER_CONFIG = ".mistakes.toml"
 DEFAULT_DIR = "mistakes"
-USER_KEYS = ("dir", "template", "ascii", "keymap", "resolved_requires", "reporters")
+USER_KEYS = ("dir", "folders", "template", "ascii", "keymap", "resolved_requires", "reporters")
 FOLDER_KEYS = ("template", "resolved_requires")
 RESOLVED_REQUIRES = "resolved_requires"
 
@@ -56,6 +56,8 @@ class UserConfig:
     ascii: bool | None = None  # ASCII glyphs in the app (None: on the Linux console)
     resolved_requires: tuple[str, ...] | None = None  # sections Resolved needs (None: default)
     reporters: dict[str, str] = field(default_factory=dict)  # git user.name -> reporter
+    # ``folders = [...]``: (name or None for the default name, path), in order
+    folders: list[tuple[str | None, Path]] = field(default_factory=list)
 
 
 def user_config_path() -> Path:
@@ -174,7 +176,47 @@ def load_user_config() -> UserConfig:
         keymap=dict(keymap),
         ascii=ascii,
         reporters=dict(reporters),
+        folders=_folders_value(path, data),
     )
+
+
+FOLDERS_HINT = (
+    'folders = ["~/src/payments/mistakes", ...] or '
+    'folders = [{ name = "payments", dir = "~/src/payments/mistakes" }, ...]'
+)
+
+
+def _folders_value(path: Path, data: dict[str, Any]) -> list[tuple[str | None, Path]]:
+    """``folders``: a list of paths, or of tables with ``dir`` (and ``name``); relative
+    paths are relative to the config file."""
+    value = data.get("folders")
+    if value is None:
+        return []
+    text = ""
+    with contextlib.suppress(OSError, UnicodeDecodeError, FileRefused):
+        text = read_regular(path, MAX_CONFIG_BYTES, follow_links=True).decode("utf-8")
+    line = key_line(text, "folders") if text else 0
+    if not isinstance(value, list):
+        raise ConfigError(path, f"'folders' is a list: {FOLDERS_HINT}", line)
+    found: list[tuple[str | None, Path]] = []
+    for item in value:
+        name: str | None = None
+        if isinstance(item, dict):
+            unknown = [k for k in item if k not in ("name", "dir")]
+            if unknown:
+                raise ConfigError(
+                    path, f"'folders': unknown key '{unknown[0]}' (known: name, dir)", line
+                )
+            name, item = item.get("name"), item.get("dir")
+            if name is not None and (not isinstance(name, str) or not name.strip()):
+                raise ConfigError(path, f"'folders': a name is a string: {FOLDERS_HINT}", line)
+        if not isinstance(item, str) or not item.strip():
+            raise ConfigError(path, f"'folders': each folder is a path: {FOLDERS_HINT}", line)
+        where = Path(item).expanduser()
+        found.append(
+            (name.strip() if name else None, where if where.is_absolute() else path.parent / where)
+        )
+    return found
 
 
 def _names_value(path: Path, data: dict[str, Any], key: str) -> tuple[str, ...] | None:
@@ -214,12 +256,19 @@ def resolved_requirements(root: Path, template: Template, config: UserConfig) ->
     return found
 
 
+def env_dirs() -> list[str]:
+    """The folders in ``$MISTAKES_DIR`` (several are separated by ``os.pathsep``)."""
+    return [part for part in os.environ.get("MISTAKES_DIR", "").split(os.pathsep) if part]
+
+
 def resolve_dir(cli_dir: str | None, config: UserConfig) -> Path:
     if cli_dir:
         return Path(cli_dir).expanduser()
-    env = os.environ.get("MISTAKES_DIR")
+    env = env_dirs()
     if env:
-        return Path(env).expanduser()
+        return Path(env[0]).expanduser()
+    if config.folders:
+        return config.folders[0][1]
     if config.dir is not None:
         return config.dir
     return Path(DEFAULT_DIR)
