@@ -18,7 +18,7 @@ def in_browser() -> bool:
     return os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver")
 
 
-def run_app(folder: str | None, template: str | None) -> int:
+def run_app(folder: str | list[str] | None, template: str | None) -> int:
     if not (in_browser() or (sys.stdin.isatty() and sys.stdout.isatty())):
         print(
             "mistakes: the app needs a terminal; in scripts use the commands "

@@ -134,7 +134,7 @@ def test_unknown_user_config_key_is_an_error(run, cwd: Path, isolated_home: Path
     assert result.code == 1
     assert result.err == (
         f"mistakes: {config}:2: unknown setting 'dirs' "
-        "(known: dir, template, ascii, keymap, resolved_requires, reporters)\n"
+        "(known: dir, template, ascii, keymap, resolved_requires, reporters, folders)\n"
     )
 
 

@@ -17,7 +17,6 @@ from mistakes.domain.occurrences import seen_count
 from mistakes.domain.template import FieldKind
 from mistakes.domain.text import visible
 from mistakes.services.answers import seen_before_line
-from mistakes.services.config import open_folder
 from mistakes.services.entries import (
     Assignment,
     EntryService,
@@ -26,19 +25,52 @@ from mistakes.services.entries import (
     parse_assignment,
     record,
 )
+from mistakes.services.folders import FolderSet, open_folders
 
 if TYPE_CHECKING:  # what one command needs is imported when it runs (a one-shot costs less)
+    from mistakes.services.folder_search import FolderSearch
     from mistakes.services.importer import SourceResult
     from mistakes.services.recurrence import Recurrence
     from mistakes.services.search import SearchService
-    from mistakes.storage.folder import StoredEntry
+    from mistakes.storage.folder import Problem, StoredEntry
 
-RunApp = Callable[[str | None, str | None], int]
+RunApp = Callable[[str | list[str] | None, str | None], int]
+"""Opens the app: the folder (a list when several were given) and the template."""
 Handler = Callable[[argparse.Namespace], int]
 
 
+def open_set(args: argparse.Namespace) -> FolderSet:
+    """Every folder the command works over (``--dir`` repeated, the config's ``folders``)."""
+    return open_folders(getattr(args, "dir", None), getattr(args, "template", None))
+
+
 def open_service(args: argparse.Namespace) -> EntryService:
-    return EntryService(open_folder(getattr(args, "dir", None), getattr(args, "template", None)))
+    """The folder a command writes to: the first one, or ``--in NAME``."""
+    return open_set(args).service(getattr(args, "in_folder", None))
+
+
+def service_for(args: argparse.Namespace, ref: str) -> tuple[EntryService, str]:
+    """The service of the folder ``ref`` (``FOLDER:REF`` or REF) is in, and the REF to give
+    it: with one folder, REF as given (less a ``FOLDER:`` prefix); with several, the
+    entry's file name in its folder (a bare REF several folders have is a usage error)."""
+    folders = open_set(args)
+    if not folders.several:
+        _named, bare = folders.split_ref(ref)
+        return folders.service(), bare
+    item, path = folders.resolve(ref)
+    name = path.name if path.parent.resolve() == item.root.resolve() else str(path)
+    return folders.service(item.name), name
+
+
+def ref_services(args: argparse.Namespace, *refs: str) -> tuple[EntryService, list[str]]:
+    """:func:`service_for` for entries that must be in one folder (``link A B``)."""
+    found = [service_for(args, ref) for ref in refs]
+    roots = {service.root.resolve() for service, _ref in found}
+    if len(roots) > 1:
+        raise UsageError(
+            f"{' and '.join(refs)} are in different folders; links join entries of one folder"
+        )
+    return found[0][0], [ref for _service, ref in found]
 
 
 def _warn_problems(problems: list[object]) -> None:
@@ -108,6 +140,13 @@ def _search_service(service: EntryService) -> SearchService:
     return SearchService(service.folder, on_wait=_say)
 
 
+def _folder_search(folders: FolderSet) -> FolderSearch:
+    """The indexes of every folder, searched as one (lock waits said on stderr)."""
+    from mistakes.services.folder_search import FolderSearch
+
+    return FolderSearch(folders, on_wait=_say)
+
+
 def _index_saved(service: EntryService, *saved: StoredEntry) -> None:
     """Keep the search index (where there is one) in step with saves; never fail a save."""
     try:
@@ -130,8 +169,11 @@ def cmd_capture(args: argparse.Namespace) -> int:
     if not args.cmd:
         raise UsageError("capture needs a command: mistakes capture -- CMD [ARGS...]")
     service = open_service(args)  # fail on a bad folder or template before running anything
+    recur = None
+    if args.seen_before:  # a typo fails now, before the command runs
+        service, seen_ref = service_for(args, args.seen_before)
+        recur = service.get(seen_ref)
     template = service.template
-    recur = service.get(args.seen_before) if args.seen_before else None  # a typo fails now
     into = _capture_section(service, args.into, ("error_messages",))
     steps = _capture_section(service, None, ("steps_to_reproduce",), fallback=into)
     # check every option before running anything: a typo must not cost a second run
@@ -189,29 +231,37 @@ def cmd_capture(args: argparse.Namespace) -> int:
     if args.json:
         print_json(record(stored, template), stream=sys.stderr)
     if result.exit_code != 0:
-        _print_seen_before(service, result.output_tail, exclude=stored.path.name)
+        _print_seen_before(args, service, result.output_tail, exclude=stored.path.name)
     return result.exit_code
 
 
 SEEN_BEFORE_LIMIT = 3
 
 
-def _print_seen_before(service: EntryService, text: str, exclude: str) -> None:
+def _print_seen_before(
+    args: argparse.Namespace, service: EntryService, text: str, exclude: str
+) -> None:
     """After a failure is recorded: the past entries that looked like it, with their fix
-    (one line each, from the shared ``similar`` lookup and formatter). Never fails the
-    command: the index may be busy or missing."""
+    (one line each, from the shared ``similar`` lookup and formatter), from every folder.
+    Never fails the command: the index may be busy or missing."""
     try:
-        search = _search_service(service)
+        folders = open_set(args)
+        search = _folder_search(folders)
         search.open()
-        hits = search.similar(text, SEEN_BEFORE_LIMIT, exclude=exclude)
+        into = folders.of_path(service.root / exclude).name
+        hits = search.similar(text, SEEN_BEFORE_LIMIT, exclude=exclude, exclude_folder=into)
         search.close()
     except (MistakesError, OSError) as exc:
         print(f"mistakes: warning: past entries not looked up ({exc})", file=sys.stderr)
         return
     for hit in hits:
-        print(f"mistakes: {seen_before_line(hit)}", file=sys.stderr)
+        line = seen_before_line(hit)
+        if hit.folder:  # several folders: payments:005
+            line = line.replace("seen before: ", f"seen before: {hit.folder}:", 1)
+        print(f"mistakes: {line}", file=sys.stderr)
     if hits:
-        best = f"{hits[0].number:03d}"
+        first = hits[0]
+        best = f"{first.folder}:{first.number:03d}" if first.folder else f"{first.number:03d}"
         print(
             f"mistakes: the same mistake? 'mistakes seen {best}' records it there "
             f"(and 'capture --seen-before {best}' next time)",
@@ -238,10 +288,10 @@ def _say_recorded(done: Recurrence) -> None:
 def cmd_seen(args: argparse.Namespace) -> int:
     from mistakes.services.recurrence import first_error_line, record_occurrence
 
-    service = open_service(args)
+    service, ref = service_for(args, args.ref)
     if args.stdin and args.note is not None:
         raise UsageError("seen takes --note or --stdin, not both")
-    stored = service.get(args.ref)
+    stored = service.get(ref)
     note = args.note or ""
     if args.stdin:
         if is_tty(sys.stdin):
@@ -281,8 +331,8 @@ def _capture_section(
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    service = open_service(args)
-    stored = service.get(args.ref)
+    service, ref = service_for(args, args.ref)
+    stored = service.get(ref)
     for line, message in stored.document.problems:
         print(f"mistakes: warning: {visible(f'{stored.path}:{line}: {message}')}", file=sys.stderr)
     if args.json:
@@ -306,8 +356,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    service = open_service(args)
-    stored = service.get(args.ref)
+    service, ref = service_for(args, args.ref)
+    stored = service.get(ref)
     for hint in service.editing_hints(stored):
         print(f"mistakes: warning: {visible(hint)}; saving anyway", file=sys.stderr)
     entry = stored.entry.copy()
@@ -337,18 +387,30 @@ def cmd_set(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from mistakes.cli.links import fix_links, link_problems
 
-    service = open_service(args)
-    if getattr(args, "fix", False):
-        fix_links(service)
-    problems = service.check(strict=args.strict) + link_problems(service)
+    folders = open_set(args)
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    count = 0
+    for item in folders:  # every folder, each with its own template and links
+        service = EntryService(item.folder)
+        if getattr(args, "fix", False):
+            fix_links(service)
+        problems += service.check(strict=args.strict) + link_problems(service)
+        # secrets already in the files are warnings: the file reads fine, and failing every
+        # CI run on an old entry would teach people to skip check; --strict fails on them too
+        warnings += service.secret_warnings()
+        count += len(service.folder.paths())
     problems.sort(key=lambda p: (str(p.path), p.line))
-    # secrets already in the files are warnings: the file reads fine, and failing every CI
-    # run on an old entry would teach people to skip check; --strict fails on them too
-    warnings = service.secret_warnings()
     if args.json:
         print_json(
             [
-                {"path": str(p.path), "line": p.line, "message": p.message, "warning": warning}
+                {
+                    "path": str(p.path),
+                    **({"folder": folders.of_path(p.path).name} if folders.several else {}),
+                    "line": p.line,
+                    "message": p.message,
+                    "warning": warning,
+                }
                 for warning, found in ((False, problems), (True, warnings))
                 for p in found
             ]
@@ -356,7 +418,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         for problem in sorted([*problems, *warnings], key=lambda p: (str(p.path), p.line)):
             print(visible(str(problem)))  # messages quote values from the file
-        count = len(service.folder.paths())
         summary = f"{count} entries checked, {len(problems)} problems"
         if warnings:
             summary += f", {len(warnings)} possible secrets"
@@ -383,8 +444,8 @@ def _progress(label: str) -> Callable[[int, int], None] | None:
     return show
 
 
-def _open_search(service: EntryService) -> SearchService:
-    search = _search_service(service)
+def _open_search(folders: FolderSet) -> FolderSearch:
+    search = _folder_search(folders)
     report = search.open(progress=_progress("indexing"))
     for notice in report.notices:
         _say(notice)
@@ -393,15 +454,15 @@ def _open_search(service: EntryService) -> SearchService:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    service = open_service(args)
+    folders = open_set(args)
     if args.fields:
         from mistakes.search.index import query_fields
 
-        print("\n".join(f"{name}:" for name in query_fields(service.template)))
+        print("\n".join(f"{name}:" for name in query_fields(folders.first.folder.template)))
         return 0
     if not args.query:
         raise UsageError("search needs a QUERY (or --fields)")
-    search = _open_search(service)
+    search = _open_search(folders)
     text = " ".join(args.query)
     limit = args.limit
     results = search.search(text, limit, snippets=limit)
@@ -418,23 +479,25 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
-    service = open_service(args)
+    folders = open_set(args)
     if args.stdin == bool(args.ref):
         raise UsageError("similar takes either REF or --stdin")
-    exclude = None
+    exclude = exclude_folder = None
     if args.stdin:
         if is_tty(sys.stdin):
             print("(paste a traceback or log; end with Ctrl-D)", file=sys.stderr)
         text = sys.stdin.read()
     else:
-        stored = service.get(args.ref)
+        service, ref = service_for(args, args.ref)
+        stored = service.get(ref)
         exclude = stored.path.name
+        exclude_folder = folders.of_path(stored.path).name if folders.several else None
         entry = stored.entry
         from mistakes.search.similar import error_query
 
         text = error_query(entry.sections, "\n".join([entry.title, *entry.sections.values()]))
-    search = _open_search(service)
-    hits = search.similar(text, args.limit, exclude=exclude)
+    search = _open_search(folders)
+    hits = search.similar(text, args.limit, exclude=exclude, exclude_folder=exclude_folder)
     if args.json:
         print_json([{**hit_json(hit), "reason": hit.reason} for hit in hits])
     else:
@@ -446,8 +509,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
-    service = open_service(args)
-    search = _search_service(service)
+    search = _folder_search(open_set(args))
     started = time.monotonic()
     report = search.reindex(progress=_progress("indexing"))
     for notice in report.notices:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mistakes.cli.commands import open_service
+from mistakes.cli.commands import service_for
 from mistakes.cli.export import AddCommand
 from mistakes.cli.output import print_json
 from mistakes.domain.text import one_line, visible
@@ -29,8 +29,8 @@ def register(command: AddCommand) -> None:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    service = open_service(args)
-    stored = service.get(args.ref)
+    service, ref = service_for(args, args.ref)
+    stored = service.get(ref)
     changes = git.history(stored.path)
     if args.json:
         print_json([c.to_json() for c in changes])
@@ -43,8 +43,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_renumber(args: argparse.Namespace) -> int:
-    service = open_service(args)
-    done = renumber(service, args.ref)
+    service, ref = service_for(args, args.ref)
+    done = renumber(service, ref)
     if args.json:
         print_json(done.to_json())
         return 0

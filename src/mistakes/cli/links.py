@@ -6,13 +6,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import Any
 
-from mistakes.cli.commands import _index_saved, open_service
+from mistakes.cli.commands import _index_saved, open_set, ref_services, service_for
 from mistakes.cli.output import print_json
 from mistakes.domain.links import LINK_TYPES
 from mistakes.domain.text import one_line, visible
 from mistakes.services.entries import EntryService, UsageError
-from mistakes.services.followups import open_followups, set_done
+from mistakes.services.followups import set_done
 from mistakes.services.links import LinkService
 from mistakes.storage.folder import Problem, StoredEntry
 
@@ -60,10 +61,6 @@ def add_parsers(command: Command) -> None:
         p.add_argument("--json", action="store_true")
 
 
-def _open(args: argparse.Namespace) -> EntryService:
-    return open_service(args)
-
-
 def _index(service: EntryService, *saved: StoredEntry) -> None:
     _index_saved(service, *saved)
 
@@ -72,19 +69,19 @@ def _index(service: EntryService, *saved: StoredEntry) -> None:
 
 
 def cmd_link(args: argparse.Namespace) -> int:
-    service = _open(args)
+    service, (a, b) = ref_services(args, args.a, args.b)
     links = LinkService(service)
-    before = [service.get(args.a), service.get(args.b)]
-    saved = links.link(args.a, args.b, args.link_type)
+    before = [service.get(a), service.get(b)]
+    saved = links.link(a, b, args.link_type)
     _report_writes(service, before, saved)
     return 0
 
 
 def cmd_unlink(args: argparse.Namespace) -> int:
-    service = _open(args)
+    service, (a, b) = ref_services(args, args.a, args.b)
     links = LinkService(service)
-    before = [service.get(args.a), service.get(args.b)]
-    saved, kept = links.unlink(args.a, args.b)
+    before = [service.get(a), service.get(b)]
+    saved, kept = links.unlink(a, b)
     for note in kept:
         print(f"mistakes: warning: {visible(note)}", file=sys.stderr)
     _report_writes(service, before, saved)
@@ -124,25 +121,29 @@ def fix_links(service: EntryService) -> None:
 
 
 def cmd_todo(args: argparse.Namespace) -> int:
-    service = _open(args)
-    if service.template.checklist is None:
+    from mistakes.services.folder_views import folder_followups
+
+    folders = open_set(args)
+    if all(item.folder.template.checklist is None for item in folders):
         raise UsageError("the template has no follow-up checklist")
-    items, problems = open_followups(
-        service, tags=args.tag, severities=args.severity, include_done=args.all
+    named, problems = folder_followups(
+        folders, tags=args.tag, severities=args.severity, include_done=args.all
     )
     for problem in problems:
         print(f"mistakes: warning: {visible(str(problem))}", file=sys.stderr)
     if args.json:
-        print_json([item.to_json() for item in items])
+        print_json([_with_folder(item.to_json(), name) for name, item in named])
         return 0
+    items = [item for _name, item in named]
     current = None
     entries = 0
-    for item in items:
+    for name, item in named:
         if item.path != current:
             current = item.path
             entries += 1
             severity = f"  ({one_line(item.severity)})" if item.severity else ""
-            print(f"{item.number:03d}  {one_line(item.title)}{severity}")
+            label = f"{one_line(name)}:" if name else ""
+            print(f"{label}{item.number:03d}  {one_line(item.title)}{severity}")
         mark = "x" if item.done else " "
         print(f"  {item.item:>2}. [{mark}] {one_line(item.text)}")
     what = "items" if args.all else "open items"
@@ -150,10 +151,22 @@ def cmd_todo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_folder(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """``folder`` after ``path`` when several folders are open (``name`` is not "")."""
+    if not name:
+        return data
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        out[key] = value
+        if key == "path":
+            out["folder"] = name
+    return out
+
+
 def _tick(args: argparse.Namespace, done: bool) -> int:
-    service = _open(args)
-    before = service.get(args.ref)
-    saved, item = set_done(service, args.ref, args.item, done)
+    service, ref = service_for(args, args.ref)
+    before = service.get(ref)
+    saved, item = set_done(service, ref, args.item, done)
     if saved.digest != before.digest:
         _index(service, saved)
     if args.json:

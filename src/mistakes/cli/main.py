@@ -20,7 +20,10 @@ With no command, opens the terminal app on the entries folder."""
 
 EPILOG = """\
 The entries folder is --dir, else $MISTAKES_DIR, else ./mistakes (created on first write).
-REF is an entry's number (7 or 007), its file name or stem, or a path.
+--dir may be given several times (or folders = [...] in the config): search, similar, list,
+stats, todo and check work over all of them, new writes to the first (or new --in NAME).
+REF is an entry's number (7 or 007), its file name or stem, or a path; FOLDER:REF
+(payments:7) names the folder when several have that entry.
 Run 'mistakes COMMAND --help' for a command's options."""
 
 
@@ -37,9 +40,26 @@ def _positive(text: str) -> int:
 
 def _add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     default = None if top else argparse.SUPPRESS
-    parser.add_argument("--dir", "-d", metavar="FOLDER", default=default, help="the entries folder")
+    parser.add_argument(
+        "--dir",
+        "-d",
+        metavar="FOLDER",
+        action="append",
+        dest="dir" if top else "command_dir",
+        default=default,
+        help="the entries folder; repeat it to work over several, NAME=FOLDER names one",
+    )
     parser.add_argument(
         "--template", metavar="FILE", default=default, help="use this template file"
+    )
+
+
+def _add_in(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--in",
+        dest="in_folder",
+        metavar="NAME",
+        help="with several folders: write to this one (default: the first)",
     )
 
 
@@ -92,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-env", action="store_true", help="do not fill in the environment automatically"
     )
     p.add_argument("--json", action="store_true", help="print the new entry as JSON")
+    _add_in(p)
 
     p = command(
         "capture", "run a command; if it fails, record its output as an entry", commands.cmd_capture
@@ -110,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="REF",
         help="if it fails, record an occurrence of REF instead of a new entry",
     )
+    _add_in(p)
     p.add_argument("cmd", nargs=argparse.REMAINDER, metavar="-- CMD [ARGS...]")
 
     p = command(
@@ -221,6 +243,8 @@ def main(argv: Sequence[str] | None = None, run_app: commands.RunApp | None = No
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(args_list)
+    # --dir after the command name wins over --dir before it (as with one folder)
+    args.dir = getattr(args, "command_dir", None) or args.dir
     if args.command == "capture" and args.cmd and args.cmd[0] == "--":
         args.cmd = args.cmd[1:]
     try:
@@ -230,7 +254,10 @@ def main(argv: Sequence[str] | None = None, run_app: commands.RunApp | None = No
                 return 2
             if args.ascii:
                 os.environ["MISTAKES_ASCII"] = "1"  # read by the app; beats the config
-            return run_app(getattr(args, "dir", None), getattr(args, "template", None))
+            dirs = args.dir or []
+            # one folder as a string, as always; several as a list
+            folder = dirs[0] if len(dirs) == 1 else (dirs or None)
+            return run_app(folder, getattr(args, "template", None))
         handler: commands.Handler = args.handler
         return handler(args)
     except MistakesError as exc:

@@ -38,8 +38,11 @@ def seen_mark(seen: int) -> str:
 
 
 def hit_json(hit: Hit) -> dict[str, object]:
+    """A hit for scripts; ``folder`` (after ``path``) only when several folders are open."""
+    folder: dict[str, object] = {"folder": hit.folder} if hit.folder else {}
     return {
         "path": str(hit.path),
+        **folder,
         "number": hit.number,
         "title": hit.title,
         "severity": hit.severity,
@@ -62,19 +65,23 @@ def print_hits(hits: list[Hit], *, reasons: bool = False) -> None:
     start of its fix, on one line)."""
     tty = is_tty(sys.stdout)
     width = shutil.get_terminal_size((80, 24)).columns if tty else 80
-    for hit in hits:
+    labels = [f"{one_line(hit.folder)}:" if hit.folder else "" for hit in hits]
+    room = max([0, *(len(label) for label in labels)])
+    for hit, label in zip(hits, labels, strict=True):
         severity, status = one_line(hit.severity), one_line(hit.status)
-        head = f"{hit.number:03d}  {severity[:8]:<8}  {status[:13]:<13}  "
+        number = f"{label}{hit.number:03d}"  # payments:005 with several folders
+        head = f"{number:<{room + 3}}  {severity[:8]:<8}  {status[:13]:<13}  "
         print(head + _cut(seen_mark(hit.seen) + one_line(hit.title), width - len(head)))
+        indent = " " * (5 + room)
         if reasons:
             if hit.reason:
-                print("     " + _cut(one_line(hit.reason), width - 6))
+                print(indent + _cut(one_line(hit.reason), width - 6 - room))
             fix = " ".join(one_line(hit.fix).split()) or "(no fix written)"
-            print("     fix: " + _cut(fix, width - 11))
+            print(indent + "fix: " + _cut(fix, width - 11 - room))
         elif hit.snippet is not None:
-            label = f"{one_line(hit.snippet.section)}: "
-            room = width - 6 - len(label)
-            print("     " + label + _marked_within(hit.snippet.text, hit.snippet.spans, room))
+            section = f"{one_line(hit.snippet.section)}: "
+            space = width - 6 - room - len(section)
+            print(indent + section + _marked_within(hit.snippet.text, hit.snippet.spans, space))
 
 
 def _marked_within(text: str, spans: list[tuple[int, int]], width: int) -> str:

@@ -10,6 +10,7 @@ import argparse
 import shutil
 import sys
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from mistakes.cli.output import seen_mark
@@ -35,24 +36,24 @@ def _is_tty(stream: TextIO) -> bool:
         return False
 
 
-def _listing(args: argparse.Namespace, *, records: bool) -> tuple[Listing, Template]:
-    """The folder's entries from the index (synced first), with warnings said."""
-    from mistakes.services.config import open_folder
-    from mistakes.services.listing import listing_index, load_listing
+def _listing(
+    args: argparse.Namespace, *, records: bool
+) -> tuple[Listing, Template, Callable[[Path], str]]:
+    """Every folder's entries from its index (synced first), with warnings said; the
+    template (the first folder's) and each entry's folder name ("" with one folder)."""
+    from mistakes.services.folder_views import folder_listing, folder_namer
+    from mistakes.services.folders import open_folders
 
-    folder = open_folder(getattr(args, "dir", None), getattr(args, "template", None))
-    if not folder.root.is_dir():
-        print(f"mistakes: no entries yet in {folder.root}", file=sys.stderr)
-    index = listing_index(folder, on_wait=_say)
-    try:
-        listing = load_listing(folder, index, records=records)
-    finally:
-        index.close()
+    folders = open_folders(getattr(args, "dir", None), getattr(args, "template", None))
+    for item in folders:
+        if not item.root.is_dir():
+            print(f"mistakes: no entries yet in {item.root}", file=sys.stderr)
+    listing = folder_listing(folders, records=records, on_wait=_say)
     for notice in listing.notices:
         _say(notice)
     for problem in listing.problems:
         print(f"mistakes: warning: {visible(str(problem))}", file=sys.stderr)
-    return listing, folder.template
+    return listing, folders.first.folder.template, folder_namer(folders)
 
 
 def _write_bytes(parts: Iterable[bytes | memoryview]) -> None:
@@ -90,15 +91,22 @@ def _shown(text: str) -> str:
     return text if text.isprintable() else one_line(text)
 
 
-def entry_rows(entries: list[Listed], stream: TextIO) -> list[str]:
-    """One line per entry: number, date, severity, status, title (fits the terminal)."""
+def entry_rows(
+    entries: list[Listed], stream: TextIO, folder_of: Callable[[Path], str] | None = None
+) -> list[str]:
+    """One line per entry: number, date, severity, status, title (fits the terminal).
+    ``folder_of``: an entry's folder name from its folder's path, put before the number
+    (``payments:005``) when there are several folders."""
     tty = _is_tty(stream)
     width = shutil.get_terminal_size((80, 24)).columns if tty else 0
     rows = []
     number_width = max([3, *(len(str(e.number)) for e in entries)])
-    for entry in entries:
+    labels = [f"{_shown(folder_of(e.root))}:" if folder_of else "" for e in entries]
+    label_width = max([0, *(len(label) for label in labels)])
+    for entry, label in zip(entries, labels, strict=True):
+        number = f"{label}{entry.number:0{number_width}d}"  # payments:005 (several folders)
         head = (
-            f"{entry.number:0{number_width}d}  {_shown(entry.date)[:10]:<10}  "
+            f"{number:<{label_width + number_width}}  {_shown(entry.date)[:10]:<10}  "
             f"{_shown(entry.severity)[:8]:<8}  {_shown(entry.status)[:13]:<13}  "
         )
         # to a pipe as well: `list | head` in a terminal must not run a title's escapes
@@ -119,15 +127,22 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     if args.sort not in SORTS:
         raise UsageError(f"--sort takes one of: {', '.join(SORTS)} (not '{args.sort}')")
-    listing, template = _listing(args, records=args.json)
+    listing, template, folder_of = _listing(args, records=args.json)
     filters = Filters(args.severity, args.status, args.tag)
     shown = filters.apply(listing.entries, template)
-    if args.sort != "number":
+    several = bool(shown) and bool(folder_of(shown[0].root))
+    if args.sort != "number" or several:  # several folders: by number across them
         shown = sort_rows(shown, args.sort, template)
     if args.json:
-        _write_bytes(json_parts(shown))
+        if several:
+            from mistakes.services.folder_views import named_json_parts
+
+            _write_bytes(named_json_parts(shown, folder_of))
+        else:
+            _write_bytes(json_parts(shown))
         return 0
-    sys.stdout.write("".join(row + "\n" for row in entry_rows(shown, sys.stdout)))
+    rows = entry_rows(shown, sys.stdout, folder_of if several else None)
+    sys.stdout.write("".join(row + "\n" for row in rows))
     return 0
 
 
@@ -188,7 +203,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from mistakes.services.entries import UsageError
     from mistakes.services.stats import BY, compute
 
-    listing, template = _listing(args, records=False)
+    listing, template, _folder_of = _listing(args, records=False)
     try:
         stats = compute(listing.entries, template, since=args.since)
     except ValueError as exc:

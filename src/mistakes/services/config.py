@@ -34,7 +34,7 @@ from mistakes.storage.template_file import load_template
 APP_NAME = "mistakes"
 FOLDER_CONFIG = ".mistakes.toml"
 DEFAULT_DIR = "mistakes"
-USER_KEYS = ("dir", "folders", "template", "ascii", "keymap", "resolved_requires", "reporters")
+USER_KEYS = ("dir", "template", "ascii", "keymap", "resolved_requires", "reporters", "folders")
 FOLDER_KEYS = ("template", "resolved_requires")
 RESOLVED_REQUIRES = "resolved_requires"
 

@@ -80,12 +80,14 @@ class Workspace:
     @classmethod
     def open(
         cls,
-        folder: str | Path | None = None,
+        folder: str | Path | list[str] | None = None,
         template: str | Path | None = None,
         cache_root: Path | None = None,
         data_dir: Path | None = None,
     ) -> Workspace:
         config = load_user_config()
+        if isinstance(folder, list):  # several folders: the first one (for now)
+            folder = folder[0]
         entry_folder = open_folder(folder, template, config)
         root = entry_folder.root
         return cls(

@@ -783,7 +783,7 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
 
 
 def make_app(
-    folder: str | Path | None = None,
+    folder: str | Path | list[str] | None = None,
     template: str | Path | None = None,
     cache_root: Path | None = None,
     data_dir: Path | None = None,
