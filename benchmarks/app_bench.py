@@ -329,7 +329,7 @@ class Session:
     errors: list[str] = field(default_factory=list)
 
 
-def _make(root: Path) -> Any:
+def _make(root: Path | list[str]) -> Any:
     from mistakes.ui.app import make_app
 
     return make_app(root)
@@ -349,7 +349,9 @@ def _answered(sidebar: Any, box: Input, text: str) -> bool:
     )
 
 
-async def app_session(root: Path, queries: Sequence[str], opens: int, first_open: int) -> Session:
+async def app_session(
+    root: Path | list[str], queries: Sequence[str], opens: int, first_open: int
+) -> Session:
     out = Session()
     started = time.perf_counter()
     app = _make(root)
@@ -564,7 +566,7 @@ def _load() -> list[float]:
     return [round(v, 2) for v in os.getloadavg()]
 
 
-def warm_index(root: Path) -> dict[str, Any]:
+def warm_index(root: Path | list[str]) -> dict[str, Any]:
     """Build or bring in step the index the app will open (in the bench's cache dir)."""
     from mistakes.services.workspace import Workspace
 
@@ -795,8 +797,10 @@ def run(
     load: bool = False,
     load_timeout: float = LOAD_TIMEOUT_S,
     pty_chars: int = PTY_CHARS,
+    folders: int = 0,
 ) -> dict[str, Any]:
-    """Every figure of the benchmark, as one dict (what ``--json`` prints)."""
+    """Every figure of the benchmark, as one dict (what ``--json`` prints). ``folders``:
+    only the comparison of one folder with that many folders of the same entries."""
     work = keep.resolve() if keep is not None else Path(tempfile.mkdtemp(prefix="app-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
@@ -820,6 +824,10 @@ def run(
         if len(paths) != n:
             raise RuntimeError(f"expected {n} entry files, found {len(paths)}")
         out.update(folder_reused=reused, generate_s=generate_s)
+        if folders:
+            out.update(folders_figures(root, paths, work, folders, repeat, quick))
+            out["load_after"] = _load()
+            return out
         _say("warming the index")
         out.update(warm_index(root))
         _say("import times (child processes)")
@@ -874,6 +882,89 @@ def run(
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
+
+
+# -- several folders --------------------------------------------------------------------------
+def split_folder(paths: Sequence[Path], work: Path, k: int) -> list[Path]:
+    """The entries of the one folder spread over ``k`` folders (``team-1/mistakes``, ...;
+    entry i goes to folder i mod k), hard links where the file system allows; reused when
+    each folder already holds its share."""
+    base = work / f"folders-{k}"
+    dirs = [base / f"team-{i + 1}" / "mistakes" for i in range(k)]
+    shares: list[list[Path]] = [list(paths[i::k]) for i in range(k)]
+    for folder, share in zip(dirs, shares, strict=True):
+        names = {p.name for p in share}
+        if folder.is_dir() and {p.name for p in folder.glob("*.md")} == names:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        for path in share:
+            try:
+                os.link(path, folder / path.name)
+            except OSError:
+                shutil.copy2(path, folder / path.name)
+    return dirs
+
+
+def folders_figures(
+    root: Path, paths: Sequence[Path], work: Path, k: int, repeat: int, quick: bool
+) -> dict[str, Any]:
+    """The app on one folder of N entries against the app on ``k`` folders holding the same
+    N entries: first frame (entries listed), keystroke to results, open. The two are
+    measured in turns (one, several, one, ...) so that a change in the machine's load
+    falls on both."""
+    dirs = [str(d) for d in split_folder(paths, work, k)]
+    _say(f"warming the index of one folder, and of {k} folders")
+    out: dict[str, Any] = {"folders": k}
+    out["warm_one"] = warm_index(root)
+    out["warm_folders"] = warm_index(dirs)
+    queries = QUICK_QUERIES if quick else QUERIES[:2]
+    sessions: dict[str, list[Session]] = {"one": [], "folders": []}
+    for turn in range(repeat):
+        for label, target in (("one", root), ("folders", dirs)):
+            _say(f"start {turn + 1}/{repeat}: {label}")
+            sessions[label].append(asyncio.run(app_session(target, queries, 2, turn)))
+            gc.collect()
+    for label, done in sessions.items():
+        frames = [s.first_frame_s for s in done]
+        keys = [v for s in done for v in s.keystroke_ms]
+        opens = [v for s in done for v in s.open_ms]
+        out[f"{label}_first_frame_s"] = statistics.median(frames)
+        out[f"{label}_first_frames_s"] = frames
+        out[f"{label}_keystroke_p50_ms"] = _p(keys, 50)
+        out[f"{label}_keystroke_p95_ms"] = _p(keys, 95)
+        out[f"{label}_open_p95_ms"] = _p(opens, 95) if opens else None
+        out[f"{label}_errors"] = [e for s in done for e in s.errors]
+    out["folders_first_frame_ratio"] = out["folders_first_frame_s"] / out["one_first_frame_s"]
+    out["folders_keystroke_ratio"] = (
+        out["folders_keystroke_p50_ms"] / out["one_keystroke_p50_ms"]
+        if out["one_keystroke_p50_ms"]
+        else None
+    )
+    return out
+
+
+def format_folders(out: dict[str, Any]) -> str:
+    k = out["folders"]
+    lines = [
+        f"mistakes app over several folders: {out['entries']:,} entries in one folder, "
+        f"then the same entries in {k} folders ({out['repeat']} starts each, in turns)",
+        f"{'':44}{'one folder':>12}{f'{k} folders':>12}{'ratio':>8}",
+    ]
+    rows = [
+        ("start to first frame, entries listed (median)", "first_frame_s", "s"),
+        ("keystroke to results shown, p50", "keystroke_p50_ms", "ms"),
+        ("keystroke to results shown, p95", "keystroke_p95_ms", "ms"),
+        ("open entry, p95", "open_p95_ms", "ms"),
+    ]
+    for label, key, unit in rows:
+        one, several = out.get(f"one_{key}"), out.get(f"folders_{key}")
+        ratio = f"{several / one:.2f}x" if one and several else "-"
+        lines.append(f"{label:44}{_fmt(one, unit):>12}{_fmt(several, unit):>12}{ratio:>8}")
+    lines.append(f"load {out['load_before']} before, {out.get('load_after')} after")
+    errors = out.get("one_errors", []) + out.get("folders_errors", [])
+    lines += [f"error: {e}" for e in errors]
+    return "\n".join(lines)
 
 
 # -- the report -------------------------------------------------------------------------------
@@ -1083,7 +1174,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="N",
         help="characters typed for the bytes-per-character figure (0: skip it)",
     )
+    parser.add_argument(
+        "--folders",
+        type=int,
+        default=0,
+        metavar="K",
+        help="only compare the app on one folder with the app on the same entries split "
+        "over K folders (first frame, keystroke, open)",
+    )
     args = parser.parse_args(argv)
+    if args.folders == 1 or args.folders < 0:
+        parser.error("--folders takes 2 or more")
     if args.entries < 1 or args.repeat < 1:
         parser.error("--entries and --repeat must be at least 1")
     if args.pty_chars < 0 or args.load_timeout <= 0:
@@ -1100,8 +1201,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         load=args.load,
         load_timeout=args.load_timeout,
         pty_chars=args.pty_chars,
+        folders=args.folders,
     )
-    print(json.dumps(out, indent=2) if args.json else format_report(out))
+    if args.json:
+        print(json.dumps(out, indent=2))
+    else:
+        print(format_folders(out) if args.folders else format_report(out))
     return 0
 
 

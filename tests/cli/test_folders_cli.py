@@ -134,3 +134,16 @@ def test_link_across_folders_is_refused(run, two: tuple[Path, Path]) -> None:
     result = run(*dirs(two), "link", "payments:1", "search:2")
     assert result.code == 2
     assert "different folders" in result.err
+
+
+def test_serve_starts_the_app_over_every_folder(tmp_path: Path) -> None:
+    import shlex
+
+    from mistakes.cli.web import app_command
+    from mistakes.services.folders import open_folders
+
+    a, b = tmp_path / "pay ments", tmp_path / "search"
+    command = shlex.split(app_command([("pay", a), ("search", b)], None))
+    assert command[3:] == ["--dir", f"pay={a.resolve()}", "--dir", f"search={b.resolve()}"]
+    dirs = [w for w in command[3:] if w != "--dir"]
+    assert open_folders(dirs).names == ["pay", "search"]

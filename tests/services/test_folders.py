@@ -207,3 +207,29 @@ def test_followups_over_folders(tmp_path: Path) -> None:
     assert keys == sorted(keys)
     for name, item in items:
         assert item.path.parent == (a if name == "payments" else b)
+
+
+def test_workspace_over_folders_saves_in_the_right_folder(tmp_path: Path) -> None:
+    from mistakes.services.workspace import Workspace, hit_key
+
+    a, b, _whole = split_samples(tmp_path)
+    ws = Workspace.open([str(a), str(b)], cache_root=tmp_path / "c", data_dir=tmp_path / "d")
+    try:
+        ws.sync()
+        assert ws.several and ws.folder_names == ["payments", "search-team"]
+        hits = ws.find("pool", 50).hits
+        assert {h.folder for h in hits} == {"payments", "search-team"}
+        assert len({hit_key(h) for h in hits}) == len(hits)
+        entry = ws.new_entry("Saved in search-team")
+        saved = ws.save(None, entry, folder="search-team")
+        assert saved.path.parent == b
+        assert ws.find("saved search-team", 5).hits[0].folder == "search-team"
+        first = ws.save(None, ws.new_entry("Saved in the first"))
+        assert first.path.parent == a
+        total = len(list(a.glob("*.md"))) + len(list(b.glob("*.md")))
+        assert len(ws.listing().entries) == total
+        items, _problems = ws.followups()
+        assert {i.path.parent for i in items} == {a, b}
+        assert ws.key_of(saved.path) == f"search-team/{saved.path.name}"
+    finally:
+        ws.close()

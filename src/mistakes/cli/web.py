@@ -10,7 +10,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from mistakes.cli.commands import open_service
+from mistakes.cli.commands import open_set
 from mistakes.cli.export import AddCommand
 from mistakes.domain.errors import MistakesError
 
@@ -32,10 +32,16 @@ def register(command: AddCommand) -> None:
     p.add_argument("--port", "-p", type=int, default=DEFAULT_PORT, help=f"({DEFAULT_PORT})")
 
 
-def app_command(folder: Path, template: str | None) -> str:
+def app_command(folder: Path | list[tuple[str, Path]], template: str | None) -> str:
     """The shell command textual-serve starts for each browser tab: this Python, this
-    package, the folder (and template) resolved now, so the server's cwd does not matter."""
-    words = [sys.executable, "-m", "mistakes", "--dir", str(folder.resolve())]
+    package, the folder (and template) resolved now, so the server's cwd does not matter.
+    ``folder``: one folder, or several as (name, path) (``--dir NAME=PATH`` each)."""
+    words = [sys.executable, "-m", "mistakes"]
+    if isinstance(folder, Path):
+        words += ["--dir", str(folder.resolve())]
+    else:
+        for name, root in folder:
+            words += ["--dir", f"{name}={root.resolve()}"]
     if template:
         words += ["--template", str(Path(template).expanduser().resolve())]
     return shlex.join(words)
@@ -51,7 +57,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    service = open_service(args)  # a bad folder or template fails here, not in the browser
+    folders = open_set(args)  # a bad folder or template fails here, not in the browser
     try:
         from textual_serve.server import Server
     except ImportError:
@@ -62,6 +68,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "change the entries (there is no login)",
             file=sys.stderr,
         )
-    command = app_command(service.root, getattr(args, "template", None))
+    where = [(f.name, f.root) for f in folders] if folders.several else folders.first.root
+    command = app_command(where, getattr(args, "template", None))
     Server(command, host=args.host, port=args.port, title="mistakes").serve()
     return 0

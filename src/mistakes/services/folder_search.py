@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mistakes.search.combined import CombinedIndex, combinable, merge_similar
+from mistakes.search.searching import SearchIndex
 from mistakes.search.types import Hit, Notify, Progress, SearchResults, SyncReport, date_key
 from mistakes.services.folders import FolderSet
 from mistakes.services.search import PendingUpdate, SearchService
@@ -82,6 +83,20 @@ class FolderSearch:
             if part == name:
                 return service
         raise KeyError(name)
+
+    @property
+    def index(self) -> SearchIndex:
+        """The first folder's index (with one folder: the index)."""
+        return self.services[0][1].index
+
+    @property
+    def on_wait(self) -> Notify | None:
+        return self.services[0][1].on_wait
+
+    @on_wait.setter
+    def on_wait(self, notify: Notify | None) -> None:
+        for _name, service in self.services:
+            service.on_wait = notify
 
     @property
     def warning(self) -> str:

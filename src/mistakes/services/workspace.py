@@ -1,4 +1,9 @@
-"""What the terminal app works with: one entries folder, its index and its drafts.
+"""What the terminal app works with: the entries folders, their indexes and the drafts.
+
+With one folder everything is as it always was. With several (``--dir`` repeated, the
+config's ``folders``), the sidebar searches them all (:class:`FolderSearch`: one ranking),
+each hit names its folder, an entry is read and saved with its own folder's template and
+rules, and a new entry goes to the first folder or the one chosen (``save(..., folder=)``).
 
 Widgets call this (from worker threads for anything that reads or writes files) and
 never touch files or the index themselves.
@@ -18,20 +23,22 @@ from mistakes.search.query import entry_from_query
 from mistakes.services.config import (
     UserConfig,
     load_user_config,
-    open_folder,
     user_data_dir,
 )
 from mistakes.services.drafts import Draft, DraftStore
 from mistakes.services.entries import EntryService
+from mistakes.services.folder_search import FolderSearch
+from mistakes.services.folders import FolderSet, NamedFolder, default_name, open_folders
+from mistakes.services.followups import FollowUp, open_followups
 from mistakes.services.git import Change, history
+from mistakes.services.listing import Listing, load_listing
 from mistakes.services.merge import MergeResult, differences, merge_entries
 from mistakes.services.recurrence import Recurrence, record_occurrence
-from mistakes.services.search import SearchService
 from mistakes.services.watch import FolderChanges, FolderWatch
 from mistakes.storage.atomic import create_file
 from mistakes.storage.document import new_document
 from mistakes.storage.errors import StorageError
-from mistakes.storage.folder import StoredEntry
+from mistakes.storage.folder import Problem, StoredEntry
 from mistakes.storage.hashing import content_hash
 
 RECENT = 300  # entries listed with an empty search box: the rest are a search away
@@ -64,18 +71,34 @@ class Restoring:
     note: str | None = None  # what the user should know (renamed, deleted, changed)
 
 
+def hit_key(hit: Hit) -> str:
+    """A result's key in a list: its file name, ``folder/name`` with several folders (two
+    folders may each have a ``005-x.md``)."""
+    return f"{hit.folder}/{hit.name}" if hit.folder else hit.name
+
+
 @dataclass
 class Workspace:
-    entries: EntryService
-    search: SearchService
+    entries: EntryService  # the first folder's: new entries go there unless told
+    search: FolderSearch
     drafts: DraftStore
     config: UserConfig
     watch: FolderWatch | None = None
+    folders: FolderSet | None = None  # None: the one folder of ``entries``
     _sync_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _watches: list[FolderWatch] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
+        if self.folders is None:
+            root = self.entries.root
+            self.folders = FolderSet([NamedFolder(default_name(root), self.entries.folder)])
         if self.watch is None:
             self.watch = FolderWatch(self.entries.root)
+        self._watches = [self.watch] + [FolderWatch(f.root) for f in self.folders.folders[1:]]
+        self._services = {
+            f.name: (self.entries if n == 0 else EntryService(f.folder, self.config))
+            for n, f in enumerate(self.folders)
+        }
 
     @classmethod
     def open(
@@ -85,17 +108,67 @@ class Workspace:
         cache_root: Path | None = None,
         data_dir: Path | None = None,
     ) -> Workspace:
+        """The app's workspace: ``folder`` is one folder, or a list (``--dir`` repeated);
+        None: the config's ``folders``, else as the CLI finds the folder."""
         config = load_user_config()
-        if isinstance(folder, list):  # several folders: the first one (for now)
-            folder = folder[0]
-        entry_folder = open_folder(folder, template, config)
-        root = entry_folder.root
+        dirs = folder if isinstance(folder, list) else None if folder is None else [str(folder)]
+        folders = open_folders(dirs, template, config)
+        first = folders.first.folder
         return cls(
-            entries=EntryService(entry_folder, config),
-            search=SearchService(entry_folder, cache_root, threaded=True),
-            drafts=DraftStore(data_dir or user_data_dir(), root),
+            entries=EntryService(first, config),
+            search=FolderSearch(folders, cache_root, threaded=True),
+            drafts=DraftStore(data_dir or user_data_dir(), first.root),
             config=config,
+            folders=folders,
         )
+
+    # -- several folders ----------------------------------------------------------------------
+    @property
+    def several(self) -> bool:
+        assert self.folders is not None
+        return self.folders.several
+
+    @property
+    def folder_names(self) -> list[str]:
+        assert self.folders is not None
+        return self.folders.names
+
+    def folder_of(self, path: Path) -> str:
+        """The name of the folder ``path`` is in (the first folder's when none holds it)."""
+        assert self.folders is not None
+        return self.folders.of_path(path).name if self.several else self.folder_names[0]
+
+    def entries_for(self, path: Path | None = None, folder: str | None = None) -> EntryService:
+        """The entry service of the folder holding ``path``, or named ``folder``."""
+        if not self.several:
+            return self.entries
+        name = folder if folder is not None else self.folder_of(path) if path else None
+        return self._services.get(name or "", self.entries)
+
+    def key_of(self, path: Path) -> str:
+        """The key :func:`hit_key` gives the entry in ``path``."""
+        return f"{self.folder_of(path)}/{path.name}" if self.several else path.name
+
+    def listing(self) -> Listing:
+        """Every folder's entries from its index as it is (the app keeps it in step)."""
+        assert self.folders is not None
+        merged = Listing([])
+        for item in self.folders:
+            part = load_listing(item.folder, self.search.service(item.name).index, sync=False)
+            merged.entries += part.entries
+            merged.problems += part.problems
+            merged.notices += part.notices
+        return merged
+
+    def followups(self) -> tuple[list[FollowUp], list[Problem]]:
+        """The follow-up items of every folder's entries, oldest entry first."""
+        if not self.several:
+            return open_followups(self.entries)
+        from mistakes.services.folder_views import folder_followups
+
+        assert self.folders is not None
+        named, problems = folder_followups(self.folders)
+        return [item for _name, item in named], problems
 
     @property
     def template(self) -> Template:
@@ -109,7 +182,8 @@ class Workspace:
         """Bring the index in step with the folder (the folder watch starts from here)."""
         with self._sync_lock:
             assert self.watch is not None
-            self.watch.prime()
+            for watch in self._watches:
+                watch.prime()
             return self.search.ensure_open(progress)
 
     def poll_folder(self, also: Path | None = None) -> FolderChanges:
@@ -120,8 +194,19 @@ class Workspace:
         if not self._sync_lock.acquire(blocking=False):
             return FolderChanges()
         try:
-            assert self.watch is not None
-            changes = self.watch.poll(also)
+            found = [
+                w.poll(also if also is None or w.root == also.parent else None)
+                for w in self._watches
+            ]
+            changes = (
+                found[0]
+                if len(found) == 1
+                else FolderChanges(
+                    tuple(p for c in found for p in c.added),
+                    tuple(p for c in found for p in c.changed),
+                    tuple(p for c in found for p in c.removed),
+                )
+            )
             if changes:
                 self.search.ensure_open()
             return changes
@@ -158,19 +243,19 @@ class Workspace:
     def known_tags(self) -> list[str]:
         """The tags used in the folder, most used first ([] while the index is built)."""
         try:
-            return self.search.index.known_tags()
+            return self.search.known_tags()
         except IndexNotReady:
             return []
 
     def snippet(self, hit: Hit) -> Hit:
         if hit.snippet is None:
-            self.search.index.attach_snippet(hit)
+            self.search.attach_snippet(hit)
         return hit
 
     def load(self, path: Path) -> StoredEntry:
         """The entry in ``path``; EntryGone when the file is no longer there."""
         try:
-            return self.entries.folder.load(path)
+            return self.entries_for(path).folder.load(path)
         except FileNotFoundError:
             raise EntryGone(path) from None
 
@@ -275,20 +360,28 @@ class Workspace:
         made.apply(entry, self.template)
         return entry, made.left_out
 
-    def save(self, stored: StoredEntry | None, entry: Entry, *, force: bool = False) -> StoredEntry:
+    def save(
+        self,
+        stored: StoredEntry | None,
+        entry: Entry,
+        *,
+        force: bool = False,
+        folder: str | None = None,
+    ) -> StoredEntry:
         """Create or save; the index is updated for that one entry. Becoming Resolved with a
-        section it requires empty raises ResolveRefused unless ``force`` (the user said so)."""
+        section it requires empty raises ResolveRefused unless ``force`` (the user said so).
+        ``folder``: where a new entry goes (default: the first folder)."""
         if stored is None:
-            saved = self.entries.create(entry, gate=True, force=force)
+            saved = self.entries_for(folder=folder).create(entry, gate=True, force=force)
         else:
-            saved = self.entries.save(stored, entry, force=force)
+            saved = self.entries_for(stored.path).save(stored, entry, force=force)
         if saved is not stored:
             self.search.saved(saved)
         return saved
 
     def record_occurrence(self, path: Path, note: str, *, reopen: bool = False) -> Recurrence:
         """One more occurrence of the entry in ``path`` (read now); the index follows."""
-        done = record_occurrence(self.entries, self.load(path), note=note, reopen=reopen)
+        done = record_occurrence(self.entries_for(path), self.load(path), note=note, reopen=reopen)
         self.search.saved(done.stored)
         return done
 
@@ -314,7 +407,11 @@ class Workspace:
         return history(path)
 
     def similar(self, text: str, exclude: str | None = None, limit: int = 5) -> list[Hit]:
-        return self.search.similar(text, limit, exclude=exclude)
+        """Past entries like ``text``; ``exclude``: the open entry's key (:meth:`key_of`)."""
+        folder = None
+        if exclude is not None and self.several and "/" in exclude:
+            folder, exclude = exclude.split("/", 1)
+        return self.search.similar(text, limit, exclude=exclude, exclude_folder=folder)
 
     def close(self) -> None:
         self.search.shutdown()

@@ -38,6 +38,7 @@ from mistakes.ui.navigation import NavigationActions
 from mistakes.ui.save_flow import DraftsFound, FolderChanged, OpenFileChanged
 from mistakes.ui.screens.dialogs import ConfirmScreen, HelpScreen
 from mistakes.ui.screens.drafts import Answer, DraftPicker
+from mistakes.ui.screens.folders import FolderPicker
 from mistakes.ui.screens.merge import MergeScreen
 from mistakes.ui.similar import SimilarFinder
 from mistakes.ui.styles import stylesheets
@@ -128,7 +129,7 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         yield SimilarFinder(
             self.workspace,
             lambda: self.editor,
-            lambda: self.stored.path.name if self.stored is not None else None,
+            lambda: self.workspace.key_of(self.stored.path) if self.stored is not None else None,
             SIMILAR_DELAY,
         )
         yield KeyFooter()
@@ -186,6 +187,13 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         bar = self.query_one("#topbar", Static)
         width = bar.content_size.width or self.size.width - 2
         folder = str(self.workspace.root)
+        if self.workspace.several:  # the open entry's folder; else every folder's name
+            if self.stored is not None:
+                folder = str(self.stored.path.parent)
+            elif self.editor.original is not None:
+                folder = str(self.workspace.entries_for(folder=self.new_folder).root)
+            else:
+                folder = " + ".join(self.workspace.folder_names)
         if self.editor.original is None:
             text = topbar_text(folder, None, "", False, width)
         else:
@@ -206,7 +214,8 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         self.peek.display = peeking
         self.editor.display = not peeking
         self.sidebar.set_class(peeking, "-peeking")
-        self.sidebar.mark_open(self.stored.path.name if self.stored is not None else None)
+        stored = self.stored
+        self.sidebar.mark_open(self.workspace.key_of(stored.path) if stored is not None else None)
 
     @on(Sidebar.HitHighlighted)
     def _hit_highlighted(self, message: Sidebar.HitHighlighted) -> None:
@@ -458,6 +467,7 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
             return
         self.stored = stored
         self.draft_key = None
+        self.new_folder = None
         await self.editor.load(stored.entry)
         self._remember_stat()
         self._update_topbar()
@@ -475,6 +485,7 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         """Enter on "no match": a new entry titled with the query's words, its field terms
         (``tag:redis``, ``severity:high``) set as fields rather than copied into the title."""
         entry, left_out = await asyncio.to_thread(self.workspace.new_entry_from_query, text)
+        self.new_folder = None  # the first folder (ctrl+n asks which)
         await self._show_new(entry)
         if left_out:
             unused = one_line(", ".join(left_out))
@@ -520,7 +531,7 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
             if write_back and stored is not None:
                 saved = self.workspace.write_back(stored, entry)
             else:
-                saved = self.workspace.save(stored, entry, force=force)
+                saved = self.workspace.save(stored, entry, force=force, folder=self.new_folder)
         except NotDurableError as exc:  # written, but a crash now could lose it
             if exc.saved is None:
                 self.post_message(self.Failed(str(exc)))
@@ -697,7 +708,22 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
 
     # -- actions -------------------------------------------------------------------------------
     def action_new_entry(self) -> None:
-        self._when_safe(lambda: self._new(""))
+        if not self.workspace.several:
+            self._when_safe(lambda: self._new(""))
+            return
+
+        def chosen(name: str | None) -> None:
+            if name is None:
+                return  # escape: no new entry
+
+            def start() -> None:
+                self.new_folder = name
+                self._new("")
+
+            self._when_safe(start)
+
+        # several folders: which one (the last one chosen is highlighted first)
+        self.push_screen(FolderPicker(self.workspace.folder_names, self.new_folder), chosen)
 
     def action_save(self) -> None:
         self._save()

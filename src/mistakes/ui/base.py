@@ -17,6 +17,7 @@ class AppBase(App[int]):
     workspace: Workspace
     stored: StoredEntry | None
     draft_key: str | None  # the open entry's draft, once one was kept
+    new_folder: str | None = None  # several folders: where the new entry open goes
     # look for changes behind the app's back now (the app also runs it on a timer)
     check_open_file: Callable[[], None]
     open_path: Callable[[Path], None]  # open an entry once unsaved work is dealt with

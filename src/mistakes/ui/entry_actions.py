@@ -104,7 +104,9 @@ class EntryActions(AppBase):
         """When ``entry`` would become Resolved with sections Resolved requires left empty,
         ask first (``then`` runs on "resolve anyway") and return True; False when there is
         nothing to ask."""
-        entries = self.workspace.entries
+        entries = self.workspace.entries_for(
+            self.stored.path if self.stored is not None else None, folder=self.new_folder
+        )
         previous = self.stored.entry if self.stored is not None else None
         if self.resolve_confirmed() or not entries.becomes_resolved(entry, previous):
             return False

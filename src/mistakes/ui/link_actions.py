@@ -37,7 +37,8 @@ class LinkActions(AppBase):
 
     @property
     def links(self) -> LinkService:
-        return LinkService(self.workspace.entries)
+        stored = self.stored  # the open entry's folder
+        return LinkService(self.workspace.entries_for(stored.path if stored else None))
 
     # -- following links --------------------------------------------------------------------
     def action_follow_link(self) -> None:
@@ -54,7 +55,9 @@ class LinkActions(AppBase):
         leaves = {f"section-{spec.key}" for spec in place.leaves}
         if area is not None and area.id in leaves:
             row, column = area.cursor_location
-            link = link_at(area.document.get_line(row), column, self.workspace.root.name)
+            stored = self.stored
+            root = stored.path.parent if stored is not None else self.workspace.root
+            link = link_at(area.document.get_line(row), column, root.name)
             if link is not None:
                 self._resolve_link(link)
                 return
@@ -157,6 +160,10 @@ class LinkActions(AppBase):
 
     @work(thread=True, group="links", exit_on_error=False, description="Writing a link")
     def _write_link(self, here: Path, there: Path, link_type: str) -> None:
+        if self.workspace.folder_of(here) != self.workspace.folder_of(there):
+            message = f"{there.name} is in another folder; links join entries of one folder"
+            self.call_from_thread(self.notify, message, markup=False, severity="error")
+            return
         try:
             saved = self.links.link(here.name, there.name, link_type)
             for stored in saved:

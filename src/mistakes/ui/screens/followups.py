@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from mistakes.domain.errors import MistakesError
 from mistakes.domain.text import one_line
-from mistakes.services.followups import FollowUp, open_followups, set_done
+from mistakes.services.followups import FollowUp, set_done
 from mistakes.services.workspace import Workspace
 
 Opened = tuple[Path, int]  # what enter answers: the entry's file and the item (1-based)
@@ -102,7 +102,7 @@ class FollowUpsScreen(Screen[Opened | None]):
         description="Follow-ups",
     )
     def _load(self) -> None:
-        items, problems = open_followups(self.workspace.entries)
+        items, problems = self.workspace.followups()
         self.post_message(self.Loaded(items, len(problems)))
 
     @on(Loaded)
@@ -143,7 +143,7 @@ class FollowUpsScreen(Screen[Opened | None]):
 
     @work(thread=True, group="tick", exit_on_error=False, description="Ticking a follow-up")
     def _tick(self, index: int, item: FollowUp) -> None:
-        entries = self.workspace.entries
+        entries = self.workspace.entries_for(item.path)
         try:
             before = entries.get(str(item.path))
             saved, now = set_done(

@@ -26,7 +26,6 @@ from textual.widgets import Footer, Static
 
 from mistakes.domain.text import one_line
 from mistakes.search.types import IndexNotReady, IndexUnavailable
-from mistakes.services.listing import load_listing
 from mistakes.services.stats import NO_DATE, NONE, Stats, compute
 from mistakes.services.workspace import Workspace
 
@@ -160,7 +159,7 @@ class StatsScreen(Screen[None]):
         """From the index as the app keeps it in step (no file is parsed)."""
         workspace = self.workspace
         try:
-            listing = load_listing(workspace.entries.folder, workspace.search.index, sync=False)
+            listing = workspace.listing()
         except (IndexNotReady, IndexUnavailable) as exc:
             self.app.call_from_thread(self._unavailable, str(exc))
             return

@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 
 from mistakes.domain.text import one_line, visible
 from mistakes.search.index import Hit, SearchResults
-from mistakes.services.workspace import Workspace
+from mistakes.services.workspace import Workspace, hit_key
 
 # severity and status as words, each with its colour (the F1 help shows the legend)
 SEVERITY_STYLE = {
@@ -65,9 +65,13 @@ def status_text(status: str) -> Content:
     return Content.styled(one_line(word) or "no status", STATUS_STYLE.get(word, "$text-muted"))
 
 
+FOLDER_LABEL = 12  # cells of a folder's name on a result's second line, at most
+
+
 def result_prompt(hit: Hit, is_open: bool = False, title: str | None = None) -> Content:
     """Two lines: ``005 Title``, then the severity and status as coloured words, ``seen 3x``
-    when the entry records occurrences, and the date.
+    when the entry records occurrences, and the date. With several folders the second line
+    starts with the entry's folder (``payments``, cut to 12 cells).
     The open entry's number is shown reversed and its second line ends in ``open``.
     ``title``: the title as cut to the list's width (``shown_titles``); else the whole one."""
     number_style = "reverse bold" if is_open else "$text-muted"
@@ -76,6 +80,7 @@ def result_prompt(hit: Hit, is_open: bool = False, title: str | None = None) -> 
         " ",
         title if title is not None else one_line(hit.title) or "(untitled)",
         "\n    ",
+        (f"{cut_end(one_line(hit.folder), FOLDER_LABEL)} " if hit.folder else "", "bold $accent"),
         severity_text(hit.severity),
         " ",
         status_text(hit.status),
@@ -354,8 +359,10 @@ class Sidebar(Vertical):
         with self.app.batch_update():
             listing.set_options(
                 Option(
-                    result_prompt(hit, hit.name == self.open_name, self._titles.get(hit.name)),
-                    id=hit.name,
+                    result_prompt(
+                        hit, hit_key(hit) == self.open_name, self._titles.get(hit_key(hit))
+                    ),
+                    id=hit_key(hit),
                 )
                 for hit in results.hits
             )
@@ -425,7 +432,7 @@ class Sidebar(Vertical):
     def _cut_titles(self) -> None:
         self._titles_width = self._title_cells()
         titles = shown_titles([hit.title for hit in self.hits], self._titles_width)
-        self._titles = {hit.name: title for hit, title in zip(self.hits, titles, strict=True)}
+        self._titles = {hit_key(hit): title for hit, title in zip(self.hits, titles, strict=True)}
 
     def fit_titles(self) -> None:
         """The list's width changed: cut the titles for the new width."""
@@ -437,7 +444,8 @@ class Sidebar(Vertical):
             for index, hit in enumerate(self.hits):
                 if index >= listing.option_count:
                     break
-                prompt = result_prompt(hit, hit.name == self.open_name, self._titles[hit.name])
+                key = hit_key(hit)
+                prompt = result_prompt(hit, key == self.open_name, self._titles[key])
                 listing.replace_option_prompt_at_index(index, prompt)
 
     def mark_open(self, name: str | None) -> None:
@@ -447,10 +455,11 @@ class Sidebar(Vertical):
         before, self.open_name = self.open_name, name
         listing = self.results
         for hit in self.hits:
-            if hit.name in (before, name):
+            key = hit_key(hit)
+            if key in (before, name):
                 with contextlib.suppress(OptionDoesNotExist):
-                    prompt = result_prompt(hit, hit.name == name, self._titles.get(hit.name))
-                    listing.replace_option_prompt(hit.name, prompt)
+                    prompt = result_prompt(hit, key == name, self._titles.get(key))
+                    listing.replace_option_prompt(key, prompt)
 
     # -- preview of the highlighted result ----------------------------------------------------
     @on(OptionList.OptionHighlighted, "#results")

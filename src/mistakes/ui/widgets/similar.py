@@ -17,14 +17,16 @@ from textual.widgets.option_list import Option
 
 from mistakes.domain.text import one_line, visible
 from mistakes.search.types import Hit
+from mistakes.services.workspace import hit_key
 
 NO_CLOSE_MATCHES = "No close matches"
 NOTHING_TO_LOOK_FOR = "Write or paste the error (Error Messages) to look for past entries like it."
 
 
 def hit_label(hit: Hit) -> Content:
-    """One line of the list: number and title."""
-    return Content(f"{hit.number:03d} {one_line(hit.title)}")
+    """One line of the list: number and title (``payments:005`` with several folders)."""
+    label = f"{one_line(hit.folder)}:" if hit.folder else ""
+    return Content(f"{label}{hit.number:03d} {one_line(hit.title)}")
 
 
 def answer(hit: Hit | None) -> Content:
@@ -71,9 +73,9 @@ class SimilarPanel(Vertical):
     def show(self, hits: list[Hit] | None, *, looked_for: bool = True) -> None:
         """The hits of a lookup (None: not looked up yet for this entry); ``looked_for``:
         there was error text to look for (an empty list then means nothing is close)."""
-        self.hits = {hit.name: hit for hit in hits or []}
+        self.hits = {hit_key(hit): hit for hit in hits or []}
         listing = self.query_one("#similar-list", OptionList)
-        listing.set_options(Option(hit_label(hit), id=hit.name) for hit in hits or [])
+        listing.set_options(Option(hit_label(hit), id=hit_key(hit)) for hit in hits or [])
         if hits:
             listing.highlighted = 0  # enter opens the best match (set_options clears it)
         if hits is None or hits:
