@@ -139,10 +139,11 @@ class Workspace:
         return self.folders.of_path(path).name if self.several else self.folder_names[0]
 
     def entries_for(self, path: Path | None = None, folder: str | None = None) -> EntryService:
-        """The entry service of the folder holding ``path``, or named ``folder``."""
+        """The entry service of the folder holding ``path`` (when given), else of the one
+        named ``folder`` (else the first)."""
         if not self.several:
             return self.entries
-        name = folder if folder is not None else self.folder_of(path) if path else None
+        name = self.folder_of(path) if path is not None else folder
         return self._services.get(name or "", self.entries)
 
     def key_of(self, path: Path) -> str:

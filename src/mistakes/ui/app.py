@@ -398,6 +398,7 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         if restoring.note:
             self.notify(one_line(restoring.note), markup=False, severity="warning")
         self.stored = restoring.stored
+        self.new_folder = None  # a restored new entry goes to the first folder
         self.draft_key = draft.key
         self._from_draft = True
         await self.editor.load(restoring.base)
