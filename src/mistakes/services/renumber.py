@@ -74,7 +74,8 @@ def _renamed_path(target: str, old_name: str, new_name: str) -> str:
     ``new_name``; the folder part, brackets and fragment stay as they were."""
     name_end = len(target.split("#", 1)[0].split("?", 1)[0].rstrip(">"))
     head = target[:name_end]
-    assert head.endswith(old_name)
+    if not head.endswith(old_name):  # written in a way the reader tidied (spaces in <>)
+        return target.replace(old_name, new_name, 1)
     return head[: len(head) - len(old_name)] + new_name + target[name_end:]
 
 
