@@ -107,12 +107,19 @@ def test_the_benchmark_runs_tiny_and_reports_figures(
     for system in ("app", "bm25"):
         for key in ("recall_at_1", "recall_at_3"):
             assert _share(out[system][key]), (system, key, out[system][key])
+            # the target, or an entry holding its error text: never fewer
+            assert out[system][f"{key}_same_error"] >= out[system][key]
         assert out[system]["latency_p95_ms"] >= out[system]["latency_p50_ms"] >= 0
         assert out[system]["cpu_p95_ms"] >= out[system]["cpu_p50_ms"] >= 0
     assert out["app"]["thresholds"]
     for row in out["app"]["thresholds"]:
         assert all(_share(row[k]) for k in ("no_match", "recall_at_1", "recall_at_3"))
-    for key in ("unseen_no_match", "seen_no_match", "unseen_top_is_lookalike"):
+    for key in (
+        "unseen_no_match",
+        "seen_no_match",
+        "unseen_top_is_lookalike",
+        "unseen_no_match_same_error",
+    ):
         assert _share(out["app"][key]), key
     assert 0 <= out["app"]["hits_generic_reason"] <= out["app"]["hits"]
 
@@ -121,6 +128,63 @@ def test_the_benchmark_runs_tiny_and_reports_figures(
         assert heading in report
     assert "SearchService.similar" in report and "plain Whoosh BM25" in report
     assert "No close matches" in report
+    assert "same error" in report and "strict" in report  # both figures, side by side
+
+
+TRACE = (
+    "Traceback (most recent call last):\n"
+    '  File "/srv/{app}/views.py", line {n}, in {func}\n'
+    "    return json.dumps(payload)\n"
+    "TypeError: Object of type Decimal is not JSON serializable\n"
+)
+
+
+def test_an_entry_holding_the_targets_error_text_is_a_right_answer(tmp_path: Path) -> None:
+    """The decided rule: another entry whose error section holds the target's error line
+    (other frames, other numbers) counts in the "same error" figures; a look-alike (same
+    exception type, another message) and the error named in prose elsewhere do not."""
+    root = tmp_path / "folder"
+    block = error_pastes.ErrorBlock(
+        source="a.md",
+        line=1,
+        heading="Decimal in JSON",
+        before="",
+        after="",
+        text="TypeError: Object of type Decimal is not JSON serializable",
+        kind="TypeError",
+        message="Object of type Decimal is not JSON serializable",
+    )
+    target = similar_quality.write_entry(
+        root, "Decimal", {"error_messages": block.text}, "2026-01-02"
+    )
+    twin = similar_quality.write_entry(
+        root,
+        "Cart export",
+        {"error_messages": TRACE.format(app="cart", n=88, func="export")},
+        "2026-01-03",
+    )
+    lookalike = similar_quality.write_entry(
+        root,
+        "Datetime",
+        {"error_messages": "TypeError: Object of type datetime is not JSON serializable"},
+        "2026-01-04",
+    )
+    prose = similar_quality.write_entry(
+        root,
+        "Prose",
+        {
+            "what_happened": "Like TypeError: Object of type Decimal is not JSON serializable.",
+            "error_messages": "KeyError: 'tenant'",
+        },
+        "2026-01-05",
+    )
+    paste = similar_quality.LabelledPaste(block, target, lookalike, "pasted")
+    twins = similar_quality.find_twins(root, [paste])
+    assert twins == {target: {twin}}
+    answers = similar_quality.Answers([[lookalike, twin, prose]], [1.0])
+    assert similar_quality.recall([paste], answers, 3) == 0.0  # strict
+    assert similar_quality.recall_same_error([paste], answers, 1, twins) == 0.0
+    assert similar_quality.recall_same_error([paste], answers, 3, twins) == 1.0
 
 
 def test_generic_words_in_reasons_are_counted() -> None:

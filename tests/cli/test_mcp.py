@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Coroutine, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -321,6 +322,7 @@ def test_new_writes_an_entry_with_allow_write(writer: Server) -> None:
     assert made["uri"] == "mistakes://025"
     shown = writer.data("show", ref=made["uri"].removeprefix("mistakes://"))
     assert shown["severity"] == "high" and shown["status"] == "resolved"
+    assert shown["resolved"] == date.today().isoformat()  # the day kept, as `new` keeps it
     assert shown["tags"] == ["templates", "billing"]
     assert shown["sections"]["The Fix"] == "Added the new folder to the Jinja loader."
     assert "TemplateNotFound" in shown["sections"]["Error Messages"]
@@ -341,6 +343,9 @@ def test_new_with_a_bad_value_is_a_tool_error(writer: Server) -> None:
     before = sorted(writer.folder.iterdir())
     assert "severity must be one of" in writer.error("new", title="x", severity="urgent")
     assert "no section 'Nope'" in writer.error("new", title="x", sections={"Nope": "y"})
+    # Resolved asks for the root cause and the fix, as `mistakes new` and `set` do
+    message = writer.error("new", title="x", sections={"fix": "y"}, fields={"status": "resolved"})
+    assert "not set to resolved: Root Cause Analysis is empty" in message
     assert sorted(writer.folder.iterdir()) == before
 
 

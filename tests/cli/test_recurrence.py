@@ -371,3 +371,77 @@ def test_seen_masks_secrets_in_the_note(run, entries: Path) -> None:
     assert "hunter2secret" not in added
     assert "[REDACTED:" in added and "postgres://app:" in added
     assert "masked 1 secret" in result.err
+
+
+# -- new goes through the same gate, and masks what it is given --------------------------------
+
+
+def test_new_resolved_without_the_write_up_is_refused(run, cwd: Path) -> None:
+    result = run("new", "-t", "Pool exhausted", "--status", "resolved", "--no-env")
+    assert result.code == 1
+    assert result.err == (
+        "mistakes: not set to resolved: Root Cause Analysis and Solution > The Fix are empty "
+        "(give them with --section, or --force)\n"
+    )
+    assert not list(cwd.glob("mistakes/*.md"))  # nothing written
+    args = ("new", "-t", "Pool exhausted", "--status", "resolved", "--no-env")
+    result = run(*args, "--section", "The Fix=Raised pool_size to 40.")
+    assert result.code == 1 and "Root Cause Analysis is empty" in result.err
+
+
+def test_new_resolved_with_the_write_up_keeps_the_day(run, cwd: Path) -> None:
+    result = run(
+        "new", "-t", "Pool exhausted", "--status", "resolved", "--no-env", "--json",
+        "--section", "Why It Happened=pool_size 5 for 40 workers.",
+        "--section", "The Fix=Raised pool_size to 40.",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    today = date.today().isoformat()
+    assert run("show", "1", "--json").json["resolved"] == today
+    text = entry_path(cwd / "mistakes", 1).read_text("utf-8")
+    assert text.index(f"resolved: {today}") < text.index("---", 4)  # in the frontmatter
+    assert run("check", "--strict").code == 0
+
+
+def test_new_resolved_with_force_and_a_day_of_its_own(run, cwd: Path) -> None:
+    args = ("new", "--no-env", "--status", "resolved", "--force")
+    assert run(*args, "-t", "Forced").code == 0
+    assert run("show", "1", "--json").json["resolved"] == date.today().isoformat()
+    assert run(*args, "-t", "Back-filled", "--field", "extra.resolved=2025-04-10").code == 0
+    assert run("show", "2", "--json").json["resolved"] == "2025-04-10"
+    assert run("new", "-t", "Still open", "--no-env", "--status", "active").code == 0
+    assert run("show", "3", "--json").json["resolved"] == ""
+
+
+FAKE_AWS_KEY = "AKIAZ7QX3MPLV4NRW2TC"  # the shape of an access key id; not a real one
+
+
+def test_new_masks_secrets_in_sections_and_fields(run, cwd: Path) -> None:
+    result = run(
+        "new", "-t", "Deploy failed", "--no-env",
+        "--section", f"Error Messages=botocore: invalid key {FAKE_AWS_KEY} for s3://logs",
+        "--section", "What Happened=the job ran with password=hunter2secret in its env",
+        "--field", "The Fix=rotated; the old DSN was postgres://app:s3cr3tpw@db:5432/app",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    text = entry_path(cwd / "mistakes", 1).read_text("utf-8")
+    for secret in (FAKE_AWS_KEY, "hunter2secret", "s3cr3tpw"):
+        assert secret not in text
+    assert "botocore: invalid key [REDACTED:aws-key] for s3://logs" in text
+    assert "the job ran with password=[REDACTED:" in text
+    assert "postgres://app:[REDACTED:" in text
+    assert "masked 3 secrets" in result.err
+
+
+def test_set_masks_secrets_in_sections(run, draft: Path) -> None:
+    before = draft.read_text("utf-8")
+    result = run("set", "1", f"The Fix=Revoked {FAKE_AWS_KEY}; set password=hunter2secret")
+    assert result.code == 0, result.err
+    after = draft.read_text("utf-8")
+    assert FAKE_AWS_KEY not in after and "hunter2secret" not in after
+    assert "Revoked [REDACTED:aws-key]; set password=[REDACTED:password]" in after
+    assert "masked 2 secrets (aws-key, password)" in result.err
+    assert before != after
+    # a field that is not free text is not looked at (and says nothing)
+    result = run("set", "1", "severity=high")
+    assert result.code == 0 and "masked" not in result.err

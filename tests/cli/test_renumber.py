@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mistakes.services.renumber import rewrite_links
+from mistakes.services.renumber import Rename, rewrite_links, rewrite_text
 from tests.conftest import Result
 from tests.gitrepo import git
 
@@ -100,11 +100,98 @@ def test_renumber_refuses_a_number_nobody_shares(samples_copy: Path, run: Run) -
         ("[a](005-x.md.bak)", "[a](005-x.md.bak)"),
         ("[a](../other/005-x.md)", "[a](../other/005-x.md)"),
         ("[a](105-x.md)", "[a](105-x.md)"),
-        ("the file 005-x.md", "the file 005-x.md"),
+        # the links reader reads a bare path as a link (show --json lists it): it follows
+        ("the file 005-x.md", "the file 025-x.md"),
+        ("- mistakes/005-x.md (pool)", "- mistakes/025-x.md (pool)"),
+        ("see team/005-x.md#fix", "see team/025-x.md#fix"),
+        # code is not a link: left alone
+        ("`005-x.md`", "`005-x.md`"),
+        ("```\n[a](005-x.md)\n```", "```\n[a](005-x.md)\n```"),
+        # another folder's file that happens to have the name
+        ("[x](../reference/cheatsheet/005-x.md)", "[x](../reference/cheatsheet/005-x.md)"),
+        # number-only links are not file names: rewrite_links leaves them
+        ("- #5 pool", "- #5 pool"),
     ],
 )
 def test_rewrite_links(text: str, expected: str) -> None:
     assert rewrite_links(text, "005-x.md", "025-x.md", folder="team") == expected
+
+
+RENAME = Rename(
+    "058-node-configuration-vs-runtime.md",
+    "077-node-configuration-vs-runtime.md",
+    "mistakes",
+    "Node configuration vs runtime parameters confusion",
+    ("Missing data source nodes",),
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected", "ambiguous"),
+    [
+        # as the corpus writes them (kailash-py's mistakes/): the label is the number
+        (
+            "- [058](058-node-configuration-vs-runtime.md) - Config vs Runtime confusion",
+            "- [077](077-node-configuration-vs-runtime.md) - Config vs Runtime confusion",
+            0,
+        ),
+        (
+            "#058 (Node configuration vs runtime parameters confusion) - RESOLVED",
+            "#077 (Node configuration vs runtime parameters confusion) - RESOLVED",
+            0,
+        ),
+        (
+            "#58 (Missing Data Source Nodes), #58 (Configuration vs Runtime)",
+            "#58 (Missing Data Source Nodes), #77 (Configuration vs Runtime)",
+            0,
+        ),
+        ("- 058 - runtime parameters confusion", "- 077 - runtime parameters confusion", 0),
+        ("**058** - node configuration", "**077** - node configuration", 0),
+        # the number alone, or words of neither entry: either could be meant
+        ("- #58", "- #58", 1),
+        ("- 058: see the other branch", "- 058: see the other branch", 1),
+        # not read as links by the reader: prose and another tracker's numbers
+        ("fixed in PR #58 (node configuration)", "fixed in PR #58 (node configuration)", 0),
+        ("we hit 058 node configuration twice", "we hit 058 node configuration twice", 0),
+        ("`#58` node configuration", "`#58` node configuration", 0),
+    ],
+)
+def test_number_links_in_the_link_section(line: str, expected: str, ambiguous: int) -> None:
+    assert rewrite_text(line, RENAME, numbers=True) == (expected, ambiguous)
+    # elsewhere in an entry "#58" is prose: only the file-name link follows
+    assert rewrite_text(line, RENAME, numbers=False)[0] == line.replace("[058](058-", "[077](077-")
+
+
+def test_renumber_rewrites_the_links_show_reads(samples_copy: Path, run: Run) -> None:
+    """Every link to the renamed entry that `show --json` lists before (by file name or by
+    a number whose words name it) leads to it after; those that could mean the twin stay."""
+    add_twin(samples_copy)
+    again = samples_copy / AGAIN
+    text = again.read_text("utf-8")
+    text = text.replace(
+        f"- [{POOL}]({POOL})\n",
+        f"- [{POOL}]({POOL})\n"
+        "- caused-by: mistakes/" + POOL + "\n"
+        "- #5 (Connection pool exhausted after deploy)\n"
+        "- #5\n",
+    )
+    text = text.replace(
+        "## References\n", "## References\n\nSee [the pool one](./" + POOL + "#fix).\n"
+    )
+    again.write_text(text, "utf-8")
+    result = run("renumber", "--dir", str(samples_copy), POOL)
+    assert result.code == 0, result.err
+    new_name = "025-" + POOL[4:]
+    assert f"{AGAIN}: 1 number-only link to 005 left as written" in result.err
+    after = again.read_text("utf-8")
+    assert POOL not in after
+    assert f"- caused-by: mistakes/{new_name}\n" in after
+    assert "- #25 (Connection pool exhausted after deploy)\n- #5\n" in after
+    assert f"See [the pool one](./{new_name}#fix)." in after
+    shown = run("show", "--dir", str(samples_copy), "19", "--json").json
+    to_new = [k for k in shown["links"] if k["path"] and k["path"].endswith(new_name)]
+    assert len(to_new) >= 3, shown["links"]
+    assert run("check", "--dir", str(samples_copy)).code == 0
 
 
 def test_git_config_in_an_untrusted_folder_runs_nothing(

@@ -80,10 +80,11 @@ def assert_stats_match_list(run, root: Path, since: str = "") -> dict[str, Any]:
 
 
 def _resolved_and_seen(root: Path) -> None:
-    """Give some entries a resolved date and recorded occurrences (issue 10's fields)."""
+    """Give some entries a resolved date (the samples have theirs) and recorded occurrences
+    (issue 10's fields)."""
     for i, path in enumerate(sorted(root.glob("*.md"))):
         text = path.read_text("utf-8")
-        if "status: resolved" in text and i % 3:
+        if "status: resolved" in text and "\nresolved: " not in text and i % 3:
             day = 1 + (i * 7) % 27
             match = re.search(r"^date: (\d{4})-(\d{2})-\d{2}", text, re.M)
             assert match
@@ -170,3 +171,22 @@ def test_stats_since_must_be_a_date(run, samples: Path, since: str) -> None:
     result = run("--dir", str(samples), "stats", "--since", since)
     assert result.code == 2
     assert "YYYY-MM-DD" in result.err
+
+
+def test_the_samples_say_how_long_they_took_to_resolve(run, tmp_path: Path) -> None:
+    """Every Resolved sample entry keeps the day it was resolved, on or after the day it
+    happened, so the example folder's stats (and the app's Stats screen) show a time to
+    resolve instead of "-"."""
+    root = tmp_path / "samples"
+    shutil.copytree(SAMPLES, root)
+    records = run("--dir", str(root), "list", "--json").json
+    resolved = [run("--dir", str(root), "show", str(r["number"]), "--json").json for r in records]
+    resolved = [r for r in resolved if r["status"] == "resolved"]
+    assert len(resolved) >= 10
+    for entry in resolved:
+        assert entry["resolved"], entry["path"]
+        assert date.fromisoformat(entry["resolved"]) >= date.fromisoformat(entry["date"])
+    got = run("--dir", str(root), "stats", "--json").json
+    assert got["days_to_resolve"]["entries"] == len(resolved)
+    assert "days to resolve         median" in run("--dir", str(root), "stats").out
+    assert run("--dir", str(root), "check", "--strict").code == 0

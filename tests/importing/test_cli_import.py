@@ -173,3 +173,50 @@ def test_a_fifo_or_an_oversized_file_is_skipped_unread(run, tmp_path: Path) -> N
     assert "pipe.md: skipped: is a FIFO" in said
     assert "huge.md: skipped:" in said
     assert len(list((tmp_path / "m").glob("*.md"))) == 2
+
+
+def test_resolved_entries_without_the_write_up_are_written_and_counted(run, tmp_path: Path):
+    """An import records history: a Resolved entry with no root cause is not refused (as
+    `set` and `new` would refuse it), it is counted; `resolved:` comes from the source."""
+    path = tmp_path / "log.md"
+    path.write_text(
+        "# Bugs\n\n## Bug: Pool exhausted\n**Status:** Fixed\n**Resolved:** 2025-08-03\n"
+        "### What Happened\nHung.\n### Root Cause\nA leak.\n### Fix\nClosed the sessions.\n\n"
+        "## Bug: Clock skew\n**Status:** Fixed\n### What Happened\nTokens rejected.\n"
+        "### Fix\nNTP.\n\n"
+        "## Bug: Flaky test\n**Status:** Open\n### What Happened\nRed build.\n",
+        encoding="utf-8",
+    )
+    result = run("--dir", "entries", "import", str(path))
+    assert result.code == 0, result.err
+    assert "  resolved: 2, 1 with the day it was resolved; 1 without a root cause or fix" in (
+        result.out
+    )
+    assert "wrote 3 entries (1 Resolved without a root cause or fix)" in result.err
+    shown = [run("--dir", "entries", "show", str(n), "--json").json for n in (1, 2, 3)]
+    assert [(s["status"], s["resolved"]) for s in shown] == [
+        ("resolved", "2025-08-03"),
+        ("resolved", ""),
+        ("active", ""),
+    ]
+    strict = run("--dir", "entries", "check", "--strict")
+    assert strict.code == 1 and "002-clock-skew.md" in strict.out
+    assert "001-pool" not in strict.out
+    report = run("--dir", "fresh", "import", str(path), "--json", "--dry-run").json[0]
+    assert report["resolved"] == {"entries": 2, "with_day": 1, "without_write_up": 1}
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+def test_corpus_resolved_days_are_kept(run, tmp_path: Path):
+    """.learnings/ERRORS.md writes `- **Resolved**: 2026-07-11T17:00:18Z` under each
+    entry's Resolution: every Resolved entry keeps that day, so stats can tell how long."""
+    source = CORPUS / "AdityaChaudhari901__ResumePilot" / ".learnings__ERRORS.md"
+    result = run("--dir", "entries", "import", str(source), "--json")
+    assert result.code == 0, result.err
+    (report,) = result.json
+    counts = report["resolved"]
+    assert counts["entries"] >= 60 and counts["with_day"] == counts["entries"]
+    first = run("--dir", "entries", "show", "1", "--json").json
+    assert first["resolved"] == "2026-07-11"
+    stats = run("--dir", "entries", "stats", "--json").json
+    assert stats["days_to_resolve"]["entries"] == counts["entries"]

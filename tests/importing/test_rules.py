@@ -688,3 +688,36 @@ def test_the_blank_template_itself_imports_as_nothing(template: Template) -> Non
     assert report.entries == [] and report.kept == []
     assert {s.kind for s in report.skipped} <= {"preamble", "template"}
     assert not any("Contributing" in s.reason and s.kind == "how-to" for s in report.skipped)
+
+
+# -- the day a Resolved entry was resolved ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lines", "resolved"),
+    [
+        ("**Status:** Fixed\n**Resolved:** 2025-08-03 (estimated)", "2025-08-03"),
+        ("**Status:** Resolved\n**Date Resolved:** January 5, 2026", "2026-01-05"),
+        ("- **Status**: resolved\n- **Resolved**: 2026-07-11T17:00:18Z", "2026-07-11"),
+        # given in the text, as .learnings/ERRORS.md logs write it under Resolution
+        ("**Status:** Fixed\n\n## Resolution\n- **Resolved**: 2026-07-10T20:03:49Z", "2026-07-10"),
+        # no day given: none stamped (the import is not the day it was resolved)
+        ("**Status:** Fixed", None),
+        ("**Status:** Fixed\n**Resolved:** 2026-03", None),
+        # not Resolved: a day of resolution is not made up, nor read
+        ("**Status:** Active\n\n## Resolution\n- **Resolved**: 2026-07-10", None),
+    ],
+)
+def test_a_resolved_entry_keeps_the_day_the_source_gives(
+    template: Template, lines: str, resolved: str | None
+) -> None:
+    report = read(template, f"# Error: Thing\n{lines}\n\n## What Happened\nIt broke.\n", raw=True)
+    entry = report.entries[0].entry
+    assert entry.extra.get("resolved") == resolved
+
+
+def test_a_resolved_value_that_is_no_day_is_kept_aside(template: Template) -> None:
+    report = read(template, "# Error: Thing\n**Status:** Fixed\n**Resolved:** yes\n", raw=True)
+    entry = report.entries[0].entry
+    assert "resolved" not in entry.extra
+    assert entry.extra["resolved_original"] == "yes"

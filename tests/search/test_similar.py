@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from mistakes.search import similar
 from mistakes.search.analysis import term_of
 from mistakes.search.index import SearchIndex
 from mistakes.search.similar import GENERIC, extract, normalise, paste_terms
@@ -507,4 +508,58 @@ def test_on_equal_scores_the_entry_that_is_wholly_this_error_comes_first(
     hits = index.similar(f"ERROR [api] job failed\n{line}")
     assert numbers(hits) == [1, 2]
     assert hits[0].score == hits[1].score
+    index.close()
+
+
+def test_a_tie_at_the_cut_is_broken_by_the_entries_not_by_the_index_order(
+    folder: EntryFolder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thirty entries hold the pasted error line in a traceback, one holds it alone: all
+    score the same. The one that is wholly this error comes first, wherever the index put
+    it (only a slice of the ties, in index order, used to be weighed). The folder is small,
+    so the rule that a term in 5% of the entries says nothing is lifted, as for an error
+    that is rare in a big folder."""
+    monkeypatch.setattr(similar, "COMMON_SHARE", 1.0)
+    line = "TypeError: Object of type Decimal is not JSON serializable"
+    trace = (
+        "Traceback (most recent call last):\n"
+        '  File "/srv/app/export_{n}.py", line {n}, in write_batch_{n}\n'
+        "    return json.dumps(payload)\n"
+        f"{line}"
+    )
+    entries = {
+        n: {"title": f"Export {n}", "date": "2026-06-01", "error_messages": trace.format(n=n)}
+        for n in range(2, 32)
+    }
+    entries[1] = {"title": "Decimal in JSON", "date": "2025-01-01", "error_messages": line}
+    index = _index_of(folder, tmp_path, entries)
+    hits = index.similar(f"ERROR [api] job failed\n{line}", limit=5)
+    assert len({hit.score for hit in hits}) == 1
+    assert numbers(hits)[0] == 1
+    index.close()
+
+
+def test_on_equal_scores_an_entry_seen_more_often_comes_before_a_newer_one(
+    folder: EntryFolder, tmp_path: Path
+) -> None:
+    line = "TypeError: Object of type Decimal is not JSON serializable"
+    index = _index_of(
+        folder,
+        tmp_path,
+        {
+            1: {"title": "Decimal in the export", "date": "2025-01-01", "error_messages": line},
+            2: {"title": "Decimal in the invoices", "date": "2026-06-01", "error_messages": line},
+        },
+    )
+    index.close()
+    (path,) = folder.root.glob("001-*.md")
+    with path.open("a", encoding="utf-8") as out:  # as `mistakes seen` appends them
+        out.write(
+            "\n## Occurrences\n\n- 2025-03-02 10:00 host=web-1\n- 2025-05-07 09:12 host=web-2\n"
+        )
+    index = SearchIndex(folder, tmp_path / "cache")
+    index.open()
+    hits = index.similar(f"ERROR [api] job failed\n{line}")
+    assert numbers(hits) == [1, 2]
+    assert hits[0].seen == 2 and hits[0].score == hits[1].score
     index.close()

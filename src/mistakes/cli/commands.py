@@ -85,19 +85,26 @@ def cmd_new(args: argparse.Namespace) -> int:
     service = open_service(args)
     if not (args.title or "").strip():
         raise UsageError("new needs --title")
+    kinds: Counter[str] = Counter()  # the secrets masked, said once
     sections = []
     for text in args.section:
         name, sep, value = text.partition("=")
         if not sep:
             raise UsageError(f"--section takes NAME=TEXT, not '{text}'")
-        sections.append((name, value))
+        sections.append((name, _masked(value, kinds)))
+    fields = []
+    for text in args.field:
+        assignment = parse_assignment(text)
+        if service.writes_text(assignment.name):  # --field 'What Happened=...' is a section
+            assignment.value = _masked(assignment.value, kinds)
+        fields.append(f"{assignment.name}{assignment.op}{assignment.value}")
     values = {
         name: getattr(args, name)
         for name in ("severity", "status", "reporter", "date")
         if getattr(args, name) is not None
     }
     entry = service.compose(
-        args.title, values=values, tags=args.tag, fields=args.field, sections=sections
+        args.title, values=values, tags=args.tag, fields=fields, sections=sections
     )
     if args.stdin:
         spec = service.template.section_named(args.stdin)
@@ -105,15 +112,18 @@ def cmd_new(args: argparse.Namespace) -> int:
             raise UsageError(f"no section '{args.stdin}' in the template")
         if is_tty(sys.stdin):
             print(f"(reading {spec.title} from standard input; end with Ctrl-D)", file=sys.stderr)
-        from mistakes.services.secrets import mask_secrets  # detect-secrets: when masking
-
-        masked = mask_secrets(sys.stdin.read())
-        entry.sections[spec.key] = service.section_text(spec.key, masked.text)
-        _say_masked(masked.summary())
+        text = _masked(sys.stdin.read(), kinds)
+        entry.sections[spec.key] = service.section_text(spec.key, text)
     service.fill_reporter(entry)
     if not args.no_env:
         service.fill_environment(entry)
-    stored = service.create(entry)
+    try:  # Resolved from the start asks what `set status=resolved` asks, and keeps the day
+        stored = service.create(entry, gate=True, force=args.force)
+    except ResolveRefused as exc:
+        raise ResolveRefused(
+            None, exc.missing, hint="give them with --section, or --force"
+        ) from None
+    _say_masked(_summary(kinds))
     _index_saved(service, stored)
     if args.json:
         print_json(record(stored, service.template))
@@ -124,6 +134,24 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def _say(message: str) -> None:
     print(f"mistakes: {visible(message)}", file=sys.stderr)
+
+
+def _masked(text: str, kinds: Counter[str]) -> str:
+    """``text`` with its secrets masked (counted in ``kinds``); detect-secrets is loaded
+    only when there is text to look at."""
+    if not text.strip():
+        return text
+    from mistakes.services.secrets import mask_secrets
+
+    found = mask_secrets(text)
+    kinds.update(found.kinds)
+    return found.text
+
+
+def _summary(kinds: Counter[str]) -> str:
+    from mistakes.services.secrets import Masked
+
+    return Masked("", kinds).summary() if kinds else ""
 
 
 def _say_masked(summary: str) -> None:
@@ -361,16 +389,20 @@ def cmd_set(args: argparse.Namespace) -> int:
     for hint in service.editing_hints(stored):
         print(f"mistakes: warning: {visible(hint)}; saving anyway", file=sys.stderr)
     entry = stored.entry.copy()
+    kinds: Counter[str] = Counter()
     for text in args.assignments:
         assignment = parse_assignment(text)
         spec = service.template.field_named(assignment.name)
         if spec is not None and spec.kind is FieldKind.TEXT:
             assignment.value = assignment.value.strip()
+        if service.writes_text(assignment.name):  # 'The Fix=...': a section, as new masks
+            assignment.value = _masked(assignment.value, kinds)
         service.assign(entry, assignment)
     try:
         saved = service.save(stored, entry, force=args.force)
     except ResolveRefused as exc:
         raise ResolveRefused(exc.path, exc.missing, hint="write them first, or --force") from None
+    _say_masked(_summary(kinds))
     if saved is not stored:
         _index_saved(service, saved)
     if args.json:
@@ -560,7 +592,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     entries = sum(len(r.written) for r in results)
     read = sum(1 for r in results if r.report is not None)
     verb = "would write" if args.dry_run else "wrote"
-    print(f"{read} files read, {verb} {entries} entries", file=sys.stderr)
+    incomplete = sum(r.resolved_incomplete for r in results)
+    also = f" ({incomplete} Resolved without a root cause or fix)" if incomplete else ""
+    print(f"{read} files read, {verb} {entries} entries{also}", file=sys.stderr)
     unreadable = [r for r in results if r.report is None]
     return 1 if unreadable and not entries else 0
 
@@ -587,6 +621,12 @@ def _print_import(result: SourceResult, *, dry_run: bool) -> None:
         print(f"  skipped {skipped.lines}: {visible(skipped.reason)}")
     for kept in report.kept:
         print(f"  kept {kept.lines}: {visible(kept.reason)}")
+    if result.resolved:
+        print(
+            f"  resolved: {result.resolved}, {result.resolved_with_day} with the day it was "
+            f"resolved; {result.resolved_incomplete} without a root cause or fix "
+            "(check --strict lists them)"
+        )
     for warning in result.warnings:
         print(f"  warning: {visible(warning)}")
 

@@ -53,6 +53,15 @@ def cmd_renumber(args: argparse.Namespace) -> int:
     for stored in done.rewritten:
         if stored.path != done.new:
             print(visible(f"  links rewritten in {stored.path.name}"))
+    for path, count in done.ambiguous:
+        links = "link" if count == 1 else "links"
+        print(
+            visible(
+                f"mistakes: warning: {path.name}: {count} number-only {links} to "
+                f"{done.number:03d} left as written (either entry could be meant)"
+            ),
+            file=sys.stderr,
+        )
     if done.with_git and done.rewritten:
         print(
             "mistakes: the rewritten links are not staged (git add, then commit)", file=sys.stderr

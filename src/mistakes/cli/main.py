@@ -111,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-env", action="store_true", help="do not fill in the environment automatically"
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="--status resolved even when Root Cause Analysis or The Fix is empty",
+    )
     p.add_argument("--json", action="store_true", help="print the new entry as JSON")
     _add_in(p)
 

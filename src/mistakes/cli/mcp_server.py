@@ -94,7 +94,8 @@ an error that `similar` did not know, so that the next person (or agent) finds t
 `severity`: critical, high, medium or low. `tags`: a few lower-case words. `sections`: \
 the template's sections by title or key, e.g. {"What Happened": "...", "Error \
 Messages": "the traceback", "Why It Happened": "...", "The Fix": "..."}. `fields`: \
-other fields as {"status": "resolved", "environment.os": "..."}. Environment details \
+other fields as {"status": "resolved", "environment.os": "..."} (resolved needs the \
+root cause and the fix written: the sections Resolved requires). Environment details \
 are filled in."""
 
 SEEN_DESCRIPTION = """\
@@ -340,7 +341,7 @@ class MistakesServer(MCPServer[Any]):
                 sections=texts,
             )
             self.service.fill_environment(entry)
-            stored = self.service.create(entry)
+            stored = self.service.create(entry, gate=True)  # Resolved: as `mistakes new`
             self.search_service.saved(stored)  # or queued: the next call's sync applies it
             return {
                 "path": str(stored.path),

@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from mistakes.domain.entry import ChecklistItem, Entry, validate_value
+from mistakes.domain.entry import ChecklistItem, Entry, is_full_date, validate_value
 from mistakes.domain.markdown import CHECKLIST_ITEM, parse_heading
 from mistakes.domain.naming import snake_key
+from mistakes.domain.occurrences import RESOLVED_KEY
+from mistakes.domain.resolution import is_resolved
 from mistakes.domain.template import DATE_KEY, TITLE_KEY, FieldKind, FieldSpec
 from mistakes.importing.source import Heading, Line, Source
 from mistakes.importing.split import (
@@ -722,6 +724,59 @@ def finish(result: ImportedEntry, vocab: Vocabulary, groups: list[str]) -> None:
             f"- {spec.label}: {text}"
         )
         entry.set_value(spec, [] if spec.kind is FieldKind.TAGS else "")
+    stamp_resolved(entry)
+
+
+# where logs write the day a mistake was resolved: a metadata key (``**Resolved**:``,
+# ``**Date Resolved:**``, frontmatter ``resolved_on``) or a labelled line in its text
+# (``- **Resolved**: 2026-07-11T17:00:18Z`` under Resolution)
+_RESOLVED_KEYS = frozenset(
+    f"{before}{word}{after}"
+    for word in ("resolved", "fixed", "closed")
+    for before, after in (("", ""), ("date_", ""), ("", "_on"), ("", "_date"), ("", "_at"))
+) | {"resolution_date"}
+_RESOLVED_LINE = re.compile(
+    r"^[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)(?:date[ \t]+)?(?:resolved|fixed|closed)"
+    r"(?:[ \t]+(?:on|at|date))?[ \t]*:?(?:\*\*|__)[ \t]*:?[ \t]*(?P<value>[^\n]+)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def resolved_day(entry: Entry) -> str | None:
+    """The day the source says the entry was resolved (``YYYY-MM-DD``), or None when it
+    says no day (a month alone is not one)."""
+    for key, raw in entry.extra.items():
+        if snake_key(str(key)) in _RESOLVED_KEYS and raw is not None:
+            day = normalize_date(str(raw))
+            if day is not None and is_full_date(day):
+                return day
+    for text in (*entry.sections.values(), *entry.extra_sections.values()):
+        for match in _RESOLVED_LINE.finditer(text):
+            day = normalize_date(match.group("value"))
+            if day is not None and is_full_date(day):
+                return day
+    return None
+
+
+def stamp_resolved(entry: Entry) -> None:
+    """A Resolved entry keeps the day the source gives as ``resolved:`` (what ``set``
+    writes, read by ``stats``); with no day given it gets none (the import is not the day
+    it was resolved). A ``resolved`` value that is no day (``yes``) is kept under another
+    key."""
+    if not is_resolved(entry.text("status")):
+        return
+    current = entry.extra.get(RESOLVED_KEY)
+    if isinstance(current, str) and is_full_date(current.strip()):
+        return
+    day = resolved_day(entry)
+    if current is not None and str(current).strip() != day:
+        name = f"{RESOLVED_KEY}_original"
+        while name in entry.extra:
+            name += "_original"
+        entry.extra[name] = current
+        del entry.extra[RESOLVED_KEY]
+    if day is not None:
+        entry.extra[RESOLVED_KEY] = day
 
 
 def is_placeholder_only(result: ImportedEntry) -> bool:

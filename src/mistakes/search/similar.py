@@ -40,6 +40,7 @@ from mistakes.search.answer_fields import (
     FIX_TEXT,
     ROOT_CAUSE_TEXT,
 )
+from mistakes.search.schema import SEEN
 from mistakes.search.snippets import make_snippet
 from mistakes.search.types import Hit, date_key
 from mistakes.storage.errors import EntryParseError
@@ -59,6 +60,9 @@ LINE_SHARE = 0.4  # of the score, for holding the paste's error line itself
 COMMON_SHARE = 0.05  # terms in more of the entries than this say nothing about which error
 COMMON_MIN = 5  # ... but in a small folder a term in this many entries still counts
 KIND_WEIGHT = {"exception": 3.0, "code": 3.0, "word": 1.5, "frame": 1.0}
+# entries tied at the last place shown, all weighed by the tie-break (an error line counts
+# while in at most COMMON_SHARE of the folder: 500 entries at 10,000)
+MAX_TIED = 500  # each costs a read of its stored fields (~0.05 ms)
 
 # what every traceback or log carries: never a term, never a reason
 GENERIC = frozenset(
@@ -545,23 +549,29 @@ def find_similar(
     wanted, close = rank(searcher, text)
     if not close:
         return []
-    # equal scores at the cut: all of them, so that the newest come first
+    # equal scores at the cut: all of them (the index's order among them means nothing),
+    # so the tie is broken below by what the entries say, not by which was indexed last
     last = close[min(limit, len(close)) - 1].score
-    shown = [c for c in close if c.score >= last - 1e-9][: limit * 4 + 1]
-    ranked: list[tuple[float, float, str, Hit]] = []
-    for candidate in shown:
+    shown = [c for c in close if c.score >= last - 1e-9][:MAX_TIED]
+    ranked: list[tuple[float, float, int, str, int]] = []
+    stored_of: dict[int, dict[str, Any]] = {}
+    for at, candidate in enumerate(shown):
         stored = searcher.stored_fields(candidate.docnum)
         if exclude is not None and stored.get("path") == exclude:
             continue
-        hit = make_hit(stored, candidate.score, frozenset(candidate.matched))
-        hit.reason = explain(wanted, candidate.matched, candidate.line).text()
+        stored_of[at] = stored
         # equal scores: the entry whose error is more wholly this one first (its error
-        # text holds less else), then the newest
+        # text holds less else), then the one seen most often, then the newest
         narrow = len(candidate.matched) / max(1, int(stored.get(ERROR_SIZE) or 0))
-        ranked.append((-round(candidate.score, 6), -round(narrow, 6), date_key(hit.date), hit))
-    ranked.sort(key=lambda item: item[:3])
+        seen = int(stored.get(SEEN) or 0)
+        day = date_key(str(stored.get("datestr", "")))  # as the hit's date
+        ranked.append((-round(candidate.score, 6), -round(narrow, 6), -seen, day, at))
+    ranked.sort()
     out = []
-    for *_key, hit in ranked[:limit]:
+    for *_key, at in ranked[:limit]:
+        candidate = shown[at]
+        hit = make_hit(stored_of[at], candidate.score, frozenset(candidate.matched))
+        hit.reason = explain(wanted, candidate.matched, candidate.line).text()
         try:
             entry = folder.load(hit.path).entry
         except (OSError, EntryParseError):

@@ -95,7 +95,9 @@ class EntryService:
     # -- writing --------------------------------------------------------------------------
     def create(self, entry: Entry, *, gate: bool = False, force: bool = False) -> StoredEntry:
         """Write a new entry. ``gate``: a Resolved entry must have the sections Resolved
-        requires (the app's new entries; imports and ``new`` record what is given)."""
+        requires (ResolveRefused unless ``force``) and gets ``resolved:`` today unless it
+        gives its own day: ``new``, the app and the MCP server's ``new``. Imports record
+        what the source gives (see :mod:`mistakes.services.importer`)."""
         self._validate(entry)
         if gate:
             entry = self.resolving(entry, None, force=force)
@@ -223,6 +225,12 @@ class EntryService:
             entry.set_value(spec, name)
 
     # -- assignments (``set``, ``new --field``) ------------------------------------------------
+    def writes_text(self, name: str) -> bool:
+        """Does an assignment to ``name`` write free text (a section, the checklist, an extra
+        section or frontmatter key), where a pasted log or config may hold secrets? A
+        template field (a choice, a date, tags) does not."""
+        return self.template.field_named(name) is None
+
     def assign(self, entry: Entry, assignment: Assignment) -> None:
         template = self.template
         name = assignment.name

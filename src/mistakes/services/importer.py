@@ -1,4 +1,10 @@
-"""`mistakes import`: read hand-written logs from files and folders and write them as entries."""
+"""`mistakes import`: read hand-written logs from files and folders and write them as entries.
+
+An import records history as the source has it: a Resolved entry is written even when its
+root cause or fix is empty (the report counts them; ``check --strict`` lists them), and it
+gets ``resolved:`` only when the source gives the day (``**Resolved**: 2025-08-03``, a
+``date_resolved`` key; see :func:`mistakes.importing.build.stamp_resolved`), never the day
+of the import."""
 
 from __future__ import annotations
 
@@ -7,6 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mistakes.domain.entry import Entry
+from mistakes.domain.occurrences import resolved_on
+from mistakes.domain.resolution import is_resolved
 from mistakes.importing.reader import FileImport, read_log
 from mistakes.services.entries import EntryService
 from mistakes.storage.folder import StoredEntry, safe_filename
@@ -25,6 +34,12 @@ class SourceResult:
     written: list[Path] = field(default_factory=list)  # or the paths a dry run would write
     stored: list[StoredEntry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Resolved entries: how many, how many with the day they were resolved (from the
+    # source), and how many leave a section Resolved requires empty (written all the same:
+    # a log's history is not refused; ``check --strict`` lists them)
+    resolved: int = 0
+    resolved_with_day: int = 0
+    resolved_incomplete: int = 0
 
     def to_json(self) -> dict[str, Any]:
         report = self.report
@@ -33,6 +48,11 @@ class SourceResult:
             "entries": [str(p) for p in self.written],
             "unmapped": report.unmapped if report else [],
             "warnings": self.warnings,
+            "resolved": {
+                "entries": self.resolved,
+                "with_day": self.resolved_with_day,
+                "without_write_up": self.resolved_incomplete,
+            },
             "titles": [item.title for item in report.entries] if report else [],
             "mapped": _mapped(report) if report else {},
             "skipped": [
@@ -120,6 +140,7 @@ class Importer:
             result.report = report
             result.warnings += report.warnings
             for item in report.entries:
+                self._count_resolved(result, item.entry)
                 if dry_run:
                     name = safe_filename(planned, item.entry.title)
                     planned += 1
@@ -129,3 +150,10 @@ class Importer:
                 result.stored.append(stored)
                 result.written.append(stored.path)
         return results
+
+    def _count_resolved(self, result: SourceResult, entry: Entry) -> None:
+        if not is_resolved(entry.text("status")):
+            return
+        result.resolved += 1
+        result.resolved_with_day += bool(resolved_on(entry))
+        result.resolved_incomplete += bool(self.service.missing_for_resolved(entry))
