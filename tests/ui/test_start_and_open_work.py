@@ -11,12 +11,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from textual.widgets import Footer, Input, TabPane
+from textual.widgets import Footer, Input, TabbedContent, TabPane
 from textual.widgets._footer import FooterKey
 
 from mistakes.services.workspace import Workspace
 from mistakes.ui.app import MistakesApp
 from mistakes.ui.widgets.editor import EntryEditor
+from mistakes.ui.widgets.similar import SimilarPanel
 
 from .conftest import (
     SIZE,
@@ -269,3 +270,61 @@ async def test_a_pane_left_as_the_next_entry_has_it_forgets_its_edits(
         await settle(app, pilot)
         assert pane.text == ""  # 005's typing is not undone into 019
         assert not app.editor.modified
+
+
+async def test_the_key_bar_styles_each_key_once(build, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key of the bar was made compact (FooterKey's own default) and then not compact (the
+    footer's value, bound to it): two restyles of every key before the first frame. Each
+    key is made with the footer's value: its compactness never changes afterwards (and the
+    bar looks as before: the palette key, not bound to the footer, stays compact)."""
+    seen: dict[int, list[bool]] = {}
+    watch = FooterKey._watch_compact
+
+    def watched(self: FooterKey, compact: bool) -> None:
+        seen.setdefault(id(self), []).append(compact)
+        watch(self, compact)
+
+    monkeypatch.setattr(FooterKey, "_watch_compact", watched)
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        keys = list(app.query(FooterKey))
+        assert len(keys) > 3
+        for key in keys:
+            values = seen[id(key)]
+            assert len(set(values)) == 1, (key.description, values)
+            palette = key.has_class("-command-palette")
+            assert key.has_class("-compact") == palette, key.description
+
+
+async def test_an_open_finds_the_tabs_without_walking_the_form(
+    build, samples_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The form has ~700 widgets: an open looked its tabs and the Similar panel up by a CSS
+    query over all of them, three times. The tabs are the content switcher's children."""
+    app: MistakesApp = build()
+    walks: list[object] = []
+    query = EntryEditor.query
+
+    def counted(self: object, selector: object = None) -> object:
+        if selector in (TabPane, SimilarPanel):
+            walks.append(selector)
+        return query(self, selector)  # type: ignore[arg-type]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entry(app, pilot, 5)
+        monkeypatch.setattr(EntryEditor, "query", counted)
+        monkeypatch.setattr(TabbedContent, "query", counted)
+        app.sidebar.search_box.focus()
+        await pilot.pause()
+        await open_entry(app, pilot, 4)
+        await settle(app, pilot)
+        assert walks == []
+        tabs = app.editor.tabs
+        assert tabs is not None
+        shown = [pane.id for pane in app.editor.panes()]
+        assert shown == [pane.id for pane in app.screen.query(TabPane)]
+        assert shown[0] == "tab-details" and shown[-1] == "tab-preview"
+        await pilot.press("ctrl+pagedown")
+        await pilot.pause()
+        assert tabs.active == shown[2]  # the open showed the second tab; one more

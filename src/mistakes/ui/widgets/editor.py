@@ -26,6 +26,7 @@ from textual.widgets import (
     TabPane,
     TextArea,
 )
+from textual.widgets._content_switcher import ContentSwitcher
 from textual.widgets._tabbed_content import ContentTabs
 
 from mistakes.domain.code_sections import stored_section_text
@@ -122,6 +123,7 @@ class EntryEditor(Vertical):
         self._tabs: TabbedContent | None = None
         self._preview_md: Markdown | None = None
         self._position: Static | None = None
+        self._similar: SimilarPanel | None = None
         self._select_values: dict[str, tuple[str, ...]] = {}  # the choices each Select has
         # Changed messages posted before this (monotonic, as Message.time) came from a load
         # filling the form, not from the user: one check after the load stands for them all
@@ -275,7 +277,8 @@ class EntryEditor(Vertical):
             await pane.mount(self._checklist)
         similar = TabPane(Content("Similar"), id="tab-similar")
         await tabs.add_pane(similar)
-        await similar.mount(SimilarPanel())
+        self._similar = SimilarPanel()
+        await similar.mount(self._similar)
         preview = TabPane(Content("Preview"), id="tab-preview")
         await tabs.add_pane(preview)
         self._preview_md = SafeMarkdown(id="preview-md")
@@ -325,7 +328,7 @@ class EntryEditor(Vertical):
     async def _extra_tabs(self, entry: Entry) -> None:
         tabs = self.tabs
         assert tabs is not None
-        for pane in list(tabs.query(TabPane)):
+        for pane in self.panes():
             if (pane.id or "").startswith("tab-extra-"):
                 await tabs.remove_pane(pane.id or "")
         self._extras = []
@@ -489,11 +492,20 @@ class EntryEditor(Vertical):
     def tabs(self) -> TabbedContent | None:
         return self._tabs  # (None until the form is built)
 
+    def panes(self) -> list[TabPane]:
+        """The form's tabs, in order: the children of its content switcher (a query for
+        TabPane walked the form's ~700 widgets, three times an open)."""
+        tabs = self.tabs
+        if tabs is None:
+            return []
+        switcher = tabs.get_child_by_type(ContentSwitcher)
+        return [child for child in switcher.children if isinstance(child, TabPane)]
+
     def show_tab(self, index: int) -> None:
         tabs = self.tabs
         if tabs is None:
             return
-        panes = list(tabs.query(TabPane))
+        panes = self.panes()
         if not panes:
             return
         pane = panes[index % len(panes)]
@@ -515,8 +527,7 @@ class EntryEditor(Vertical):
         tabs = self.tabs
         if tabs is None:
             return
-        panes = list(tabs.query(TabPane))
-        ids = [p.id for p in panes]
+        ids = [p.id for p in self.panes()]
         current = ids.index(tabs.active) if tabs.active in ids else 0
         self.show_tab(current + step)
 
@@ -526,7 +537,7 @@ class EntryEditor(Vertical):
         if tabs is None:
             return
         if tabs.active == "tab-preview":
-            panes = [p.id for p in tabs.query(TabPane)]
+            panes = [p.id for p in self.panes()]
             back = self._previous_tab if self._previous_tab in panes else panes[0]
             self.show_tab(panes.index(back))
             return
@@ -554,7 +565,7 @@ class EntryEditor(Vertical):
         tabs = self.tabs
         if tabs is None:
             return
-        ids = [p.id for p in tabs.query(TabPane)]
+        ids = [p.id for p in self.panes()]
         scroller = tabs.query_one(ContentTabs).query_one("#tabs-scroll")
         left = "‹" if scroller.scroll_x > 0 else " "
         right = "›" if scroller.scroll_x < scroller.max_scroll_x else " "
@@ -646,10 +657,9 @@ class EntryEditor(Vertical):
     def show_similar(self, hits: list[Hit] | None, *, looked_for: bool = True) -> None:
         """The similar entries (None: not looked up yet for this entry); ``looked_for``:
         there was error text to look for."""
-        found = self.query(SimilarPanel)
-        if not found:
+        if self._similar is None:
             return
-        found.first().show(hits, looked_for=looked_for)
+        self._similar.show(hits, looked_for=looked_for)
         tabs = self.tabs
         if tabs is not None:
             label = "Similar" if hits is None else f"Similar ({len(hits)})"
