@@ -328,3 +328,68 @@ async def test_an_open_finds_the_tabs_without_walking_the_form(
         await pilot.press("ctrl+pagedown")
         await pilot.pause()
         assert tabs.active == shown[2]  # the open showed the second tab; one more
+
+
+async def test_the_first_listing_comes_from_the_thread_that_opened_the_index(
+    build, samples_copy: Path, tmp_path: Path
+) -> None:
+    """The thread that opens the index lists the newest entries itself: before, it told the
+    event loop, which started a search worker (a message and a thread later, ~70 ms)."""
+    warm_index(samples_copy, tmp_path)
+    app: MistakesApp = build()
+    threads: list[tuple[str, int]] = []
+    opened, find = app.workspace.open_as_is, app.workspace.find
+
+    def open_as_is() -> bool:
+        threads.append(("open", threading.get_ident()))
+        return opened()
+
+    def found(*args: object, **kwargs: object) -> object:
+        threads.append(("find", threading.get_ident()))
+        return find(*args, **kwargs)  # type: ignore[arg-type]
+
+    app.workspace.open_as_is = open_as_is  # type: ignore[method-assign]
+    app.workspace.find = found  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        assert len(results(app).options) == 24
+        assert [what for what, _ in threads[:2]] == ["open", "find"]
+        assert threads[0][1] == threads[1][1]
+
+
+async def test_a_search_typed_before_the_index_opened_is_answered(
+    build, samples_copy: Path, tmp_path: Path
+) -> None:
+    """A query typed while the index was still being opened found no index (pending); the
+    thread that opened it then lists nothing over it: the query is searched again (the sync
+    that would refresh the list is held back here)."""
+    warm_index(samples_copy, tmp_path)
+    app: MistakesApp = build()
+    go, synced, reached = threading.Event(), threading.Event(), threading.Event()
+    opened, sync = app.workspace.open_as_is, app.workspace.sync
+
+    def open_as_is() -> bool:
+        go.wait(10)
+        return opened()
+
+    def held_sync(*args: object, **kwargs: object) -> object:
+        reached.set()  # the opening thread is past its listing (or its message)
+        synced.wait(10)
+        return sync(*args, **kwargs)  # type: ignore[arg-type]
+
+    app.workspace.open_as_is = open_as_is  # type: ignore[method-assign]
+    app.workspace.sync = held_sync  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await type_text(pilot, "deadlock")
+        await pilot.pause(0.3)
+        go.set()
+        try:
+            assert await wait_until(pilot, reached.is_set)
+            await pilot.pause(0.3)  # whatever the opening thread posted is handled
+            assert await wait_until(pilot, lambda: app.sidebar._shown_query == "deadlock")
+            assert [hit.number for hit in app.sidebar.hits][:1] == [4]
+            assert app.sidebar.search_box.value == "deadlock"
+        finally:
+            synced.set()
+        await settle(app, pilot)

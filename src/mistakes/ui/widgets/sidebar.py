@@ -313,6 +313,27 @@ class Sidebar(Vertical):
         if not get_current_worker().is_cancelled:
             self.post_message(self.Results(generation, results, keep=keep, confirmed=confirmed))
 
+    @property
+    def generation(self) -> int:
+        """The number of the latest search begun (read from threads too: an int)."""
+        return self._generation
+
+    def list_newest_from_thread(self, generation: int | None) -> bool:
+        """For a worker thread that has just opened the index (the app's startup): list the
+        newest entries from that thread, as an empty search box would. ``generation``: the
+        sidebar's as it was before the index was opened. False when a search began since
+        (it may have found no index open): the caller refreshes then."""
+        if generation is None or generation != self._generation:
+            return False
+        try:
+            results = self.workspace.find("", PAGE)
+        except Exception:
+            return False
+        if generation != self._generation:
+            return False
+        self.post_message(self.Results(generation, results))
+        return True
+
     def _refine(self, text: str, generation: int) -> None:
         """Typing paused on a broad query answered within the key budget: rank it all."""
         if generation == self._generation and text == self.search_box.value:
