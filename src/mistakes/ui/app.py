@@ -25,6 +25,7 @@ from textual.widgets import Input, OptionList, Static, TabbedContent, TextArea
 from mistakes.domain.entry import Entry
 from mistakes.domain.text import one_line
 from mistakes.search.index import IndexUnavailable, query_fields
+from mistakes.services import secrets
 from mistakes.services.entries import ResolveRefused, UsageError
 from mistakes.services.workspace import MergePlan, Workspace
 from mistakes.storage.atomic import NotDurableError
@@ -265,6 +266,13 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         # walking them again and again (its full passes showed as 60-80 ms stalls on open)
         gc.freeze()
         gc.set_threshold(*GC_THRESHOLDS)
+        self._warm_secrets()
+
+    @work(thread=True, group="warm", exit_on_error=False, description="Loading secret patterns")
+    def _warm_secrets(self) -> None:
+        """The patterns a paste is masked with, loaded here rather than on the event loop
+        at the first paste (70-400 ms once: detect-secrets pulls in requests)."""
+        secrets.warm_up()
 
     @on(IndexOpened)
     def _index_opened(self) -> None:
