@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 from mistakes.domain.text import one_line, visible
 from mistakes.search.index import Hit, SearchResults
 from mistakes.services.workspace import Workspace
+from mistakes.ui.newest import newest_path, read_newest, write_newest
 
 # severity and status as words, each with its colour (the F1 help shows the legend)
 SEVERITY_STYLE = {
@@ -243,6 +244,11 @@ class Sidebar(Vertical):
         self._refine_timer: Timer | None = None  # the full ranking after a partial answer
         self._titles: dict[str, str] = {}  # entry name -> its title as cut to the list
         self._titles_width = 0  # the cells a title had when they were cut
+        # the newest entries as last listed (kept beside the index): the first frame shows
+        # them while the index is opened; ``from_saved``: the list shown is that one
+        self._newest = newest_path(workspace.root, workspace.search.cache_root)
+        self._newest_kept: tuple[tuple[object, ...], ...] | None = None
+        self.from_saved = False
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Search (ctrl+f)", id="search", compact=True)
@@ -267,6 +273,38 @@ class Sidebar(Vertical):
 
     def refresh_results(self) -> None:
         self._start(self.search_box.value)
+
+    def show_saved_listing(self) -> bool:
+        """At startup, before the index is open: list the newest entries as the app last
+        listed them (a small file read; nothing when there is none). The index's listing
+        replaces it when it comes."""
+        if self._shown_generation >= 0 or self.search_box.value:
+            return False  # something was listed or typed already
+        saved = read_newest(self._newest, self.workspace.root)
+        if saved is None:
+            return False
+        self._newest_kept = self._kept_key(saved)
+        self._show(self.Results(self._generation, saved), saved=True)
+        return True
+
+    @staticmethod
+    def _kept_key(results: SearchResults) -> tuple[tuple[object, ...], ...]:
+        hits = tuple(
+            (h.name, h.number, h.title, h.severity, h.status, h.date, h.seen) for h in results.hits
+        )
+        return ((results.total,), *hits)
+
+    def _keep_newest(self, results: SearchResults) -> None:
+        """The index listed the newest entries: keep them for the next start, if changed."""
+        key = self._kept_key(results)
+        if key != self._newest_kept:
+            self._newest_kept = key
+            self._write_newest(list(results.hits), results.total)
+
+    @work(thread=True, exclusive=True, group="newest", exit_on_error=False)
+    def _write_newest(self, hits: list[Hit], total: int) -> None:
+        with contextlib.suppress(OSError):
+            write_newest(self._newest, hits, total)
 
     # -- size -------------------------------------------------------------------------------------
     def fit(self, screen_width: int) -> None:
@@ -349,10 +387,11 @@ class Sidebar(Vertical):
         self._search(self.search_box.value, self._generation, None, self._limit, keep=True)
 
     @on(Results)
-    def _show(self, message: Results) -> None:
+    def _show(self, message: Results, saved: bool = False) -> None:
         if message.generation != self._generation:
             return  # an older search answered late
         self._shown_generation = message.generation
+        self.from_saved = saved
         self._loading_more = False
         results = message.results
         self._pending = results.pending
@@ -366,6 +405,8 @@ class Sidebar(Vertical):
             if text:
                 self.post_message(self.CreateRequested(text))
             return
+        if not saved and not results.query.strip() and results.hits and not results.notice:
+            self._keep_newest(results)
         same_query = results.query == self._shown_query
         self._shown_query = results.query
         self.hits = results.hits
@@ -479,7 +520,7 @@ class Sidebar(Vertical):
         index = event.option_index
         if 0 <= index < len(self.hits):
             hit = self.hits[index]
-            if hit.snippet is None:
+            if hit.snippet is None and not self.from_saved:  # (the index may not be open)
                 self._load_snippet(hit)
             self._preview(hit)
             self.post_message(self.HitHighlighted(hit))
