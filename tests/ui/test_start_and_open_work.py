@@ -393,3 +393,31 @@ async def test_a_search_typed_before_the_index_opened_is_answered(
         finally:
             synced.set()
         await settle(app, pilot)
+
+
+async def test_the_first_open_restyles_no_field_for_its_validity(
+    build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Input marks itself "-valid" on its first value (it has no validators): each of the
+    form's fields was restyled for it on the first open, and the search box on the first
+    key. They are made with the class."""
+    app: MistakesApp = build()
+    added: list[str] = []
+    add_class = Input.add_class
+
+    def watched(self: Input, *names: str, update: bool = True) -> Input:
+        if not self.has_class(*names):
+            added.extend(f"{self.id}{name}" for name in names)
+        return add_class(self, *names, update=update)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await settle(app, pilot)
+        monkeypatch.setattr(Input, "add_class", watched)
+        await type_text(pilot, "re")
+        app.sidebar.search_box.value = ""
+        await settle(app, pilot)
+        await open_entry(app, pilot, 5)
+        await settle(app, pilot)
+        assert app.stored is not None
+        assert [name for name in added if name.endswith("-valid")] == []

@@ -42,6 +42,7 @@ from mistakes.ui.widgets.similar import SimilarPanel
 from mistakes.ui.widgets.tags import TagSuggester
 
 MIN_PANE = 4  # rows of a section pane, at least
+VALID = "-valid"  # Input's class once validated (it has no validators: always)
 
 
 def _field_id(spec: FieldSpec) -> str:
@@ -171,7 +172,10 @@ class EntryEditor(Vertical):
             suggester=suggester,
             placeholder=placeholder,
             id=_field_id(spec),
-            classes="field-input",
+            # "-valid": what Input's validation sets on the first value (no validators: always
+            # valid); set from the start, the first open restyles none of the ~30 fields for
+            # it (11% of the first open's event-loop time)
+            classes=f"field-input {VALID}",
             compact=True,
             select_on_focus=False,  # focusing shows the start of the value, not all selected
         )

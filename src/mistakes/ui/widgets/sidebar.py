@@ -251,7 +251,8 @@ class Sidebar(Vertical):
         self.from_saved = False
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Search (ctrl+f)", id="search", compact=True)
+        # "-valid" from the start (Input sets it on the first key: a restyle of the box)
+        yield Input(placeholder="Search (ctrl+f)", id="search", compact=True, classes="-valid")
         yield Static(id="status-line")
         with VerticalScroll(id="notice-box"):
             yield Static(id="notice")
