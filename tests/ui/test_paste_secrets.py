@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual import events
 
+import mistakes.ui.app as app_module
 from mistakes.services import secrets
 from mistakes.ui.app import MistakesApp
 
@@ -67,7 +68,8 @@ async def test_the_secret_patterns_are_loaded_in_a_thread_after_the_start(
 ) -> None:
     """detect-secrets' plugins were imported on the event loop at the first paste (70-400
     ms once, the keys typed meanwhile waited): the app loads them in a worker thread once
-    its first listing is painted and the form is built, before any paste."""
+    its first listing is painted and the form is built, once no key has come for a while
+    (WARM_IDLE_SECONDS), before any paste."""
     caches = (
         secrets._detectors,
         secrets._keywords,
@@ -84,10 +86,11 @@ async def test_the_secret_patterns_are_loaded_in_a_thread_after_the_start(
         warm_up()
 
     monkeypatch.setattr(secrets, "warm_up", watched, raising=False)
+    monkeypatch.setattr(app_module, "WARM_IDLE_SECONDS", 0.4, raising=False)
     app = build()
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot)
-        assert await wait_until(pilot, lambda: bool(threads), timeout=5.0)
+        assert await wait_until(pilot, lambda: bool(threads), timeout=10.0)
         await settle(app, pilot)
         assert threads and threads[0] != threading.main_thread().ident
         assert all(loader.cache_info().currsize == 1 for loader in caches)

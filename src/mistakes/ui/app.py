@@ -20,6 +20,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static, TabbedContent, TextArea
 
 from mistakes.domain.entry import Entry
@@ -56,6 +57,7 @@ PREBUILD_DELAY = 0.3  # after the first listing is painted: build the editor's f
 PROGRESS_SECONDS = 0.25  # how often the index build's progress is shown
 SIMILAR_DELAY = 0.8  # seconds of quiet typing before the similar list is looked up
 WATCH_SECONDS = 2.0
+WARM_IDLE_SECONDS = 2.0  # no key or paste this long: load the secret patterns (a thread)
 THEMES = {"textual-dark": "textual-light", "ansi-dark": "ansi-light"}  # ctrl+p Toggle theme
 
 
@@ -109,6 +111,8 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         self._asked_about_change = False
         self._listed = threading.Event()  # the first listing is painted: the sync may start
         self._painted = threading.Event()  # the first frame is painted: the index may open
+        self._last_input = time.monotonic()  # the last key or paste (the warm-up waits)
+        self._warm_timer: Timer | None = None
         read_escape_digit_as_alt()
         if workspace.config.keymap:
             self.set_keymap(workspace.config.keymap)
@@ -275,6 +279,21 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         # walking them again and again (its full passes showed as 60-80 ms stalls on open)
         gc.freeze()
         gc.set_threshold(*GC_THRESHOLDS)
+        self._warm_timer = self.set_interval(WARM_IDLE_SECONDS / 4, self._warm_when_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.Paste):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _warm_when_idle(self) -> None:
+        """Once the user has left the keys alone a while: a thread that imports modules holds
+        the GIL for much of its run, and keys typed meanwhile would wait on it."""
+        if time.monotonic() - self._last_input < WARM_IDLE_SECONDS:
+            return
+        if self._warm_timer is not None:
+            self._warm_timer.stop()
+            self._warm_timer = None
         self._warm_secrets()
 
     @work(thread=True, group="warm", exit_on_error=False, description="Loading secret patterns")
