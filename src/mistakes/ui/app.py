@@ -279,6 +279,9 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         # walking them again and again (its full passes showed as 60-80 ms stalls on open)
         gc.freeze()
         gc.set_threshold(*GC_THRESHOLDS)
+        # the quiet is counted from here: the start itself had no keys, but the user may be
+        # about to type (a benchmark's first keys came as the thread started)
+        self._last_input = max(self._last_input, time.monotonic())
         self._warm_timer = self.set_interval(WARM_IDLE_SECONDS / 4, self._warm_when_idle)
 
     async def on_event(self, event: events.Event) -> None:
