@@ -11,12 +11,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from textual.widgets import Footer, Input, TabPane
+from textual.widgets import Footer, Input, TabbedContent, TabPane
 from textual.widgets._footer import FooterKey
 
 from mistakes.services.workspace import Workspace
 from mistakes.ui.app import MistakesApp
 from mistakes.ui.widgets.editor import EntryEditor
+from mistakes.ui.widgets.similar import SimilarPanel
 
 from .conftest import (
     SIZE,
@@ -269,3 +270,154 @@ async def test_a_pane_left_as_the_next_entry_has_it_forgets_its_edits(
         await settle(app, pilot)
         assert pane.text == ""  # 005's typing is not undone into 019
         assert not app.editor.modified
+
+
+async def test_the_key_bar_styles_each_key_once(build, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key of the bar was made compact (FooterKey's own default) and then not compact (the
+    footer's value, bound to it): two restyles of every key before the first frame. Each
+    key is made with the footer's value: its compactness never changes afterwards (and the
+    bar looks as before: the palette key, not bound to the footer, stays compact)."""
+    seen: dict[int, list[bool]] = {}
+    watch = FooterKey._watch_compact
+
+    def watched(self: FooterKey, compact: bool) -> None:
+        seen.setdefault(id(self), []).append(compact)
+        watch(self, compact)
+
+    monkeypatch.setattr(FooterKey, "_watch_compact", watched)
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        keys = list(app.query(FooterKey))
+        assert len(keys) > 3
+        for key in keys:
+            values = seen[id(key)]
+            assert len(set(values)) == 1, (key.description, values)
+            palette = key.has_class("-command-palette")
+            assert key.has_class("-compact") == palette, key.description
+
+
+async def test_an_open_finds_the_tabs_without_walking_the_form(
+    build, samples_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The form has ~700 widgets: an open looked its tabs and the Similar panel up by a CSS
+    query over all of them, three times. The tabs are the content switcher's children."""
+    app: MistakesApp = build()
+    walks: list[object] = []
+    query = EntryEditor.query
+
+    def counted(self: object, selector: object = None) -> object:
+        if selector in (TabPane, SimilarPanel):
+            walks.append(selector)
+        return query(self, selector)  # type: ignore[arg-type]
+
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entry(app, pilot, 5)
+        monkeypatch.setattr(EntryEditor, "query", counted)
+        monkeypatch.setattr(TabbedContent, "query", counted)
+        app.sidebar.search_box.focus()
+        await pilot.pause()
+        await open_entry(app, pilot, 4)
+        await settle(app, pilot)
+        assert walks == []
+        tabs = app.editor.tabs
+        assert tabs is not None
+        shown = [pane.id for pane in app.editor.panes()]
+        assert shown == [pane.id for pane in app.screen.query(TabPane)]
+        assert shown[0] == "tab-details" and shown[-1] == "tab-preview"
+        await pilot.press("ctrl+pagedown")
+        await pilot.pause()
+        assert tabs.active == shown[2]  # the open showed the second tab; one more
+
+
+async def test_the_first_listing_comes_from_the_thread_that_opened_the_index(
+    build, samples_copy: Path, tmp_path: Path
+) -> None:
+    """The thread that opens the index lists the newest entries itself: before, it told the
+    event loop, which started a search worker (a message and a thread later, ~70 ms)."""
+    warm_index(samples_copy, tmp_path)
+    app: MistakesApp = build()
+    threads: list[tuple[str, int]] = []
+    opened, find = app.workspace.open_as_is, app.workspace.find
+
+    def open_as_is() -> bool:
+        threads.append(("open", threading.get_ident()))
+        return opened()
+
+    def found(*args: object, **kwargs: object) -> object:
+        threads.append(("find", threading.get_ident()))
+        return find(*args, **kwargs)  # type: ignore[arg-type]
+
+    app.workspace.open_as_is = open_as_is  # type: ignore[method-assign]
+    app.workspace.find = found  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        assert len(results(app).options) == 24
+        assert [what for what, _ in threads[:2]] == ["open", "find"]
+        assert threads[0][1] == threads[1][1]
+
+
+async def test_a_search_typed_before_the_index_opened_is_answered(
+    build, samples_copy: Path, tmp_path: Path
+) -> None:
+    """A query typed while the index was still being opened found no index (pending); the
+    thread that opened it then lists nothing over it: the query is searched again (the sync
+    that would refresh the list is held back here)."""
+    warm_index(samples_copy, tmp_path)
+    app: MistakesApp = build()
+    go, synced, reached = threading.Event(), threading.Event(), threading.Event()
+    opened, sync = app.workspace.open_as_is, app.workspace.sync
+
+    def open_as_is() -> bool:
+        go.wait(10)
+        return opened()
+
+    def held_sync(*args: object, **kwargs: object) -> object:
+        reached.set()  # the opening thread is past its listing (or its message)
+        synced.wait(10)
+        return sync(*args, **kwargs)  # type: ignore[arg-type]
+
+    app.workspace.open_as_is = open_as_is  # type: ignore[method-assign]
+    app.workspace.sync = held_sync  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await type_text(pilot, "deadlock")
+        await pilot.pause(0.3)
+        go.set()
+        try:
+            assert await wait_until(pilot, reached.is_set)
+            await pilot.pause(0.3)  # whatever the opening thread posted is handled
+            assert await wait_until(pilot, lambda: app.sidebar._shown_query == "deadlock")
+            assert [hit.number for hit in app.sidebar.hits][:1] == [4]
+            assert app.sidebar.search_box.value == "deadlock"
+        finally:
+            synced.set()
+        await settle(app, pilot)
+
+
+async def test_the_first_open_restyles_no_field_for_its_validity(
+    build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Input marks itself "-valid" on its first value (it has no validators): each of the
+    form's fields was restyled for it on the first open, and the search box on the first
+    key. They are made with the class."""
+    app: MistakesApp = build()
+    added: list[str] = []
+    add_class = Input.add_class
+
+    def watched(self: Input, *names: str, update: bool = True) -> Input:
+        if not self.has_class(*names):
+            added.extend(f"{self.id}{name}" for name in names)
+        return add_class(self, *names, update=update)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await settle(app, pilot)
+        monkeypatch.setattr(Input, "add_class", watched)
+        await type_text(pilot, "re")
+        app.sidebar.search_box.value = ""
+        await settle(app, pilot)
+        await open_entry(app, pilot, 5)
+        await settle(app, pilot)
+        assert app.stored is not None
+        assert [name for name in added if name.endswith("-valid")] == []

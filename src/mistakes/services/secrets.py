@@ -401,3 +401,13 @@ def mask_secrets(text: str) -> Masked:
         at = item.end
     parts.append(text[at:])
     return Masked("".join(parts), Counter(item.kind for item in found))
+
+
+def warm_up() -> None:
+    """Import the detect-secrets plugins and build the patterns now (70-400 ms once), so
+    that the first masking does not pay for it: the app calls this in a worker thread
+    after its first frame, rather than on the event loop at the first paste."""
+    _detectors()
+    _keywords()
+    _names_not_values()
+    _indirect()

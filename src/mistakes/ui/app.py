@@ -20,11 +20,13 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static, TabbedContent, TextArea
 
 from mistakes.domain.entry import Entry
 from mistakes.domain.text import one_line
 from mistakes.search.index import IndexUnavailable, query_fields
+from mistakes.services import secrets
 from mistakes.services.entries import ResolveRefused, UsageError
 from mistakes.services.workspace import MergePlan, Workspace
 from mistakes.storage.atomic import NotDurableError
@@ -56,6 +58,7 @@ PREBUILD_DELAY = 0.3  # after the first listing is painted: build the editor's f
 PROGRESS_SECONDS = 0.25  # how often the index build's progress is shown
 SIMILAR_DELAY = 0.8  # seconds of quiet typing before the similar list is looked up
 WATCH_SECONDS = 2.0
+WARM_IDLE_SECONDS = 2.0  # no key or paste this long: load the secret patterns (a thread)
 THEMES = {"textual-dark": "textual-light", "ansi-dark": "ansi-light"}  # ctrl+p Toggle theme
 
 
@@ -108,6 +111,9 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         self._prebuilt = False
         self._asked_about_change = False
         self._listed = threading.Event()  # the first listing is painted: the sync may start
+        self._painted = threading.Event()  # the first frame is painted: the index may open
+        self._last_input = time.monotonic()  # the last key or paste (the warm-up waits)
+        self._warm_timer: Timer | None = None
         read_escape_digit_as_alt()
         if workspace.config.keymap:
             self.set_keymap(workspace.config.keymap)
@@ -151,7 +157,13 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         self.sidebar.fit(self.size.width)
         self._update_topbar()
         self.sidebar.search_box.focus()
-        self._sync()
+        if self.sidebar.show_saved_listing():  # the newest entries as last listed, at once
+            # the index is opened once they are painted: its thread held the first frame
+            # back (the GIL), and the list is on the screen already
+            self.call_after_refresh(self._painted.set)
+        else:
+            self._painted.set()
+        self._sync(sidebar=self.sidebar)
         self._offer_drafts()
 
     def refresh_css(self, animate: bool = True) -> None:
@@ -175,6 +187,7 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
 
     def on_unmount(self) -> None:
         self._listed.set()  # a sync still waiting for the first listing: no need now
+        self._painted.set()
         with contextlib.suppress(Exception):
             self.workspace.close()
         with contextlib.suppress(Exception):
@@ -229,14 +242,19 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
 
     # -- the index -----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False, description="Sync")
-    def _sync(self, rebuild: bool = False) -> None:
+    def _sync(self, rebuild: bool = False, sidebar: Sidebar | None = None) -> None:
         # the index as it was left lists the entries at once; bringing it in step (a stat of
         # every file, in this thread) follows once that listing is painted: run beside it,
         # it held the first frame back (0.58 s against 0.38 s at 5,000 entries)
         if not rebuild:
+            self._painted.wait(FIRST_LISTING_WAIT)
             with contextlib.suppress(Exception):
+                generation = sidebar.generation if sidebar is not None else None
                 if self.workspace.open_as_is():
-                    self.post_message(self.IndexOpened())
+                    # at startup the newest entries are listed from here, in this thread:
+                    # a message to the loop and a search worker after it came ~70 ms later
+                    if sidebar is None or not sidebar.list_newest_from_thread(generation):
+                        self.post_message(self.IndexOpened())
                     self._listed.wait(FIRST_LISTING_WAIT)
         last = [0.0]
 
@@ -270,6 +288,31 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         # walking them again and again (its full passes showed as 60-80 ms stalls on open)
         gc.freeze()
         gc.set_threshold(*GC_THRESHOLDS)
+        # the quiet is counted from here: the start itself had no keys, but the user may be
+        # about to type (a benchmark's first keys came as the thread started)
+        self._last_input = max(self._last_input, time.monotonic())
+        self._warm_timer = self.set_interval(WARM_IDLE_SECONDS / 4, self._warm_when_idle)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.Paste):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _warm_when_idle(self) -> None:
+        """Once the user has left the keys alone a while: a thread that imports modules holds
+        the GIL for much of its run, and keys typed meanwhile would wait on it."""
+        if time.monotonic() - self._last_input < WARM_IDLE_SECONDS:
+            return
+        if self._warm_timer is not None:
+            self._warm_timer.stop()
+            self._warm_timer = None
+        self._warm_secrets()
+
+    @work(thread=True, group="warm", exit_on_error=False, description="Loading secret patterns")
+    def _warm_secrets(self) -> None:
+        """The patterns a paste is masked with, loaded here rather than on the event loop
+        at the first paste (70-400 ms once: detect-secrets pulls in requests)."""
+        secrets.warm_up()
 
     @on(IndexOpened)
     def _index_opened(self) -> None:

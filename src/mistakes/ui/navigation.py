@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual import events
-from textual.widgets import Input, TabPane, TextArea
+from textual.widgets import Input, TextArea
 
 from mistakes.ui.base import AppBase
 from mistakes.ui.widgets.sidebar import WIDTH_STEP
@@ -44,8 +44,7 @@ class NavigationActions(AppBase):
         self.editor.show_tab(index)
 
     def pane_ids(self) -> list[str]:
-        tabs = self.editor.tabs
-        return [pane.id or "" for pane in tabs.query(TabPane)] if tabs is not None else []
+        return [pane.id or "" for pane in self.editor.panes()]
 
     def show_pane(self, pane_id: str) -> bool:
         """Show the editor's tab ``pane_id`` and focus its first field."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 Shown = tuple[tuple[str, str, str, bool, str], ...]
 
@@ -44,4 +45,11 @@ class KeyFooter(Footer):
         self._rebuilding = False
         self.set_reactive(Footer._bindings_ready, True)
         self._shown = self._keys(self.screen)
-        return super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                # FooterKey starts compact (its class default) and the footer's binding then
+                # makes it not: two restyles of every key before the first frame (6% of
+                # the start); made with the footer's value, it is styled once. (The palette
+                # key is not bound to the footer: it stays compact, as Footer makes it.)
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget

@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 from mistakes.domain.text import one_line, visible
 from mistakes.search.index import Hit, SearchResults
 from mistakes.services.workspace import Workspace, hit_key
+from mistakes.ui.newest import newest_path, read_newest, write_newest
 
 # severity and status as words, each with its colour (the F1 help shows the legend)
 SEVERITY_STYLE = {
@@ -248,9 +249,15 @@ class Sidebar(Vertical):
         self._refine_timer: Timer | None = None  # the full ranking after a partial answer
         self._titles: dict[str, str] = {}  # entry name -> its title as cut to the list
         self._titles_width = 0  # the cells a title had when they were cut
+        # the newest entries as last listed (kept beside the index): the first frame shows
+        # them while the index is opened; ``from_saved``: the list shown is that one
+        self._newest = newest_path(workspace.root, workspace.search.cache_root)
+        self._newest_kept: tuple[tuple[object, ...], ...] | None = None
+        self.from_saved = False
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Search (ctrl+f)", id="search", compact=True)
+        # "-valid" from the start (Input sets it on the first key: a restyle of the box)
+        yield Input(placeholder="Search (ctrl+f)", id="search", compact=True, classes="-valid")
         yield Static(id="status-line")
         with VerticalScroll(id="notice-box"):
             yield Static(id="notice")
@@ -272,6 +279,42 @@ class Sidebar(Vertical):
 
     def refresh_results(self) -> None:
         self._start(self.search_box.value)
+
+    def show_saved_listing(self) -> bool:
+        """At startup, before the index is open: list the newest entries as the app last
+        listed them (a small file read; nothing when there is none). The index's listing
+        replaces it when it comes."""
+        if self._shown_generation >= 0 or self.search_box.value:
+            return False  # something was listed or typed already
+        if self.workspace.search.several:
+            return False  # the file is one folder's (its hits name no folder)
+        saved = read_newest(self._newest, self.workspace.root)
+        if saved is None:
+            return False
+        self._newest_kept = self._kept_key(saved)
+        self._show(self.Results(self._generation, saved), saved=True)
+        return True
+
+    @staticmethod
+    def _kept_key(results: SearchResults) -> tuple[tuple[object, ...], ...]:
+        hits = tuple(
+            (h.name, h.number, h.title, h.severity, h.status, h.date, h.seen) for h in results.hits
+        )
+        return ((results.total,), *hits)
+
+    def _keep_newest(self, results: SearchResults) -> None:
+        """The index listed the newest entries: keep them for the next start, if changed."""
+        if self.workspace.search.several:
+            return  # kept for one folder only: see show_saved_listing
+        key = self._kept_key(results)
+        if key != self._newest_kept:
+            self._newest_kept = key
+            self._write_newest(list(results.hits), results.total)
+
+    @work(thread=True, exclusive=True, group="newest", exit_on_error=False)
+    def _write_newest(self, hits: list[Hit], total: int) -> None:
+        with contextlib.suppress(OSError):
+            write_newest(self._newest, hits, total)
 
     # -- size -------------------------------------------------------------------------------------
     def fit(self, screen_width: int) -> None:
@@ -318,6 +361,27 @@ class Sidebar(Vertical):
         if not get_current_worker().is_cancelled:
             self.post_message(self.Results(generation, results, keep=keep, confirmed=confirmed))
 
+    @property
+    def generation(self) -> int:
+        """The number of the latest search begun (read from threads too: an int)."""
+        return self._generation
+
+    def list_newest_from_thread(self, generation: int | None) -> bool:
+        """For a worker thread that has just opened the index (the app's startup): list the
+        newest entries from that thread, as an empty search box would. ``generation``: the
+        sidebar's as it was before the index was opened. False when a search began since
+        (it may have found no index open): the caller refreshes then."""
+        if generation is None or generation != self._generation:
+            return False
+        try:
+            results = self.workspace.find("", PAGE)
+        except Exception:
+            return False
+        if generation != self._generation:
+            return False
+        self.post_message(self.Results(generation, results))
+        return True
+
     def _refine(self, text: str, generation: int) -> None:
         """Typing paused on a broad query answered within the key budget: rank it all."""
         if generation == self._generation and text == self.search_box.value:
@@ -333,10 +397,11 @@ class Sidebar(Vertical):
         self._search(self.search_box.value, self._generation, None, self._limit, keep=True)
 
     @on(Results)
-    def _show(self, message: Results) -> None:
+    def _show(self, message: Results, saved: bool = False) -> None:
         if message.generation != self._generation:
             return  # an older search answered late
         self._shown_generation = message.generation
+        self.from_saved = saved
         self._loading_more = False
         results = message.results
         self._pending = results.pending
@@ -350,6 +415,8 @@ class Sidebar(Vertical):
             if text:
                 self.post_message(self.CreateRequested(text))
             return
+        if not saved and not results.query.strip() and results.hits and not results.notice:
+            self._keep_newest(results)
         same_query = results.query == self._shown_query
         self._shown_query = results.query
         self.hits = results.hits
@@ -467,7 +534,7 @@ class Sidebar(Vertical):
         index = event.option_index
         if 0 <= index < len(self.hits):
             hit = self.hits[index]
-            if hit.snippet is None:
+            if hit.snippet is None and not self.from_saved:  # (the index may not be open)
                 self._load_snippet(hit)
             self._preview(hit)
             self.post_message(self.HitHighlighted(hit))

@@ -1,0 +1,88 @@
+"""The newest entries as the app last listed them are shown at the next start before the
+index is open, then replaced by the index's own listing (80x24)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from mistakes.ui.app import MistakesApp
+from mistakes.ui.newest import newest_path
+
+from .conftest import SIZE, entry_file, prompts, results, settle, started, wait_until
+
+
+async def first_run(build) -> list[str]:  # type: ignore[no-untyped-def]
+    """Start the app once (the index is built and listed), quit; what it listed."""
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await settle(app, pilot)
+        listed = prompts(app)
+        assert not app.sidebar.from_saved
+        await pilot.press("ctrl+q")
+    return listed
+
+
+def held_index(app: MistakesApp) -> threading.Event:
+    """Opening the index waits for the event (as behind a slow disk or another process)."""
+    go = threading.Event()
+    opened = app.workspace.open_as_is
+
+    def open_as_is() -> bool:
+        go.wait(10)
+        return opened()
+
+    app.workspace.open_as_is = open_as_is  # type: ignore[method-assign]
+    return go
+
+
+async def test_the_newest_entries_as_left_are_listed_before_the_index_opens(build) -> None:
+    listed = await first_run(build)
+    assert len(listed) == 24
+    app: MistakesApp = build()
+    go = held_index(app)
+    async with app.run_test(size=SIZE) as pilot:
+        try:
+            assert await wait_until(pilot, lambda: results(app).option_count > 0)
+            assert app.sidebar.from_saved
+            assert prompts(app) == listed
+            assert app.sidebar.highlighted_hit is not None
+        finally:
+            go.set()
+        assert await wait_until(pilot, lambda: not app.sidebar.from_saved)
+        await settle(app, pilot)
+        assert prompts(app) == listed
+
+
+async def test_an_entry_deleted_since_leaves_the_list_once_the_index_is_in_step(
+    build, samples_copy: Path
+) -> None:
+    listed = await first_run(build)
+    newest = listed[0].split()[0]
+    entry_file(samples_copy, int(newest)).unlink()
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        assert await wait_until(
+            pilot, lambda: not any(p.startswith(newest + " ") for p in prompts(app)), timeout=10
+        )
+        await settle(app, pilot)
+        assert not app.sidebar.from_saved
+        assert prompts(app) == listed[1:]
+
+
+async def test_a_damaged_saved_listing_is_ignored(build, samples_copy: Path) -> None:
+    listed = await first_run(build)
+    app: MistakesApp = build()
+    path = newest_path(app.workspace.root, app.workspace.search.cache_root)
+    assert path.is_file()
+    path.write_text('{"version": 1, "total": 3, "hits": [{"name": "../../etc/passwd"}]}')
+    go = held_index(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        assert results(app).option_count == 0  # nothing listed from the damaged file
+        go.set()
+        await started(app, pilot)
+        assert not app.sidebar.from_saved
+        assert prompts(app) == listed
