@@ -86,3 +86,54 @@ async def test_a_damaged_saved_listing_is_ignored(build, samples_copy: Path) -> 
         await started(app, pilot)
         assert not app.sidebar.from_saved
         assert prompts(app) == listed
+
+
+async def test_several_folders_neither_show_nor_keep_one_folders_saved_listing(
+    tmp_path: Path,
+) -> None:
+    """The saved file is one folder's and names no folder: over several folders it would
+    list the first folder's entries as the whole list (and open them in the wrong folder)."""
+    import shutil
+
+    from mistakes.ui.app import make_app
+    from tests.conftest import SAMPLES
+
+    a, b = tmp_path / "payments", tmp_path / "search"
+    a.mkdir()
+    b.mkdir()
+    for number, path in enumerate(sorted(SAMPLES.glob("*.md")), 1):
+        shutil.copy(path, (a if number % 2 else b) / path.name)
+
+    def make(*dirs: Path) -> MistakesApp:
+        made = make_app(
+            [str(d) for d in dirs], cache_root=tmp_path / "cache", data_dir=tmp_path / "data"
+        )
+        made.animation_level = "none"
+        return made
+
+    alone = make(a)  # the first folder alone keeps its listing
+    async with alone.run_test(size=SIZE) as pilot:
+        await started(alone, pilot)
+        await settle(alone, pilot)
+        await pilot.press("ctrl+q")
+    alone.workspace.close()
+    path = newest_path(a, tmp_path / "cache")
+    assert path.is_file()
+    kept = path.read_bytes()
+
+    app = make(a, b)
+    go = held_index(app)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            try:
+                await pilot.pause(0.3)
+                assert results(app).option_count == 0  # not the first folder's list alone
+                assert not app.sidebar.from_saved
+            finally:
+                go.set()
+            await started(app, pilot)
+            await settle(app, pilot)
+            assert any("\n    search " in p for p in prompts(app))
+        assert path.read_bytes() == kept  # not overwritten with a merged list
+    finally:
+        app.workspace.close()

@@ -90,6 +90,11 @@ class FolderSearch:
         return self.services[0][1].index
 
     @property
+    def cache_root(self) -> Path:
+        """Where the indexes are kept (one root for every folder)."""
+        return self.services[0][1].cache_root
+
+    @property
     def on_wait(self) -> Notify | None:
         return self.services[0][1].on_wait
 

@@ -18,6 +18,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -838,7 +839,10 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
     # -- similar past entries (SimilarFinder), following the error sections ----------------------
     @on(TextArea.Changed)
     def _text_changed(self, event: TextArea.Changed) -> None:
-        self.similar.text_changed(event.text_area.id)
+        # a change that arrives while the app exits finds the form half removed: nothing
+        # to look up then (it raised NoMatches and turned a clean quit into a traceback)
+        with contextlib.suppress(NoMatches):
+            self.similar.text_changed(event.text_area.id)
 
     @on(TabbedContent.TabActivated, "#tabs")
     def _similar_tab(self, event: TabbedContent.TabActivated) -> None:
