@@ -10,8 +10,6 @@ from mistakes.cli.commands import open_service
 from mistakes.cli.export import AddCommand
 from mistakes.cli.output import print_json
 from mistakes.domain.text import one_line, visible
-from mistakes.services import git
-from mistakes.services.renumber import renumber
 
 
 def register(command: AddCommand) -> None:
@@ -31,6 +29,8 @@ def register(command: AddCommand) -> None:
 def cmd_history(args: argparse.Namespace) -> int:
     service = open_service(args)
     stored = service.get(args.ref)
+    from mistakes.services import git  # what one command needs, when it runs
+
     changes = git.history(stored.path)
     if args.json:
         print_json([c.to_json() for c in changes])
@@ -44,6 +44,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_renumber(args: argparse.Namespace) -> int:
     service = open_service(args)
+    from mistakes.services.renumber import renumber
+
     done = renumber(service, args.ref)
     if args.json:
         print_json(done.to_json())

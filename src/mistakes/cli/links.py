@@ -6,15 +6,17 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from mistakes.cli.commands import _index_saved, open_service
 from mistakes.cli.output import print_json
 from mistakes.domain.links import LINK_TYPES
 from mistakes.domain.text import one_line, visible
 from mistakes.services.entries import EntryService, UsageError
-from mistakes.services.followups import open_followups, set_done
-from mistakes.services.links import LinkService
-from mistakes.storage.folder import Problem, StoredEntry
+
+if TYPE_CHECKING:  # what one command needs is imported when it runs
+    from mistakes.services.links import LinkService
+    from mistakes.storage.folder import Problem, StoredEntry
 
 Command = Callable[..., argparse.ArgumentParser]
 
@@ -60,8 +62,18 @@ def add_parsers(command: Command) -> None:
         p.add_argument("--json", action="store_true")
 
 
+def _say(message: str) -> None:
+    print(f"mistakes: {visible(message)}", file=sys.stderr)
+
+
 def _open(args: argparse.Namespace) -> EntryService:
     return open_service(args)
+
+
+def _links(service: EntryService) -> LinkService:
+    from mistakes.services.links import LinkService
+
+    return LinkService(service)
 
 
 def _index(service: EntryService, *saved: StoredEntry) -> None:
@@ -73,7 +85,7 @@ def _index(service: EntryService, *saved: StoredEntry) -> None:
 
 def cmd_link(args: argparse.Namespace) -> int:
     service = _open(args)
-    links = LinkService(service)
+    links = _links(service)
     before = [service.get(args.a), service.get(args.b)]
     saved = links.link(args.a, args.b, args.link_type)
     _report_writes(service, before, saved)
@@ -82,7 +94,7 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 def cmd_unlink(args: argparse.Namespace) -> int:
     service = _open(args)
-    links = LinkService(service)
+    links = _links(service)
     before = [service.get(args.a), service.get(args.b)]
     saved, kept = links.unlink(args.a, args.b)
     for note in kept:
@@ -104,13 +116,13 @@ def _report_writes(
 
 def link_problems(service: EntryService) -> list[Problem]:
     """``check``'s problems with links: a link to a file that is gone or renamed."""
-    links = LinkService(service)
+    links = _links(service)
     return links.problems(links.may_dangle())
 
 
 def fix_links(service: EntryService) -> None:
     """``check --fix``: point links at the renamed file with the same number."""
-    links = LinkService(service)
+    links = _links(service)
     fixed = links.fix(links.may_dangle())
     paths = sorted({f.path for f in fixed})
     if paths:
@@ -127,9 +139,26 @@ def cmd_todo(args: argparse.Namespace) -> int:
     service = _open(args)
     if service.template.checklist is None:
         raise UsageError("the template has no follow-up checklist")
-    items, problems = open_followups(
-        service, tags=args.tag, severities=args.severity, include_done=args.all
-    )
+    from mistakes.services.followups import open_followups
+    from mistakes.services.listing import existing_index
+
+    notices: list[str] = []
+    # served from the index (when the folder was indexed before), brought in step first
+    index = existing_index(service.folder, on_wait=_say, notices=notices)
+    try:
+        items, problems = open_followups(
+            service,
+            tags=args.tag,
+            severities=args.severity,
+            include_done=args.all,
+            index=index,
+            sync=False,
+        )
+    finally:
+        if index is not None:
+            index.close()
+    for notice in notices:
+        _say(notice)
     for problem in problems:
         print(f"mistakes: warning: {visible(str(problem))}", file=sys.stderr)
     if args.json:
@@ -153,6 +182,8 @@ def cmd_todo(args: argparse.Namespace) -> int:
 def _tick(args: argparse.Namespace, done: bool) -> int:
     service = _open(args)
     before = service.get(args.ref)
+    from mistakes.services.followups import set_done
+
     saved, item = set_done(service, args.ref, args.item, done)
     if saved.digest != before.digest:
         _index(service, saved)

@@ -12,7 +12,6 @@ import re
 from mistakes.domain.markdown import FenceTracker, parse_heading
 from mistakes.domain.naming import normalize_heading
 from mistakes.domain.template import SectionSpec, Template
-from mistakes.storage import yaml_text
 from mistakes.storage.document import BOM, Block, Document, bare_line, split_lines
 from mistakes.storage.errors import EntryParseError
 from mistakes.storage.reading import MAX_ENTRY_BYTES
@@ -71,6 +70,8 @@ def parse_text(text: str, template: Template, source: str = "<text>") -> Documen
         if len(doc.fm_text) > MAX_FRONTMATTER_CHARS:
             raise EntryParseError("the frontmatter is too large to read", 2, source)
         try:
+            from mistakes.storage import yaml_text  # PyYAML: when a file is parsed
+
             doc.data, node = yaml_text.load_mapping(doc.fm_text)
         except EntryParseError as exc:
             raise EntryParseError(exc.message, exc.line + 1 if exc.line else 0, source) from None
