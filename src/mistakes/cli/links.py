@@ -4,9 +4,10 @@ follow-ups of every entry, on top of mistakes.services.links and .followups."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mistakes.cli.commands import _index_saved, open_service
 from mistakes.cli.output import print_json
@@ -162,7 +163,7 @@ def cmd_todo(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"mistakes: warning: {visible(str(problem))}", file=sys.stderr)
     if args.json:
-        print_json([item.to_json() for item in items])
+        sys.stdout.write(flat_objects_json([item.to_json() for item in items]))
         return 0
     current = None
     entries = 0
@@ -177,6 +178,31 @@ def cmd_todo(args: argparse.Namespace) -> int:
     what = "items" if args.all else "open items"
     print(f"{len(items)} {what} in {entries} entries", file=sys.stderr)
     return 0
+
+
+def flat_objects_json(objects: list[dict[str, Any]]) -> str:
+    """``print_json``'s text (``json.dump(..., indent=2, ensure_ascii=False)`` and a line
+    break) of a list of objects whose values are strings, numbers, booleans or null, put
+    together from each value's JSON: ``json`` indents in Python, about five times slower
+    (``todo --json`` prints tens of thousands of items)."""
+    if not objects:
+        return "[]\n"
+    scalar = (str, int, bool, type(None))
+    if not all(isinstance(v, scalar) for obj in objects for v in obj.values()):
+        return json.dumps(objects, ensure_ascii=False, indent=2) + "\n"
+    dumps = json.dumps
+    parts = [
+        "  {\n"
+        + ",\n".join(
+            f"    {dumps(key, ensure_ascii=False)}: {dumps(value, ensure_ascii=False)}"
+            for key, value in obj.items()
+        )
+        + "\n  }"
+        if obj
+        else "  {}"
+        for obj in objects
+    ]
+    return "[\n" + ",\n".join(parts) + "\n]\n"
 
 
 def _tick(args: argparse.Namespace, done: bool) -> int:

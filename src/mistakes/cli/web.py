@@ -5,8 +5,6 @@ folder chosen here."""
 from __future__ import annotations
 
 import argparse
-import ipaddress
-import shlex
 import sys
 from pathlib import Path
 
@@ -38,12 +36,16 @@ def app_command(folder: Path, template: str | None) -> str:
     words = [sys.executable, "-m", "mistakes", "--dir", str(folder.resolve())]
     if template:
         words += ["--template", str(Path(template).expanduser().resolve())]
+    import shlex  # serve only
+
     return shlex.join(words)
 
 
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
+    import ipaddress  # serve only
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:

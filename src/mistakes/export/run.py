@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mistakes.export import opensearch, records
+from mistakes.export import opensearch
 from mistakes.export.entries import Exported, one_per_line, readable_entries, refuse_entry_path
 from mistakes.services.entries import EntryService, UsageError
 from mistakes.storage.atomic import SaveError
@@ -47,6 +47,8 @@ def export_folder(
     template = service.template
     name = folder_name(service)
     text = ""
+    from mistakes.export import records  # csv: when exporting
+
     try:
         if fmt == "html":
             assert out is not None

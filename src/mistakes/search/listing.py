@@ -11,8 +11,10 @@ and read once per document. Only an index reader is needed (none of Whoosh's sea
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from mistakes.search.schema import LISTING, RECORD
@@ -20,6 +22,20 @@ from mistakes.search.schema import LISTING, RECORD
 Bytes = bytes | memoryview
 Entries = dict[str, tuple[dict[str, Any], tuple[Bytes, ...]]]
 """File name -> (facts, the bytes of each column asked for; ``b""`` where none is kept)."""
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection meanwhile: reading 10,000 entries makes hundreds of
+    thousands of objects that all stay alive, and the collector would walk them again and
+    again (a third of the time of ``list``). Nothing read here makes a cycle."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _leaves(reader: Any) -> list[Any]:
@@ -32,6 +48,11 @@ def _leaves(reader: Any) -> list[Any]:
 def read_entries(reader: Any, columns: Sequence[str] = ()) -> Entries:
     """File name -> (facts, the ``columns``' bytes) for every live document of ``reader``
     (an index reader or a searcher)."""
+    with gc_paused():
+        return _read_entries(reader, columns)
+
+
+def _read_entries(reader: Any, columns: Sequence[str]) -> Entries:
     out: Entries = {}
     for leaf in _leaves(reader):
         if not leaf.has_column(LISTING):

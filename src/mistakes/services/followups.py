@@ -188,13 +188,14 @@ def open_followups(
             if notices is not None:
                 notices.append(f"{exc}; read every file instead")
     root = service.folder.root
-    if names is not None:
-        paths, problems = [root / name for name in names], list[Problem]()
-    else:
+    problems: list[Problem] = []
+    if names is None:
         paths, problems = service.folder.scan()
+        names = [path.name for path in paths]
     found: list[tuple[_Found, list[list[Any]]]] = []
-    for path in paths:
-        kept = held.get(path.name)
+    columns: list[tuple[_Found, bytes]] = []  # decoded together below
+    for name in names:
+        kept = held.get(name)
         if kept is not None and kept[1][0]:
             facts, (view,) = kept
             column = bytes(view)
@@ -203,10 +204,11 @@ def open_followups(
             if not wanted(facts["tags"], facts["severity"]):
                 continue
             row = _Found(
-                facts["number"], path, facts["title"], facts["severity"], facts["date"], None
+                facts["number"], root / name, facts["title"], facts["severity"], facts["date"], None
             )
-            found.append((row, json.loads(column.decode("utf-8", "surrogatepass"))))
+            columns.append((row, column))
             continue
+        path = root / name
         try:  # not in the index (it does not parse), or no index: the file as before
             data = service.folder.read(path)
             if not include_done and not _OPEN_BOX.search(data):
@@ -230,6 +232,10 @@ def open_followups(
             entry_followups(stored),
         )
         found.append((row, []))
+    if columns:  # one JSON text: one parse instead of one per entry
+        joined = b"[" + b",".join(column for _row, column in columns) + b"]"
+        decoded = json.loads(joined.decode("utf-8", "surrogatepass"))
+        found.extend((row, items) for (row, _), items in zip(columns, decoded, strict=True))
     found.sort(key=lambda pair: (not pair[0].date, pair[0].date, pair[0].number, pair[0].path.name))
     items = [
         item

@@ -21,7 +21,7 @@ from typing import Any
 
 from mistakes.domain.naming import parse_entry_filename
 from mistakes.domain.template import Template
-from mistakes.search.listing import Bytes
+from mistakes.search.listing import Bytes, gc_paused
 from mistakes.search.schema import listing_facts
 from mistakes.search.store import IndexStore
 from mistakes.search.types import IndexUnavailable, Notify
@@ -141,7 +141,8 @@ def load_listing(
     ``records``: with each entry's ``--json`` object (``list --json``). ``sync=False``: the
     index as it is (the app keeps its own in step; raises what a search would raise)."""
     if not sync:
-        return _listing(folder, index.listing(records), records, [])
+        with gc_paused():
+            return _listing(folder, index.listing(records), records, [])
     try:
         report = index.open()
         held = index.listing(records)
@@ -149,7 +150,8 @@ def load_listing(
         listing = from_files(folder, records=records)
         listing.notices.append(f"{exc}; read every file instead")
         return listing
-    return _listing(folder, held, records, list(report.notices), synced_names(index))
+    with gc_paused():  # a row per entry, all kept: see gc_paused
+        return _listing(folder, held, records, list(report.notices), synced_names(index))
 
 
 def synced_names(index: IndexStore) -> list[str] | None:
