@@ -275,3 +275,20 @@ def test_todo_show_stats_equal_reading_every_file_for_odd_values(
         assert_todo_same(run, root, *options)
     assert_show_same(run, root)
     assert_stats_same(run, root)
+
+
+def test_todo_json_text_is_what_json_dump_prints(run, samples: Path) -> None:
+    """``todo --json`` is put together from each value's JSON: the same text as
+    ``json.dump(items, indent=2, ensure_ascii=False)`` (odd text included)."""
+    path = next(samples.glob("005-*.md"))
+    text = path.read_text("utf-8")
+    odd = '- [ ] tab\\there, "quotes", \\\\ back, ünï \U0001f600 and \u2028 a separator\n'
+    path.write_text(
+        text.replace("## Follow-up Actions\n\n", "## Follow-up Actions\n\n" + odd), "utf-8"
+    )
+    assert run("--dir", str(samples), "reindex").code == 0
+    for options in ((), ("--all",), ("--tag", "no-such-tag")):
+        result = run("--dir", str(samples), "todo", "--json", *options)
+        assert result.code == 0, result.err
+        assert result.out == json.dumps(result.json, ensure_ascii=False, indent=2) + "\n"
+    assert any("ünï" in item["text"] for item in run("--dir", str(samples), "todo", "--json").json)
