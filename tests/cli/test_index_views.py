@@ -292,3 +292,33 @@ def test_todo_json_text_is_what_json_dump_prints(run, samples: Path) -> None:
         assert result.code == 0, result.err
         assert result.out == json.dumps(result.json, ensure_ascii=False, indent=2) + "\n"
     assert any("ünï" in item["text"] for item in run("--dir", str(samples), "todo", "--json").json)
+
+
+def test_mcp_show_and_todo_use_the_index_once_built(
+    samples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The MCP server's ``show`` (backlinks) and ``todo`` answer from the index once one is
+    built, in step with the folder (they read the files before: 1.5 s and 6 s at 10,000)."""
+    pytest.importorskip("mcp")
+    from mistakes.cli.mcp_server import MistakesServer
+
+    service = _service(samples)
+    server = MistakesServer(service, allow_write=False, cache_root=tmp_path / "cache")
+    before_build = server.todo(limit=100)  # no index yet: from the files, nothing built
+    assert not server.search_service.exists()
+    server.search("pool")  # builds it
+    parsed: list[str] = []
+    load_bytes = EntryFolder.load_bytes
+
+    def counting(self: EntryFolder, path: Path, data: bytes) -> StoredEntry:
+        parsed.append(path.name)
+        return load_bytes(self, path, data)
+
+    monkeypatch.setattr(EntryFolder, "load_bytes", counting)
+    assert server.todo(limit=100) == before_build
+    assert parsed == []
+    shown = server.show("5")
+    assert parsed and all(name.startswith("005-") for name in parsed)  # the entry alone
+    assert shown == json.loads(json.dumps(show_record(service, service.get("5"))))
+    assert any(link["direction"] == "in" for link in shown["links"])
+    server.search_service.close()
