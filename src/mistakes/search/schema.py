@@ -85,18 +85,17 @@ RANGES = "ranges"
 LISTING = "listing"  # column: the entry's facts as typed (JSON), for list and stats
 RECORD = "record"  # column: the entry's --json object (UTF-8), when the index was given one
 
-FOLLOW_UPS = "follow_ups"  # column: the checklist items with their file lines (JSON)
-LINKS = "links"  # column: the links written in the entry, with their file lines (JSON)
-KEPT_COLUMNS = (FOLLOW_UPS, LINKS)
-"""Columns the services layer fills (see :data:`ColumnsOf`); ``b""``: not kept (the index
-was given no ``columns_of``): the file is read instead."""
+# columns the services layer fills (see ColumnsOf); b"": not kept (the index was given no
+# columns_of), and the file is read instead
+FOLLOW_UPS = "follow_ups"  # the checklist items with their file lines (JSON)
+LINKS = "links"  # the links written in the entry, with their file lines (JSON)
 
 RecordOf = Callable[[StoredEntry], bytes]
 """The ``--json`` object of an entry, serialised: stored as is, so that ``list --json`` need
 not parse the file (the services layer, which defines that object, hands it in)."""
 ColumnsOf = Callable[[StoredEntry], dict[str, bytes]]
-"""Other per-entry columns the services layer defines (:data:`KEPT_COLUMNS`: ``todo``'s
-items, ``show``'s links), serialised, never empty: stored as they are."""
+"""Other per-entry columns the services layer defines (:data:`FOLLOW_UPS`, ``todo``'s
+items; :data:`LINKS`, ``show``'s backlinks), serialised, never empty: stored as they are."""
 _RANGE = struct.Struct("<II")
 
 
