@@ -22,7 +22,8 @@ holds exactly ``N`` entries of the same seed; the cache and the FTS5 database al
 * the same three workloads against one SQLite FTS5 table over the same files, and the
   Whoosh/FTS5 ratios;
 * whole processes, one shot each (``python -m mistakes ...`` in a subprocess, median of
-  5 wall times, with the CPU time beside it): ``search`` against a bare script that opens
+  5 wall times, with the CPU time beside it; the commands take turns, round after round,
+  so that each runs under the same load): ``search`` against a bare script that opens
   the same Whoosh index and searches it (the ratio is the cost of everything else:
   imports, config, the sync), ``list``, ``list --json``, ``stats``, ``stats --json``,
   ``todo --json`` and ``show N --json`` with its backlinks (served from the index: no other
@@ -433,23 +434,25 @@ def _cli_env(xdg: Path) -> dict[str, str]:
     return env
 
 
-def _timed(command: list[str], env: dict[str, str], repeats: int) -> tuple[float, float, int]:
-    """Median wall seconds and median CPU seconds (user + system of the child) of
-    ``repeats`` runs, and the size of the output."""
-    walls: list[float] = []
-    cpus: list[float] = []
-    size = 0
-    for _ in range(repeats):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        done = subprocess.run(command, env=env, capture_output=True, check=False)
-        walls.append(time.perf_counter() - started)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        if done.returncode != 0:
-            raise RuntimeError(f"{command} failed:\n{done.stderr.decode(errors='replace')}")
-        size = len(done.stdout)
-    return statistics.median(walls), statistics.median(cpus), size
+def _run_once(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user + system of the child) and output size of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, check=False)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise RuntimeError(f"{command} failed:\n{done.stderr.decode(errors='replace')}")
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu, len(done.stdout)
+
+
+def _medians(runs: list[tuple[float, float, int]]) -> tuple[float, float, int]:
+    return (
+        statistics.median(r[0] for r in runs),
+        statistics.median(r[1] for r in runs),
+        runs[-1][2],
+    )
 
 
 def _index_dir(xdg: Path, root: Path) -> Path:
@@ -510,8 +513,14 @@ def one_shot(root: Path, xdg: Path, repeats: int = ONE_SHOT_REPEATS) -> dict[str
         "show_json": [*cli, "show", shown, "--json"],
     }
     out["load_before"] = os.getloadavg()[0]
-    for key, command in runs.items():
-        wall, cpu, size = _timed(command, env, repeats)
+    # round robin: each command (the bare script too) runs under the same load, on a
+    # machine that may be shared (a command timed in a quiet minute flatters it)
+    timings: dict[str, list[tuple[float, float, int]]] = {key: [] for key in runs}
+    for _ in range(repeats):
+        for key, command in runs.items():
+            timings[key].append(_run_once(command, env))
+    for key in runs:
+        wall, cpu, size = _medians(timings[key])
         out[f"{key}_s"] = wall
         out[f"{key}_cpu_s"] = cpu
         out[f"{key}_output_bytes"] = size
