@@ -85,7 +85,8 @@ def _column_values(leaf: Any, name: str) -> Callable[[int], Bytes]:
         return getter
     lengths = column._lengths
     offsets = column._offsets
-    size = max((offsets[i] + lengths[i] for i in range(len(lengths))), default=0)
+    # values are written one after the other (a missing one takes no room): the last ends it
+    size = offsets[len(lengths) - 1] + lengths[len(lengths) - 1] if len(lengths) else 0
     data = column._dbfile.get(column._basepos, size) if size else b""
     view = memoryview(data)
 
