@@ -4,7 +4,7 @@
 Usage::
 
     python benchmarks/search_bench.py --entries 1000 [--json] [--seed 1234] [--keep DIR]
-                                      [--rounds 10]
+                                      [--rounds 10] [--one-shot-only]
 
 A deterministic folder of ``N`` synthetic entries is written with ``synth.generate`` into a
 temporary directory (with ``--keep DIR``: into ``DIR/folder``, reused by later runs while it
@@ -22,11 +22,16 @@ holds exactly ``N`` entries of the same seed; the cache and the FTS5 database al
 * the same three workloads against one SQLite FTS5 table over the same files, and the
   Whoosh/FTS5 ratios;
 * whole processes, one shot each (``python -m mistakes ...`` in a subprocess, median of
-  5 wall times, with the CPU time beside it): ``search`` against a bare script that opens
+  5 wall times, with the CPU time beside it; the commands take turns, round after round,
+  so that each runs under the same load): ``search`` against a bare script that opens
   the same Whoosh index and searches it (the ratio is the cost of everything else:
-  imports, config, the sync), ``list``, ``list --json`` and ``stats`` (served from the
-  index: no file parsed). These run on an index of their own, built first by
-  ``mistakes reindex`` in the user cache of the run (``XDG_CACHE_HOME=DIR/xdg``).
+  imports, config, the sync), ``list``, ``list --json``, ``stats``, ``stats --json``,
+  ``todo --json`` and ``show N --json`` with its backlinks (served from the index: no other
+  file parsed). These run on an index of their own, built first by ``mistakes reindex`` in
+  the user cache of the run (``XDG_CACHE_HOME=DIR/xdg``); its size on disk and the bytes of
+  its per-entry columns are reported, and the load average before and after (the machine
+  may be shared: compare figures of one run, and repeat). ``--one-shot-only`` measures
+  these alone (no build in a child, no query workloads, no FTS5, no updates).
 
 Entries changed for the update figures are written back afterwards, byte for byte.
 Without ``--json`` a report is printed, one line per figure with its target; with
@@ -166,6 +171,7 @@ def targets_for(n: int) -> list[Target]:
         Target("list_s", "mistakes list (whole process)", "s", 0.5, at),
         Target("list_json_s", "mistakes list --json (whole process)", "s", 0.5, at),
         Target("stats_s", "mistakes stats (whole process)", "s", 0.5, at),
+        Target("stats_json_s", "mistakes stats --json (whole process)", "s", 0.5, at),
     ]
 
 
@@ -428,23 +434,25 @@ def _cli_env(xdg: Path) -> dict[str, str]:
     return env
 
 
-def _timed(command: list[str], env: dict[str, str], repeats: int) -> tuple[float, float, int]:
-    """Median wall seconds and median CPU seconds (user + system of the child) of
-    ``repeats`` runs, and the size of the output."""
-    walls: list[float] = []
-    cpus: list[float] = []
-    size = 0
-    for _ in range(repeats):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        done = subprocess.run(command, env=env, capture_output=True, check=False)
-        walls.append(time.perf_counter() - started)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        if done.returncode != 0:
-            raise RuntimeError(f"{command} failed:\n{done.stderr.decode(errors='replace')}")
-        size = len(done.stdout)
-    return statistics.median(walls), statistics.median(cpus), size
+def _run_once(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user + system of the child) and output size of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, check=False)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise RuntimeError(f"{command} failed:\n{done.stderr.decode(errors='replace')}")
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu, len(done.stdout)
+
+
+def _medians(runs: list[tuple[float, float, int]]) -> tuple[float, float, int]:
+    return (
+        statistics.median(r[0] for r in runs),
+        statistics.median(r[1] for r in runs),
+        runs[-1][2],
+    )
 
 
 def _index_dir(xdg: Path, root: Path) -> Path:
@@ -455,6 +463,32 @@ def _index_dir(xdg: Path, root: Path) -> Path:
     raise RuntimeError(f"no index for {root} under {xdg}")
 
 
+def index_sizes(index_dir: Path) -> dict[str, float]:
+    """The index's size on disk and the bytes its per-entry columns hold (MB; NaN for a
+    column an older ``mistakes`` does not keep)."""
+    from whoosh import index as windex
+
+    out = {"index_mb": sum(p.stat().st_size for p in index_dir.iterdir()) / 1e6}
+    names = ("listing", "record", "follow_ups", "links")
+    try:
+        from mistakes.search.listing import read_entries
+    except ImportError:  # a version before the follow-up and link columns
+        out.update({f"column_{name}_mb": float("nan") for name in names})
+        return out
+    ix = windex.open_dir(str(index_dir))
+    with ix.reader() as reader:
+        held = read_entries(reader, names[1:])
+    sizes = [0] * len(names)
+    for facts, kept in held.values():
+        sizes[0] += len(json.dumps(facts, ensure_ascii=False, separators=(",", ":")).encode())
+        for i, value in enumerate(kept, 1):
+            sizes[i] += len(value)
+    ix.close()
+    for name, size in zip(names, sizes, strict=True):
+        out[f"column_{name}_mb"] = size / 1e6
+    return out
+
+
 def one_shot(root: Path, xdg: Path, repeats: int = ONE_SHOT_REPEATS) -> dict[str, Any]:
     """Whole-process figures (see the module's docstring)."""
     env = _cli_env(xdg)
@@ -462,19 +496,35 @@ def one_shot(root: Path, xdg: Path, repeats: int = ONE_SHOT_REPEATS) -> dict[str
     started = time.perf_counter()
     subprocess.run([*cli, "reindex"], env=env, capture_output=True, check=True)
     out: dict[str, Any] = {"cli_reindex_s": time.perf_counter() - started}
-    bare = [sys.executable, "-c", BARE_WHOOSH, str(_index_dir(xdg, root)), ONE_SHOT_QUERY]
+    index_dir = _index_dir(xdg, root)
+    out.update(index_sizes(index_dir))
+    bare = [sys.executable, "-c", BARE_WHOOSH, str(index_dir), ONE_SHOT_QUERY]
+    files = _entry_files(root)
+    shown = str(parse_entry_filename(files[len(files) // 2].name)) if files else "1"
+    out["show_ref"] = shown
     runs = {
         "bare_whoosh": bare,
         "one_shot_search": [*cli, "search", ONE_SHOT_QUERY],
         "list": [*cli, "list"],
         "list_json": [*cli, "list", "--json"],
         "stats": [*cli, "stats"],
+        "stats_json": [*cli, "stats", "--json"],
+        "todo_json": [*cli, "todo", "--json"],
+        "show_json": [*cli, "show", shown, "--json"],
     }
-    for key, command in runs.items():
-        wall, cpu, size = _timed(command, env, repeats)
+    out["load_before"] = os.getloadavg()[0]
+    # round robin: each command (the bare script too) runs under the same load, on a
+    # machine that may be shared (a command timed in a quiet minute flatters it)
+    timings: dict[str, list[tuple[float, float, int]]] = {key: [] for key in runs}
+    for _ in range(repeats):
+        for key, command in runs.items():
+            timings[key].append(_run_once(command, env))
+    for key in runs:
+        wall, cpu, size = _medians(timings[key])
         out[f"{key}_s"] = wall
         out[f"{key}_cpu_s"] = cpu
         out[f"{key}_output_bytes"] = size
+    out["load_after"] = os.getloadavg()[0]
     out["ratio_one_shot_search"] = out["one_shot_search_s"] / out["bare_whoosh_s"]
     out["ratio_one_shot_search_cpu"] = out["one_shot_search_cpu_s"] / out["bare_whoosh_cpu_s"]
     return out
@@ -565,7 +615,11 @@ def package_version(package: str) -> str:
 
 
 def run(
-    n: int, seed: int = DEFAULT_SEED, keep: Path | None = None, rounds: int = DEFAULT_ROUNDS
+    n: int,
+    seed: int = DEFAULT_SEED,
+    keep: Path | None = None,
+    rounds: int = DEFAULT_ROUNDS,
+    only_one_shot: bool = False,
 ) -> dict[str, Any]:
     """Every figure of the benchmark, as one dict (what ``--json`` prints)."""
     if keep is not None:
@@ -574,7 +628,7 @@ def run(
     else:
         work = Path(tempfile.mkdtemp(prefix="mistakes-bench-"))
     try:
-        return _run_in(work, n, seed, rounds, kept=keep is not None)
+        return _run_in(work, n, seed, rounds, kept=keep is not None, only_one_shot=only_one_shot)
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -587,7 +641,9 @@ def _fresh_dir(path: Path) -> Path:
     return path
 
 
-def _run_in(work: Path, n: int, seed: int, rounds: int, kept: bool) -> dict[str, Any]:
+def _run_in(
+    work: Path, n: int, seed: int, rounds: int, kept: bool, only_one_shot: bool = False
+) -> dict[str, Any]:
     root = work / "folder"
     out: dict[str, Any] = {"entries": n, "seed": seed, "rounds": rounds}
     _say(f"preparing {n:,} entries in {root}")
@@ -606,6 +662,11 @@ def _run_in(work: Path, n: int, seed: int, rounds: int, kept: bool) -> dict[str,
             "cpus": os.cpu_count(),
         },
     )
+    if only_one_shot:
+        out["one_shot_only"] = True
+        _say(f"whole processes, one shot each ({ONE_SHOT_REPEATS} runs per command)")
+        out.update(one_shot(root, _fresh_dir(work / "xdg")))
+        return _verdicts(out, n, [])
     template = load_template()
     folder = EntryFolder(root, template)
     cache = _fresh_dir(work / "cache")
@@ -779,9 +840,15 @@ def _run_in(work: Path, n: int, seed: int, rounds: int, kept: bool) -> dict[str,
 
     _say(f"whole processes, one shot each ({ONE_SHOT_REPEATS} runs per command)")
     out.update(one_shot(root, _fresh_dir(work / "xdg")))
+    return _verdicts(out, n, notes)
 
+
+def _verdicts(out: dict[str, Any], n: int, notes: list[str]) -> dict[str, Any]:
+    """Each target met or not (those measured: ``--one-shot-only`` measures some)."""
     results: dict[str, dict[str, Any]] = {}
     for target in targets_for(n):
+        if target.key not in out:
+            continue
         value = float(out[target.key])
         results[target.key] = {"value": value, "target": target.limit, "ok": value <= target.limit}
     out["targets"] = results
@@ -805,12 +872,18 @@ def format_report(out: dict[str, Any]) -> str:
     n = int(out["entries"])
     v = out["versions"]
     made = "reused" if out["folder_reused"] else f"written in {out['generate_s']:.1f} s"
+    only = out.get("one_shot_only", False)
     lines = [
         f"mistakes search benchmark: {n:,} entries (seed {out['seed']}, "
         f"{out['folder_mb']:.1f} MB, folder {made})",
         f"python {v['python']}, whoosh-reloaded {v['whoosh']}, SQLite {v['sqlite']}, "
-        f"{v['cpus']} CPUs; {out['rounds']} rounds per workload "
-        f"({out['query_samples']} sidebar, {out['typing_samples']} typing samples)",
+        f"{v['cpus']} CPUs; "
+        + (
+            "whole processes only (--one-shot-only)"
+            if only
+            else f"{out['rounds']} rounds per workload "
+            f"({out['query_samples']} sidebar, {out['typing_samples']} typing samples)"
+        ),
         "",
     ]
     targets = {t.key: t for t in targets_for(n)}
@@ -827,6 +900,22 @@ def format_report(out: dict[str, Any]) -> str:
             text += f"   {extra}"
         lines.append(text)
 
+    if not only:
+        _index_report(out, lines, row, width)
+    _one_shot_report(out, lines, row)
+    lines.append("")
+    failed = [k for k, r in out["targets"].items() if not r["ok"]]
+    lines.append("all targets met" if not failed else f"over target: {', '.join(failed)}")
+    for note in out["notes"]:
+        lines.append(f"note: {note}")
+    return "\n".join(lines)
+
+
+Row = Callable[..., None]
+
+
+def _index_report(out: dict[str, Any], lines: list[str], row: Row, width: int) -> None:
+    targets = {t.key: t for t in targets_for(int(out["entries"]))}
     source = out["build_peak_rss_from"]
     lines.append("Index")
     row("full build (open() on an empty cache)", _fmt(out["build_s"], "s"), "build_s")
@@ -879,8 +968,12 @@ def format_report(out: dict[str, Any]) -> str:
             f" {check['fts5_total']:>6}"
         )
     lines.append("")
+
+
+def _one_shot_report(out: dict[str, Any], lines: list[str], row: Row) -> None:
     lines.append(
-        f"Whole processes, one shot each (median of {ONE_SHOT_REPEATS}; CPU = user + system)"
+        f"Whole processes, one shot each (median of {ONE_SHOT_REPEATS}; CPU = user + system;"
+        f" load average {out['load_before']:.2f} before, {out['load_after']:.2f} after)"
     )
     one = [
         ("bare Whoosh script (open, parse, search)", "bare_whoosh", None),
@@ -888,6 +981,9 @@ def format_report(out: dict[str, Any]) -> str:
         ("mistakes list", "list", "list_s"),
         ("mistakes list --json", "list_json", "list_json_s"),
         ("mistakes stats", "stats", "stats_s"),
+        ("mistakes stats --json", "stats_json", "stats_json_s"),
+        ("mistakes todo --json", "todo_json", None),
+        (f"mistakes show {out['show_ref']} --json (backlinks)", "show_json", None),
     ]
     for label, key, target_key in one:
         row(
@@ -903,12 +999,16 @@ def format_report(out: dict[str, Any]) -> str:
         f"(CPU {out['ratio_one_shot_search_cpu']:.2f}x)",
     )
     row("mistakes reindex (builds the CLI's index)", _fmt(out["cli_reindex_s"], "s"))
-    lines.append("")
-    failed = [k for k, r in out["targets"].items() if not r["ok"]]
-    lines.append("all targets met" if not failed else f"over target: {', '.join(failed)}")
-    for note in out["notes"]:
-        lines.append(f"note: {note}")
-    return "\n".join(lines)
+    row(
+        "the CLI's index on disk",
+        _fmt(out["index_mb"], "MB"),
+        extra="(columns: "
+        + ", ".join(
+            f"{name} {out[f'column_{name}_mb']:.1f} MB"
+            for name in ("listing", "record", "follow_ups", "links")
+        )
+        + ")",
+    )
 
 
 # -- command line -----------------------------------------------------------------------------
@@ -938,12 +1038,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=DEFAULT_ROUNDS,
         help=f"timed rounds per workload (default {DEFAULT_ROUNDS})",
     )
+    parser.add_argument(
+        "--one-shot-only",
+        action="store_true",
+        help="only the whole-process figures (search, list, stats, todo, show) and the index size",
+    )
     args = parser.parse_args(args_list)
     if args.entries < 1:
         parser.error("--entries must be at least 1")
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
-    out = run(args.entries, args.seed, args.keep, args.rounds)
+    out = run(args.entries, args.seed, args.keep, args.rounds, args.one_shot_only)
     if args.json:
         print(json.dumps(out, indent=2))
     else:

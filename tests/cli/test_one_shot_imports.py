@@ -73,3 +73,48 @@ def test_list_does_not_import_the_query_machinery(tmp_path: Path, args: list[str
         if m.startswith((*NEVER_FOR_SEARCH, "mistakes.search.query", "mistakes.search.searching"))
     )
     assert not unwanted
+
+
+def whoosh_and_libraries(tmp_path: Path, *args: str) -> set[str]:
+    """Every module loaded by one command (not only this package's)."""
+    script = SCRIPT.replace('if m.startswith("mistakes")', "if True")
+    done = subprocess.run(
+        [sys.executable, "-c", script, "--dir", str(SAMPLES), *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    import json
+
+    data = json.loads(done.stderr.strip().splitlines()[-1])
+    assert data["code"] == 0, done.stderr
+    return set(data["modules"])
+
+
+NEVER_FOR_A_LISTING = ("whoosh.searching", "whoosh.qparser", "whoosh.query", "markdown_it", "yaml")
+
+
+@pytest.mark.parametrize(
+    "args", [["list"], ["list", "--json"], ["stats"], ["todo", "--json"], ["show", "5", "--json"]]
+)
+def test_views_from_the_index_load_no_searching_and_no_yaml(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """list, stats, todo and show's backlinks read the index's columns with an index reader:
+    none of Whoosh's searching is loaded, nor the exporters' Markdown renderer, nor PyYAML
+    (no file is parsed; show parses the one entry it shows, so it loads PyYAML)."""
+    modules_after(tmp_path, "reindex")
+    loaded = whoosh_and_libraries(tmp_path, *args)
+    assert "mistakes.search.listing" in loaded  # it did read the index
+    never = NEVER_FOR_A_LISTING[:-1] if args[0] == "show" else NEVER_FOR_A_LISTING
+    assert not sorted(m for m in loaded if m.startswith(never))
+
+
+def test_search_loads_no_yaml_and_no_markdown_renderer(tmp_path: Path) -> None:
+    """A one-shot search reads the hits' sections for snippets, not their frontmatter."""
+    modules_after(tmp_path, "reindex")
+    loaded = whoosh_and_libraries(tmp_path, "search", "connection pool")
+    assert "whoosh.searching" in loaded
+    assert not sorted(m for m in loaded if m.startswith(("yaml", "markdown_it")))

@@ -364,9 +364,19 @@ def cmd_show(args: argparse.Namespace) -> int:
     for line, message in stored.document.problems:
         print(f"mistakes: warning: {visible(f'{stored.path}:{line}: {message}')}", file=sys.stderr)
     if args.json:
-        from mistakes.services.links import show_record  # links, backlinks: reads the folder
+        from mistakes.services.links import show_record
+        from mistakes.services.listing import existing_index
 
-        print_json(show_record(service, stored))
+        # backlinks from the index (when the folder was indexed before), in step first
+        notices: list[str] = []
+        index = existing_index(service.folder, on_wait=_say, notices=notices)
+        for notice in notices:
+            _say(notice)
+        try:
+            print_json(show_record(service, stored, index))
+        finally:
+            if index is not None:
+                index.close()
         return 0
     if args.raw:  # the bytes as read, for scripts and diffs
         sys.stdout.flush()

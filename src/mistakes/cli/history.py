@@ -10,8 +10,6 @@ from mistakes.cli.commands import service_for
 from mistakes.cli.export import AddCommand
 from mistakes.cli.output import print_json
 from mistakes.domain.text import one_line, visible
-from mistakes.services import git
-from mistakes.services.renumber import renumber
 
 
 def register(command: AddCommand) -> None:
@@ -31,6 +29,8 @@ def register(command: AddCommand) -> None:
 def cmd_history(args: argparse.Namespace) -> int:
     service, ref = service_for(args, args.ref)
     stored = service.get(ref)
+    from mistakes.services import git  # what one command needs, when it runs
+
     changes = git.history(stored.path)
     if args.json:
         print_json([c.to_json() for c in changes])
@@ -44,6 +44,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_renumber(args: argparse.Namespace) -> int:
     service, ref = service_for(args, args.ref)
+    from mistakes.services.renumber import renumber
+
     done = renumber(service, ref)
     if args.json:
         print_json(done.to_json())

@@ -4,18 +4,20 @@ follow-ups of every entry, on top of mistakes.services.links and .followups."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mistakes.cli.commands import _index_saved, open_set, ref_services, service_for
 from mistakes.cli.output import print_json
 from mistakes.domain.links import LINK_TYPES
 from mistakes.domain.text import one_line, visible
 from mistakes.services.entries import EntryService, UsageError
-from mistakes.services.followups import set_done
-from mistakes.services.links import LinkService
-from mistakes.storage.folder import Problem, StoredEntry
+
+if TYPE_CHECKING:  # what one command needs is imported when it runs
+    from mistakes.services.links import LinkService
+    from mistakes.storage.folder import Problem, StoredEntry
 
 Command = Callable[..., argparse.ArgumentParser]
 
@@ -61,6 +63,16 @@ def add_parsers(command: Command) -> None:
         p.add_argument("--json", action="store_true")
 
 
+def _say(message: str) -> None:
+    print(f"mistakes: {visible(message)}", file=sys.stderr)
+
+
+def _links(service: EntryService) -> LinkService:
+    from mistakes.services.links import LinkService
+
+    return LinkService(service)
+
+
 def _index(service: EntryService, *saved: StoredEntry) -> None:
     _index_saved(service, *saved)
 
@@ -70,7 +82,7 @@ def _index(service: EntryService, *saved: StoredEntry) -> None:
 
 def cmd_link(args: argparse.Namespace) -> int:
     service, (a, b) = ref_services(args, args.a, args.b)
-    links = LinkService(service)
+    links = _links(service)
     before = [service.get(a), service.get(b)]
     saved = links.link(a, b, args.link_type)
     _report_writes(service, before, saved)
@@ -79,7 +91,7 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 def cmd_unlink(args: argparse.Namespace) -> int:
     service, (a, b) = ref_services(args, args.a, args.b)
-    links = LinkService(service)
+    links = _links(service)
     before = [service.get(a), service.get(b)]
     saved, kept = links.unlink(a, b)
     for note in kept:
@@ -101,13 +113,13 @@ def _report_writes(
 
 def link_problems(service: EntryService) -> list[Problem]:
     """``check``'s problems with links: a link to a file that is gone or renamed."""
-    links = LinkService(service)
+    links = _links(service)
     return links.problems(links.may_dangle())
 
 
 def fix_links(service: EntryService) -> None:
     """``check --fix``: point links at the renamed file with the same number."""
-    links = LinkService(service)
+    links = _links(service)
     fixed = links.fix(links.may_dangle())
     paths = sorted({f.path for f in fixed})
     if paths:
@@ -126,13 +138,22 @@ def cmd_todo(args: argparse.Namespace) -> int:
     folders = open_set(args)
     if all(item.folder.template.checklist is None for item in folders):
         raise UsageError("the template has no follow-up checklist")
+    notices: list[str] = []
+    # each folder served from its index (when indexed before), brought in step first
     named, problems = folder_followups(
-        folders, tags=args.tag, severities=args.severity, include_done=args.all
+        folders,
+        tags=args.tag,
+        severities=args.severity,
+        include_done=args.all,
+        on_wait=_say,
+        notices=notices,
     )
+    for notice in notices:
+        _say(notice)
     for problem in problems:
         print(f"mistakes: warning: {visible(str(problem))}", file=sys.stderr)
     if args.json:
-        print_json([_with_folder(item.to_json(), name) for name, item in named])
+        sys.stdout.write(flat_objects_json([_with_folder(item.to_json(), n) for n, item in named]))
         return 0
     items = [item for _name, item in named]
     current = None
@@ -163,9 +184,36 @@ def _with_folder(data: dict[str, Any], name: str) -> dict[str, Any]:
     return out
 
 
+def flat_objects_json(objects: list[dict[str, Any]]) -> str:
+    """``print_json``'s text (``json.dump(..., indent=2, ensure_ascii=False)`` and a line
+    break) of a list of objects whose values are strings, numbers, booleans or null, put
+    together from each value's JSON: ``json`` indents in Python, about five times slower
+    (``todo --json`` prints tens of thousands of items)."""
+    if not objects:
+        return "[]\n"
+    scalar = (str, int, bool, type(None))
+    if not all(isinstance(v, scalar) for obj in objects for v in obj.values()):
+        return json.dumps(objects, ensure_ascii=False, indent=2) + "\n"
+    dumps = json.dumps
+    parts = [
+        "  {\n"
+        + ",\n".join(
+            f"    {dumps(key, ensure_ascii=False)}: {dumps(value, ensure_ascii=False)}"
+            for key, value in obj.items()
+        )
+        + "\n  }"
+        if obj
+        else "  {}"
+        for obj in objects
+    ]
+    return "[\n" + ",\n".join(parts) + "\n]\n"
+
+
 def _tick(args: argparse.Namespace, done: bool) -> int:
     service, ref = service_for(args, args.ref)
     before = service.get(ref)
+    from mistakes.services.followups import set_done
+
     saved, item = set_done(service, ref, args.item, done)
     if saved.digest != before.digest:
         _index(service, saved)

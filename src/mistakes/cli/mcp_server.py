@@ -35,8 +35,9 @@ from mistakes import __version__
 from mistakes.cli.output import hit_json
 from mistakes.domain.errors import MistakesError
 from mistakes.domain.naming import parse_entry_filename
+from mistakes.search.searching import SearchIndex
 from mistakes.search.similar import error_query
-from mistakes.search.types import Hit, SyncReport
+from mistakes.search.types import Hit, IndexUnavailable, SyncReport
 from mistakes.services.entries import EntryService
 from mistakes.services.followups import open_followups
 from mistakes.services.links import show_record
@@ -260,13 +261,32 @@ class MistakesServer(MCPServer[Any]):
 
         return self._run(work)
 
+    def _built(self) -> bool:
+        """An index was built for the folder before: show and todo use it (in step first);
+        otherwise they read the files and wait for no first build."""
+        return self._opened or self.search_service.exists()
+
+    def _index_in_step(self) -> SearchIndex | None:
+        try:
+            return self._searching().index
+        except IndexUnavailable as exc:  # busy or damaged: the files, as without an index
+            log.info("%s; read the files instead", exc)
+            return None
+
     def show(self, ref: str) -> dict[str, Any]:
-        return self._run(lambda: show_record(self.service, self._entry(ref)), index=False)
+        def work() -> dict[str, Any]:
+            stored = self._entry(ref)
+            index = self._index_in_step() if self._built() else None
+            return show_record(self.service, stored, index)
+
+        return self._run(work, index=self._built())
 
     def todo(self, ref: str = "", limit: int = 20) -> dict[str, Any]:
         def work() -> dict[str, Any]:
             count = _limit(limit)
-            items, problems = open_followups(self.service)  # the path `mistakes todo` takes
+            index = self._index_in_step() if self._built() else None
+            # the path `mistakes todo` takes
+            items, problems = open_followups(self.service, index=index, sync=False)
             for problem in problems:
                 log.warning("%s", problem)
             if ref.strip():
@@ -295,7 +315,7 @@ class MistakesServer(MCPServer[Any]):
                 "open_items": len(items),
             }
 
-        return self._run(work, index=False)
+        return self._run(work, index=self._built())
 
     def seen(
         self, ref: str, note: str = "", error: str = "", reopen: bool = False

@@ -5,8 +5,6 @@ folder chosen here."""
 from __future__ import annotations
 
 import argparse
-import ipaddress
-import shlex
 import sys
 from pathlib import Path
 
@@ -44,12 +42,16 @@ def app_command(folder: Path | list[tuple[str, Path]], template: str | None) -> 
             words += ["--dir", f"{name}={root.resolve()}"]
     if template:
         words += ["--template", str(Path(template).expanduser().resolve())]
+    import shlex  # serve only
+
     return shlex.join(words)
 
 
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
+    import ipaddress  # serve only
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:

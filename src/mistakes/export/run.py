@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mistakes.export import html_site, opensearch, records
+from mistakes.export import opensearch
 from mistakes.export.entries import Exported, one_per_line, readable_entries, refuse_entry_path
 from mistakes.services.entries import EntryService, UsageError
-from mistakes.services.links import show_records
 from mistakes.storage.atomic import SaveError
 
 FORMATS = ("html", "jsonl", "opensearch", "csv")
@@ -48,14 +47,20 @@ def export_folder(
     template = service.template
     name = folder_name(service)
     text = ""
+    from mistakes.export import records  # csv: when exporting
+
     try:
         if fmt == "html":
             assert out is not None
             if out.exists() and not out.is_dir():
                 raise UsageError(f"{out}: not a folder (--format html writes a folder)")
+            from mistakes.export import html_site  # markdown-it: for this format only
+
             done.files = html_site.write_site(entries, template, out, name)
             return done, ""
         if fmt == "jsonl":
+            from mistakes.services.links import show_records  # links: this format only
+
             text = one_per_line(records.jsonl_lines(show_records(service, entries)))
         elif fmt == "csv":
             text = records.csv_text(entries, template)

@@ -28,22 +28,39 @@ def scan(folder: EntryFolder) -> dict[str, tuple[int, int]]:
     The files of :meth:`EntryFolder.scan` (entry names that are regular files: never a link,
     a FIFO or a device), read from the directory entries without a ``Path`` per file: every
     command that uses the index pays for this walk (4 ms instead of 30 at 2,000 entries)."""
+    return scan_numbered(folder)[0]
+
+
+def scan_numbered(
+    folder: EntryFolder,
+) -> tuple[dict[str, tuple[int, int]], dict[str, int], bool]:
+    """:func:`scan`, with each file's entry number, and whether an entry name was met that
+    is not a regular file (a link, a FIFO: :meth:`EntryFolder.scan` says why each is
+    skipped)."""
     found: dict[str, tuple[int, int]] = {}
+    numbers: dict[str, int] = {}
+    irregular = False
     if not folder.root.is_dir():
-        return found
+        return found, numbers, irregular
     with os.scandir(folder.root) as it:
         for item in it:
             name = item.name
-            if name.startswith(".") or parse_entry_filename(name) is None:
+            if name.startswith("."):
+                continue
+            number = parse_entry_filename(name)
+            if number is None:
                 continue
             try:
                 if not item.is_file(follow_symlinks=False):
+                    irregular = True
                     continue
                 info = item.stat(follow_symlinks=False)
             except OSError:
+                irregular = True
                 continue
             found[name] = (info.st_size, info.st_mtime_ns)
-    return found
+            numbers[name] = number
+    return found, numbers, irregular
 
 
 def read(directory: Path) -> Files:

@@ -29,14 +29,14 @@ from mistakes.search.answer_fields import FIELDS as SIMILAR_FIELDS
 from mistakes.storage.folder import StoredEntry
 
 # 5: NFC text, CJK letter pairs; 6: error signature, fix, root cause; 7: seen, resolved;
-# 8: listing and record columns
-SCHEMA_VERSION = 8
+# 8: listing and record columns; 9: follow-up and link columns
+SCHEMA_VERSION = 9
 TITLE_BOOST = 3.0
 SEEN = "seen"  # how many occurrences the entry records (``seen:>2``)
 RESOLVED = "resolved"  # the day it became Resolved, as the frontmatter has it
 RESERVED = {
-    "path", "number", "datestr", "body", "ranges", "listing", "record", SEEN, RESOLVED,
-    *SIMILAR_FIELDS,
+    "path", "number", "datestr", "body", "ranges", "listing", "record", "follow_ups",
+    "links", SEEN, RESOLVED, *SIMILAR_FIELDS,
 }  # fmt: skip
 _GENERIC_GROUP_WORDS = ("analysis", "process", "strategy", "assessment", "details", "description")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
@@ -85,9 +85,17 @@ RANGES = "ranges"
 LISTING = "listing"  # column: the entry's facts as typed (JSON), for list and stats
 RECORD = "record"  # column: the entry's --json object (UTF-8), when the index was given one
 
+# columns the services layer fills (see ColumnsOf); b"": not kept (the index was given no
+# columns_of), and the file is read instead
+FOLLOW_UPS = "follow_ups"  # the checklist items with their file lines (JSON)
+LINKS = "links"  # the links written in the entry, with their file lines (JSON)
+
 RecordOf = Callable[[StoredEntry], bytes]
 """The ``--json`` object of an entry, serialised: stored as is, so that ``list --json`` need
 not parse the file (the services layer, which defines that object, hands it in)."""
+ColumnsOf = Callable[[StoredEntry], dict[str, bytes]]
+"""Other per-entry columns the services layer defines (:data:`FOLLOW_UPS`, ``todo``'s
+items; :data:`LINKS`, ``show``'s backlinks), serialised, never empty: stored as they are."""
 _RANGE = struct.Struct("<II")
 
 
@@ -175,6 +183,8 @@ def build_schema(fields: SearchFields) -> Schema:
         resolved=ID(stored=True),
         listing=COLUMN(VarBytesColumn()),
         record=COLUMN(VarBytesColumn()),
+        follow_ups=COLUMN(VarBytesColumn()),
+        links=COLUMN(VarBytesColumn()),
     )
     # "have we seen this?" (search/similar.py): the error signature, and the answer
     schema.add(ERROR_TERMS, KEYWORD())
@@ -250,9 +260,10 @@ def index_document(
     template: Template,
     fields: SearchFields,
     record: RecordOf | None = None,
+    columns: ColumnsOf | None = None,
 ) -> dict[str, Any]:
     """The Whoosh document of an entry (with its ``--json`` object when ``record`` is
-    given)."""
+    given, and the columns ``columns`` makes)."""
     entry = stored.entry
     doc: dict[str, Any] = {
         "path": stored.path.name,
@@ -266,6 +277,8 @@ def index_document(
     }
     if record is not None:
         doc[RECORD] = record(stored)
+    if columns is not None:
+        doc.update(columns(stored))
     for spec in template.fields[1:]:
         value = entry.value(spec)
         name = _lookup(fields, spec.key)

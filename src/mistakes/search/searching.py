@@ -20,7 +20,7 @@ from whoosh.query import spans
 from whoosh.searching import Searcher
 
 from mistakes.domain.naming import parse_entry_filename
-from mistakes.domain.template import Template
+from mistakes.domain.template import TITLE_KEY, Template
 from mistakes.search.analysis import nfc, query_words, term_of
 from mistakes.search.answer_fields import FIX_TEXT, ROOT_CAUSE_TEXT
 from mistakes.search.query import (
@@ -36,6 +36,7 @@ from mistakes.search.snippets import Snippet, make_snippet, mark_spans
 from mistakes.search.store import IndexStore, damaged
 from mistakes.search.types import Hit, IndexNotReady, IndexUnavailable, SearchResults, date_key
 from mistakes.storage.errors import EntryParseError
+from mistakes.storage.parse import parse_document
 
 BUDGET_EVERY = 64  # matches between two looks at the clock under a time budget
 
@@ -262,11 +263,14 @@ class SearchIndex(IndexStore):
     def attach_snippet(self, hit: Hit) -> None:
         """Read the hit's file and make its snippet (the app calls this for the highlighted
         result only)."""
-        try:
-            stored = self.folder.load(hit.path)
+        try:  # the sections only: the title is the hit's, the YAML is not read
+            data = self.folder.read(hit.path)
+            doc = parse_document(data, self.template, str(hit.path), frontmatter=False)
         except (OSError, EntryParseError):
             return
-        hit.snippet = make_snippet(stored.entry, self.template, hit.terms, prefer=hit.prefer)
+        entry = doc.to_entry()
+        entry.fields[TITLE_KEY] = hit.title
+        hit.snippet = make_snippet(entry, self.template, hit.terms, prefer=hit.prefer)
 
     @_reading
     def similar(self, text: str, limit: int = 10, exclude: str | None = None) -> list[Hit]:

@@ -22,21 +22,21 @@ import threading
 import warnings
 import weakref
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import whoosh
 from whoosh import index as windex
 from whoosh.filedb.filestore import FileStorage
-from whoosh.searching import Searcher
 
 from mistakes.search import manifest
 from mistakes.search.cache import MARKER, IndexLocation, locate, remove_temporary, trusted
-from mistakes.search.listing import Bytes, read_listing
+from mistakes.search.listing import Bytes, Entries, read_entries, read_listing
 from mistakes.search.locking import FileLock, LockCancelled
 from mistakes.search.schema import (
     SCHEMA_VERSION,
+    ColumnsOf,
     RecordOf,
     SearchFields,
     build_schema,
@@ -47,6 +47,10 @@ from mistakes.search.schema import (
 from mistakes.search.types import IndexNotReady, IndexUnavailable, Notify, Progress, SyncReport
 from mistakes.storage.folder import EntryFolder, StoredEntry
 
+if TYPE_CHECKING:  # a listing reads columns: none of Whoosh's searching is loaded for it
+    from whoosh.searching import Searcher
+
+_T = TypeVar("_T")
 MAX_SEGMENTS = 8
 WHOOSH_LOCK_TIMEOUT = 5.0  # Whoosh's own lock, taken under ours: held only by a dead writer
 
@@ -103,6 +107,11 @@ class IndexStore:
             weakref.finalize(self, remove_temporary, self.location)
         self.on_wait: Notify | None = None  # told what a lock wait waits for
         self.record_of: RecordOf | None = None  # kept with each entry when set (list --json)
+        self.columns_of: ColumnsOf | None = None  # todo's items, show's links, when set
+        # the folder's entry files as the last sync of this process saw them (name ->
+        # number), and whether it met an entry name that is not a regular file
+        self.scanned: dict[str, int] | None = None
+        self.irregular = False
         self._ix: windex.Index | None = None
         self._searcher: Searcher | None = None
         self._stale = True
@@ -168,8 +177,8 @@ class IndexStore:
                 if not windex.exists_in(str(self.dir)):
                     return None
                 ix = FileStorage(str(self.dir), supports_mmap=False).open_index()
-                with ix.searcher() as searcher:  # read something: a corrupt index fails here
-                    searcher.doc_count()
+                with ix.reader() as reader:  # read something: a corrupt index fails here
+                    reader.doc_count()
                 return ix
             except ValueError:  # the marker is not JSON
                 pass
@@ -181,7 +190,7 @@ class IndexStore:
 
     # -- bringing in step -----------------------------------------------------------------
     def _document(self, stored: StoredEntry) -> dict[str, Any]:
-        return index_document(stored, self.template, self.fields, self.record_of)
+        return index_document(stored, self.template, self.fields, self.record_of, self.columns_of)
 
     def open_as_is(self) -> bool:
         """Open an existing index without bringing it in step (searching can start while a
@@ -281,7 +290,7 @@ class IndexStore:
         if self._closed:
             raise _ShutDown
         ix = self._create()
-        current = manifest.scan(self.folder)
+        current = self._scan()
         files: manifest.Files = {}
         total = len(current)
         from mistakes.search.building import build_writer  # multiprocessing: builds only
@@ -313,14 +322,14 @@ class IndexStore:
         if ix is None:  # pragma: no cover - callers open first
             raise IndexNotReady("the search index is not open")
         files = manifest.read(self.dir)
-        current = manifest.scan(self.folder)
+        current = self._scan()
         deleted = [name for name in files if name not in current]
         known = set(files)
         changed: list[tuple[str, StoredEntry | None]] = []
         candidates = [
             name
-            for name, stat_key in current.items()
-            if name not in files or list(stat_key) != files[name][:2]
+            for name, (size, mtime) in current.items()
+            if (old := files.get(name)) is None or old[0] != size or old[1] != mtime
         ]
         total = len(candidates)
         for done, name in enumerate(candidates, 1):
@@ -362,6 +371,11 @@ class IndexStore:
                 files.pop(name, None)
         if changed or deleted or candidates:
             manifest.write(self.dir, files)
+
+    def _scan(self) -> dict[str, tuple[int, int]]:
+        current, numbers, irregular = manifest.scan_numbered(self.folder)
+        self.scanned, self.irregular = numbers, irregular
+        return current
 
     def _segment_count(self) -> int:
         if self._ix is None:  # pragma: no cover
@@ -418,9 +432,24 @@ class IndexStore:
     def listing(self, records: bool = False) -> dict[str, tuple[dict[str, Any], Bytes]]:
         """File name -> (the facts ``list`` and ``stats`` use, the ``--json`` object as
         kept or ``b""``) for every entry the index holds (see :mod:`.listing`)."""
-        searcher = self.searcher()
-        with self._read_lock:  # see searching._reading
-            return read_listing(searcher, records)
+        return self._read(lambda reader: read_listing(reader, records))
+
+    def entries(self, columns: tuple[str, ...] = ()) -> Entries:
+        """File name -> (the facts ``list`` uses, the bytes of each of ``columns`` as kept,
+        ``b""`` where none is) for every entry the index holds."""
+        return self._read(lambda reader: read_entries(reader, columns))
+
+    def _read(self, work: Callable[[Any], _T]) -> _T:
+        """``work(reader)`` on the open searcher where there is one (the app), else on a
+        reader of its own (a one-shot command: none of Whoosh's searching is loaded)."""
+        with self._guard:
+            ix = None if self._searcher is not None or self._closed else self._ix
+        if ix is None:
+            searcher = self.searcher()
+            with self._read_lock:  # see searching._reading
+                return work(searcher)
+        with self._read_lock, ix.reader() as reader:
+            return work(reader)
 
     def _prepare_searcher(self, searcher: Searcher) -> None:
         """Called once for each new searcher (the searching side preloads from it)."""

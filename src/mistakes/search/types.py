@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mistakes.domain.errors import MistakesError
-from mistakes.search.snippets import Snippet
-from mistakes.storage.folder import Problem
+
+if TYPE_CHECKING:  # the types only: a listing loads none of the query machinery
+    from mistakes.search.snippets import Snippet
+    from mistakes.storage.folder import Problem
 
 Progress = Callable[[int, int], None]
 """Called with (done, total) while a build or sync reads the files."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +78,8 @@ def _read_toml(path: Path, known: Collection[str]) -> dict[str, Any]:
         raise ConfigError(path, exc.reason) from None
     except OSError as exc:
         raise ConfigError(path, f"cannot read: {exc.strerror or exc}") from None
+    import tomllib  # only when there is a file to read
+
     try:
         text = raw.decode("utf-8")
         data = tomllib.loads(text)

@@ -23,9 +23,7 @@ from mistakes.domain.naming import parse_entry_filename, snake_key
 from mistakes.domain.occurrences import RESOLVED_KEY, occurrences, resolved_on
 from mistakes.domain.resolution import Requirement, is_resolved, missing, refusal
 from mistakes.domain.template import DATE_KEY, TITLE_KEY, FieldKind, FieldSpec, Template
-from mistakes.services import git
 from mistakes.services.config import UserConfig, load_user_config, resolved_requirements
-from mistakes.services.secrets import find_secrets
 from mistakes.storage.folder import EntryFolder, Problem, StoredEntry
 from mistakes.storage.hints import editing_hints
 
@@ -220,6 +218,8 @@ class EntryService:
             return
         if names is None:
             names = load_user_config().reporters
+        from mistakes.services import git  # new entries only
+
         name = git.reporter_name(self.root, names)
         if name:
             entry.set_value(spec, name)
@@ -370,6 +370,8 @@ class EntryService:
         """What looks like a secret in the entry files (keys, tokens, passwords: see
         :mod:`mistakes.services.secrets`), one warning per find, by file and line. Files
         that cannot be read are :meth:`check`'s problems, not looked at here."""
+        from mistakes.services.secrets import find_secrets  # check only
+
         warnings: list[Problem] = []
         paths, _skipped = self.folder.scan()  # links and devices are never read
         for path in paths:

@@ -82,18 +82,34 @@ def folder_followups(
     tags: list[str] | None = None,
     severities: list[str] | None = None,
     include_done: bool = False,
+    on_wait: Notify | None = None,
+    notices: list[str] | None = None,
 ) -> tuple[list[tuple[str, FollowUp]], list[Problem]]:
     """``todo`` over every folder: (folder name, item), grouped by entry, oldest entry first
-    across the folders (as one folder orders them: by date, then number)."""
+    across the folders (as one folder orders them: by date, then number). Each folder is
+    served from its index when it was indexed before (brought in step first), else from its
+    files; what an index says of itself goes to ``notices``, named by folder when several."""
+    from mistakes.services.listing import existing_index
+
     found: list[tuple[str, FollowUp]] = []
     problems: list[Problem] = []
     for item in folders:
-        items, bad = open_followups(
-            EntryService(item.folder),
-            tags=tags or (),
-            severities=severities or (),
-            include_done=include_done,
-        )
+        said: list[str] = []
+        index = existing_index(item.folder, on_wait=on_wait, notices=said)
+        try:
+            items, bad = open_followups(
+                EntryService(item.folder),
+                tags=tags or (),
+                severities=severities or (),
+                include_done=include_done,
+                index=index,
+                sync=False,
+            )
+        finally:
+            if index is not None:
+                index.close()
+        if notices is not None:
+            notices += [f"{item.name}: {n}" if folders.several else n for n in said]
         found += [(item.name if folders.several else "", f) for f in items]
         problems += bad
     if folders.several:

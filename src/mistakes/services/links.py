@@ -3,17 +3,20 @@ read back with backlinks (``show --json``, the app), checked and fixed (``check`
 
 The files are the truth: a link is a line in the Related Issues section of the entry that
 holds it (see mistakes.domain.links); a backlink is a link written in another entry,
-found by reading the folder. Writing goes through EntryService.save, so a link changes
-only the section it is added to (and appends a line there), and a file changed on disk
-since it was read is never overwritten.
+found by reading the folder, or, given the search index, from the links each entry
+writes, which the index keeps as a column (:func:`links_column`, written when the entry
+is indexed): the same links, with no file parsed. Writing goes through EntryService.save,
+so a link changes only the section it is added to (and appends a line there), and a file
+changed on disk since it was read is never overwritten.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mistakes.domain.links import (
     INVERSE,
@@ -28,10 +31,14 @@ from mistakes.domain.links import (
     retarget,
 )
 from mistakes.domain.naming import parse_entry_filename
+from mistakes.domain.template import Template
 from mistakes.services.entries import EntryService, UsageError, record
 from mistakes.storage.document import Block, Document, split_lines
 from mistakes.storage.errors import StorageError
 from mistakes.storage.folder import Problem, StoredEntry
+
+if TYPE_CHECKING:
+    from mistakes.search.store import IndexStore
 
 
 @dataclass(frozen=True)
@@ -108,9 +115,48 @@ def _names_missing(data: bytes, names: set[bytes]) -> bool:
     return len(found) < count or any(name not in names for name in found)
 
 
+def written_links(stored: StoredEntry, place: LinkPlace, folder_name: str) -> list[Located]:
+    """The links written in an entry's Related Issues section, with their file lines
+    (``folder_name``: the entries folder's own name, as links may spell it)."""
+    found: list[Located] = []
+    doc = stored.document
+    for spec in place.leaves:
+        block = next((b for b in doc.blocks if b.kind == "leaf" and b.key == spec.key), None)
+        if block is None:
+            continue
+        text = stored.entry.sections.get(spec.key, "")
+        first = block_start(doc, block) + _lead_blank(block.body)
+        numbers = spec.key == place.target.key
+        for link in read_links(text, folder_name, numbers=numbers):
+            found.append(Located(link, spec.key, first + link.index))
+    return found
+
+
+def links_column(stored: StoredEntry, template: Template, folder_name: str) -> bytes:
+    """What the index keeps of the links an entry writes (its ``links`` column), as
+    ``[[type, number, target, index, leaf, line], ...]`` (see :class:`Located`)."""
+    try:
+        place = link_place(template)
+    except LinkSectionError:
+        return b"[]"
+    rows = [
+        [x.link.type, x.link.number, x.link.target, x.link.index, x.leaf, x.line]
+        for x in written_links(stored, place, folder_name)
+    ]
+    return json.dumps(rows, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+Backlink = tuple[int, Path, str, Located]
+"""A link to an entry written in another: that entry's number, file and title, and the link."""
+
+
 class LinkService:
-    def __init__(self, entries: EntryService) -> None:
+    def __init__(self, entries: EntryService, index: IndexStore | None = None) -> None:
+        """``index``: the search index, in step with the folder (the caller syncs it):
+        backlinks and titles come from its columns instead of reading the folder."""
         self.entries = entries
+        self.index = index
+        self._titles: dict[str, str] = {}  # file name -> title, as the index holds them
 
     @property
     def place(self) -> LinkPlace:
@@ -128,22 +174,12 @@ class LinkService:
         place = place or self._place_or_none()
         if place is None:
             return []
-        folder_name = self.entries.root.name
-        found: list[Located] = []
-        doc = stored.document
-        for spec in place.leaves:
-            block = next((b for b in doc.blocks if b.kind == "leaf" and b.key == spec.key), None)
-            if block is None:
-                continue
-            text = stored.entry.sections.get(spec.key, "")
-            first = block_start(doc, block) + _lead_blank(block.body)
-            numbers = spec.key == place.target.key
-            for link in read_links(text, folder_name, numbers=numbers):
-                found.append(Located(link, spec.key, first + link.index))
-        return found
+        return written_links(stored, place, self.entries.root.name)
 
     def _names(self) -> tuple[dict[str, Path], dict[int, list[Path]]]:
-        paths = self.entries.folder.paths()
+        paths = self._synced_paths()
+        if paths is None:
+            paths = self.entries.folder.paths()
         by_number: dict[int, list[Path]] = {}
         for path in paths:
             number = parse_entry_filename(path.name)
@@ -169,7 +205,22 @@ class LinkService:
         by_name, by_number = self._names()
         return self._resolve(link, by_name, by_number)
 
+    def _synced_paths(self) -> list[Path] | None:
+        """The folder's entry files as the index's sync just saw them (None: no index)."""
+        if self.index is None:
+            return None
+        from mistakes.services.listing import synced_names
+
+        names = synced_names(self.index)
+        if names is None:
+            return None
+        root = self.entries.folder.root
+        return [root / name for name in names]
+
     def _title(self, path: Path) -> str:
+        title = self._titles.get(path.name)
+        if title is not None:
+            return title
         try:
             return self.entries.folder.load(path).entry.title
         except (StorageError, OSError):
@@ -183,8 +234,54 @@ class LinkService:
         if place is None:
             return []
         by_name, by_number = self._names()
-        backlinks = self._backlinks(stored, place, by_name, by_number)
+        held = self._held()
+        if held is not None:
+            backlinks = self._backlinks_held(stored, place, held, by_name, by_number)
+        else:
+            backlinks = self._backlinks(stored, place, by_name, by_number)
         return self._assemble(stored, self.written(stored, place), backlinks, by_name, by_number)
+
+    def _held(self) -> dict[str, tuple[dict[str, Any], tuple[Any, ...]]] | None:
+        """What the index holds of each entry, with the links it writes; None without an
+        index. Its titles are used from now on (no file read for a link's title)."""
+        if self.index is None:
+            return None
+        from mistakes.search.schema import LINKS  # Whoosh: with an index only
+
+        held = self.index.entries((LINKS,))
+        self._titles = {name: facts["title"] for name, (facts, _kept) in held.items()}
+        return held
+
+    def _backlinks_held(
+        self,
+        stored: StoredEntry,
+        place: LinkPlace,
+        held: dict[str, tuple[dict[str, Any], tuple[Any, ...]]],
+        by_name: dict[str, Path],
+        by_number: dict[int, list[Path]],
+    ) -> list[Backlink]:
+        """:meth:`_backlinks` from the index's ``links`` column; a file the index does not
+        hold (it does not parse), or holds without that column, is read as before."""
+        mention = re.compile(rb"(?<!\d)0*%d(?!\d)" % stored.number)
+        found: list[Backlink] = []
+        for name, path in by_name.items():
+            if name == stored.path.name:
+                continue
+            kept = held.get(name)
+            if kept is None or not kept[1][0]:
+                found.extend(self._backlinks_in(path, stored, place, mention, by_name, by_number))
+                continue
+            facts, (view,) = kept
+            data = bytes(view)
+            if data == b"[]" or not mention.search(data):
+                continue  # a link to it names its number: this entry writes none
+            for kind, number, target, index, leaf, line in json.loads(
+                data.decode("utf-8", "surrogatepass")
+            ):
+                located = Located(WrittenLink(kind, number, target, index, 0, 0), leaf, line)
+                if self._resolve(located.link, by_name, by_number) == stored.path:
+                    found.append((facts["number"], path, facts["title"], located))
+        return found
 
     def links_of_all(self, entries: list[StoredEntry]) -> dict[str, list[Link]]:
         """``links()`` of every entry of ``entries`` (by file name), reading each once: what
@@ -205,7 +302,10 @@ class LinkService:
             stored.path.name: self._assemble(
                 stored,
                 written[stored.path.name],
-                incoming.get(stored.path.name, []),
+                [
+                    (other.number, other.path, other.entry.title, located)
+                    for other, located in incoming.get(stored.path.name, [])
+                ],
                 by_name,
                 by_number,
             )
@@ -216,7 +316,7 @@ class LinkService:
         self,
         stored: StoredEntry,
         written: list[Located],
-        backlinks: list[tuple[StoredEntry, Located]],
+        backlinks: list[Backlink],
         by_name: dict[str, Path],
         by_number: dict[int, list[Path]],
     ) -> list[Link]:
@@ -237,22 +337,12 @@ class LinkService:
                 )
             )
             seen.add((link.type, number or link.number))
-        for other, located in backlinks:
-            key = (INVERSE.get(located.link.type, "related"), other.number)
+        for number, path, title, located in backlinks:
+            key = (INVERSE.get(located.link.type, "related"), number)
             if key in seen:
                 continue
             seen.add(key)
-            out.append(
-                Link(
-                    key[0],
-                    other.number,
-                    other.path,
-                    other.entry.title,
-                    "in",
-                    located.line,
-                    located.link.target,
-                )
-            )
+            out.append(Link(key[0], number, path, title, "in", located.line, located.link.target))
         return out
 
     def _backlinks(
@@ -261,23 +351,37 @@ class LinkService:
         place: LinkPlace,
         by_name: dict[str, Path],
         by_number: dict[int, list[Path]],
-    ) -> list[tuple[StoredEntry, Located]]:
+    ) -> list[Backlink]:
         mention = re.compile(rb"(?<!\d)0*%d(?!\d)" % stored.number)
-        found = []
-        for path in self.entries.folder.paths():
+        found: list[Backlink] = []
+        for path in by_name.values():
             if path.name == stored.path.name:
                 continue
-            try:
-                data = self.entries.folder.read(path)
-                if not mention.search(data):
-                    continue  # a link to it names its number: this file holds none
-                other = self.entries.folder.load_bytes(path, data)
-            except (StorageError, OSError):
-                continue
-            for located in self.written(other, place):
-                if self._resolve(located.link, by_name, by_number) == stored.path:
-                    found.append((other, located))
+            found.extend(self._backlinks_in(path, stored, place, mention, by_name, by_number))
         return found
+
+    def _backlinks_in(
+        self,
+        path: Path,
+        stored: StoredEntry,
+        place: LinkPlace,
+        mention: re.Pattern[bytes],
+        by_name: dict[str, Path],
+        by_number: dict[int, list[Path]],
+    ) -> list[Backlink]:
+        """The links to ``stored`` written in the file ``path`` (read and parsed)."""
+        try:
+            data = self.entries.folder.read(path)
+            if not mention.search(data):
+                return []  # a link to it names its number: this file holds none
+            other = self.entries.folder.load_bytes(path, data)
+        except (StorageError, OSError):
+            return []
+        return [
+            (other.number, other.path, other.entry.title, located)
+            for located in self.written(other, place)
+            if self._resolve(located.link, by_name, by_number) == stored.path
+        ]
 
     # -- writing --------------------------------------------------------------------------
     def link(self, ref_a: str, ref_b: str, link_type: str = "related") -> list[StoredEntry]:
@@ -428,10 +532,13 @@ class LinkService:
         return done
 
 
-def show_record(service: EntryService, stored: StoredEntry) -> dict[str, Any]:
+def show_record(
+    service: EntryService, stored: StoredEntry, index: IndexStore | None = None
+) -> dict[str, Any]:
     """``show --json`` of one entry: its record and its links, backlinks included (the CLI's
-    ``show --json`` and the MCP server's ``show`` both call this)."""
-    links = [link.to_json() for link in LinkService(service).links(stored)]
+    ``show --json`` and the MCP server's ``show`` both call this). ``index``: the search
+    index, in step with the folder: backlinks come from it (no file of the folder read)."""
+    links = [link.to_json() for link in LinkService(service, index).links(stored)]
     return {**record(stored, service.template), "links": links}
 
 

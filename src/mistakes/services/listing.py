@@ -12,7 +12,6 @@ The listing is the same as reading every file (``from_files``): a test compares 
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -22,11 +21,12 @@ from typing import Any
 
 from mistakes.domain.naming import parse_entry_filename
 from mistakes.domain.template import Template
-from mistakes.search.listing import Bytes
+from mistakes.search.listing import Bytes, gc_paused
 from mistakes.search.schema import listing_facts
 from mistakes.search.store import IndexStore
 from mistakes.search.types import IndexUnavailable, Notify
 from mistakes.services.config import user_cache_dir
+from mistakes.services.index_columns import keep_columns
 from mistakes.services.records import record_json
 from mistakes.storage.errors import EntryParseError
 from mistakes.storage.folder import EntryFolder, Problem, StoredEntry
@@ -98,10 +98,38 @@ def listing_index(
     folder: EntryFolder, cache_root: Path | None = None, on_wait: Notify | None = None
 ) -> IndexStore:
     """The folder's index, for listing only (none of the query machinery is loaded); it
-    keeps each entry's ``--json`` object, as :class:`SearchService`'s does."""
+    keeps each entry's ``--json`` object and columns, as :class:`SearchService`'s does."""
     index = IndexStore(folder, cache_root or user_cache_dir())
     index.on_wait = on_wait
-    index.record_of = functools.partial(record_json, template=folder.template)
+    keep_columns(index)
+    return index
+
+
+def existing_index(
+    folder: EntryFolder,
+    cache_root: Path | None = None,
+    on_wait: Notify | None = None,
+    notices: list[str] | None = None,
+) -> IndexStore | None:
+    """:func:`listing_index` brought in step with the folder, when the folder was indexed
+    before (None otherwise, or when it cannot be used now: the caller reads the files;
+    a first build at 10,000 entries costs minutes, reading them seconds). What the sync
+    says (rebuilt, ...) is added to ``notices``."""
+    from mistakes.search.cache import MARKER
+
+    index = listing_index(folder, cache_root, on_wait)
+    if not (index.dir / MARKER).exists():
+        index.close()
+        return None
+    try:
+        report = index.open()
+    except IndexUnavailable as exc:
+        index.close()
+        if notices is not None:
+            notices.append(f"{exc}; read the files instead")
+        return None
+    if notices is not None:
+        notices.extend(report.notices)
     return index
 
 
@@ -113,7 +141,8 @@ def load_listing(
     ``records``: with each entry's ``--json`` object (``list --json``). ``sync=False``: the
     index as it is (the app keeps its own in step; raises what a search would raise)."""
     if not sync:
-        return _listing(folder, index.listing(records), records, [])
+        with gc_paused():
+            return _listing(folder, index.listing(records), records, [])
     try:
         report = index.open()
         held = index.listing(records)
@@ -121,7 +150,18 @@ def load_listing(
         listing = from_files(folder, records=records)
         listing.notices.append(f"{exc}; read every file instead")
         return listing
-    return _listing(folder, held, records, list(report.notices))
+    with gc_paused():  # a row per entry, all kept: see gc_paused
+        return _listing(folder, held, records, list(report.notices), synced_names(index))
+
+
+def synced_names(index: IndexStore) -> list[str] | None:
+    """The entry file names the index's sync just saw, in :meth:`EntryFolder.scan`'s order
+    (number, then name); None when it saw none or met a name that is not a regular file
+    (:meth:`EntryFolder.scan` then says why it is skipped)."""
+    numbers = index.scanned
+    if numbers is None or index.irregular:
+        return None
+    return sorted(numbers, key=lambda name: (numbers[name], name))
 
 
 def _listing(
@@ -129,8 +169,12 @@ def _listing(
     held: dict[str, tuple[dict[str, Any], Bytes]],
     records: bool,
     notices: list[str],
+    names_seen: list[str] | None = None,
 ) -> Listing:
-    names, problems = _entry_names(folder)
+    if names_seen is not None:
+        names, problems = names_seen, list[Problem]()
+    else:
+        names, problems = _entry_names(folder)
     rows: list[Listed] = []
     root = folder.root
     for name in names:

@@ -9,7 +9,6 @@ The CLI waits for the lock instead, and tells when it could not update the index
 
 from __future__ import annotations
 
-import functools
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from mistakes.search.types import (
     SyncReport,
 )
 from mistakes.services.config import user_cache_dir
-from mistakes.services.records import record_json
+from mistakes.services.index_columns import keep_columns
 from mistakes.storage.folder import EntryFolder, StoredEntry
 
 
@@ -53,8 +52,9 @@ class SearchService:
         # a process with threads (the app) builds in one process: forking it can hang
         self.index = SearchIndex(folder, self.cache_root, forking_allowed=not threaded)
         self.index.on_wait = on_wait
-        # each entry's --json object is kept in the index: list --json parses no file
-        self.index.record_of = functools.partial(record_json, template=folder.template)
+        # each entry's --json object, checklist and links are kept in the index: list
+        # --json, todo and show's backlinks parse no file
+        keep_columns(self.index)
         self._opened = False
         self._pending: dict[str, str] = {}  # file name -> why its update waits
         self._pending_guard = threading.Lock()

@@ -12,7 +12,6 @@ import re
 from mistakes.domain.markdown import FenceTracker, parse_heading
 from mistakes.domain.naming import normalize_heading
 from mistakes.domain.template import SectionSpec, Template
-from mistakes.storage import yaml_text
 from mistakes.storage.document import BOM, Block, Document, bare_line, split_lines
 from mistakes.storage.errors import EntryParseError
 from mistakes.storage.reading import MAX_ENTRY_BYTES
@@ -23,8 +22,12 @@ _FM_OPEN = re.compile(r"^---[ \t]*\r?$")
 _FM_CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*\r?$")
 
 
-def parse_document(data: bytes, template: Template, source: str = "<text>") -> Document:
-    """Split file bytes into a Document. Raises EntryParseError naming the line."""
+def parse_document(
+    data: bytes, template: Template, source: str = "<text>", *, frontmatter: bool = True
+) -> Document:
+    """Split file bytes into a Document. Raises EntryParseError naming the line.
+    ``frontmatter=False``: its YAML is not read (``data`` is empty; for what needs only the
+    sections, such as a search snippet)."""
     if len(data) > MAX_FILE_BYTES:
         raise EntryParseError(
             f"the file is {len(data) // 1024} KiB; entries over {MAX_FILE_BYTES // 1024} KiB "
@@ -40,10 +43,12 @@ def parse_document(data: bytes, template: Template, source: str = "<text>") -> D
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise EntryParseError("the file holds a NUL byte (a binary file?)", line, source)
-    return parse_text(text, template, source)
+    return parse_text(text, template, source, frontmatter=frontmatter)
 
 
-def parse_text(text: str, template: Template, source: str = "<text>") -> Document:
+def parse_text(
+    text: str, template: Template, source: str = "<text>", *, frontmatter: bool = True
+) -> Document:
     doc = Document(template=template)
     doc.bom = text.startswith(BOM)
     if doc.bom:
@@ -70,17 +75,24 @@ def parse_text(text: str, template: Template, source: str = "<text>") -> Documen
         body_start = close + 1
         if len(doc.fm_text) > MAX_FRONTMATTER_CHARS:
             raise EntryParseError("the frontmatter is too large to read", 2, source)
-        try:
-            doc.data, node = yaml_text.load_mapping(doc.fm_text)
-        except EntryParseError as exc:
-            raise EntryParseError(exc.message, exc.line + 1 if exc.line else 0, source) from None
-        if node is not None:
-            for key, line in yaml_text.duplicate_keys(node):
-                doc.problems.append((line + 1, f"the key '{key}' is given twice (the last wins)"))
+        if frontmatter:
+            _read_frontmatter(doc, source)
 
     doc.blocks = _split_blocks(lines[body_start:], template)
     assert doc.text() == (BOM if doc.bom else "") + text, "document split lost text"
     return doc
+
+
+def _read_frontmatter(doc: Document, source: str) -> None:
+    from mistakes.storage import yaml_text  # PyYAML: when a file's frontmatter is read
+
+    try:
+        doc.data, node = yaml_text.load_mapping(doc.fm_text)
+    except EntryParseError as exc:
+        raise EntryParseError(exc.message, exc.line + 1 if exc.line else 0, source) from None
+    if node is not None:
+        for key, line in yaml_text.duplicate_keys(node):
+            doc.problems.append((line + 1, f"the key '{key}' is given twice (the last wins)"))
 
 
 def _split_blocks(lines: list[str], template: Template) -> list[Block]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from mistakes.domain.template import Template, TemplateError, parse_template
@@ -12,6 +11,13 @@ DEFAULT_TEMPLATE_NAME = "default.md"
 
 
 def default_template_text() -> str:
+    import mistakes.templates
+
+    beside = Path(mistakes.templates.__file__).parent / DEFAULT_TEMPLATE_NAME
+    if beside.is_file():  # installed as files (the usual case): no importlib.resources
+        return beside.read_text("utf-8")
+    from importlib import resources  # a zipped install
+
     return resources.files("mistakes.templates").joinpath(DEFAULT_TEMPLATE_NAME).read_text("utf-8")
 
 
