@@ -3,12 +3,16 @@ opening and saving the right file."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from mistakes.services.watch import FolderChanges
+from mistakes.storage.folder import StoredEntry
 from mistakes.ui.app import MistakesApp, make_app
+from mistakes.ui.screens.dialogs import ConfirmScreen
 from mistakes.ui.screens.folders import FolderPicker
 from tests.conftest import SAMPLES
 
@@ -99,3 +103,56 @@ async def test_ctrl_n_asks_which_folder(app: MistakesApp, two: tuple[Path, Path]
         await settle(app, pilot)
         assert await wait_until(pilot, lambda: app.stored is not None)
         assert app.stored is not None and app.stored.path.parent == two[0]
+
+
+async def test_a_change_in_another_folder_is_not_the_open_entrys(
+    app: MistakesApp, two: tuple[Path, Path]
+) -> None:
+    """payments/005 is open; search/005 (the same file name) changes on disk: the open entry
+    is neither reloaded nor asked about, nor even read again to find out."""
+    ours, theirs = next(two[0].glob("005-*.md")), next(two[1].glob("005-*.md"))
+    assert ours.name == theirs.name
+    seen: list[FolderChanges] = []
+    reread: list[Path] = []
+    poll, changed_on_disk = app.workspace.poll_folder, app.workspace.changed_on_disk
+
+    def spy_poll(also: Path | None = None) -> FolderChanges:
+        changes = poll(also)
+        seen.append(changes)
+        return changes
+
+    def spy_changed(stored: StoredEntry) -> bool:
+        reread.append(stored.path)
+        return changed_on_disk(stored)
+
+    app.workspace.poll_folder = spy_poll  # type: ignore[method-assign]
+    app.workspace.changed_on_disk = spy_changed  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await started(app, pilot)
+        app._open(ours)
+        await settle(app, pilot)
+        assert await wait_until(pilot, lambda: app.stored is not None)
+        assert app.stored is not None and app.stored.path == ours
+        opened = app.stored
+        app.check_open_file()  # the watch remembers the folders as they are
+        await settle(app, pilot)
+        text = theirs.read_text("utf-8").replace("\ntitle:", "\ntitle: Changed elsewhere ·", 1)
+        theirs.write_text(text, encoding="utf-8")
+        os.utime(theirs, ns=(theirs.stat().st_atime_ns, theirs.stat().st_mtime_ns + 10**9))
+        app.check_open_file()
+        await settle(app, pilot)
+        assert await wait_until(pilot, lambda: any(theirs in c.changed for c in seen))
+        await settle(app, pilot)
+        assert app.stored is opened  # not reloaded
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert not any("changed on disk" in n.message for n in app._notifications)
+        assert reread == []  # the open file was not even read again
+        # its own file changing is still seen
+        ours.write_text(ours.read_text("utf-8") + "\n", encoding="utf-8")
+        os.utime(ours, ns=(ours.stat().st_atime_ns, ours.stat().st_mtime_ns + 10**9))
+        app.check_open_file()
+        await settle(app, pilot)
+        assert await wait_until(pilot, lambda: reread == [ours])
+        assert await wait_until(
+            pilot, lambda: any("changed on disk" in n.message for n in app._notifications)
+        )
