@@ -8,12 +8,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from textual.content import Content
+from textual.widgets import Static
 
 from mistakes.services.watch import FolderChanges
 from mistakes.storage.folder import StoredEntry
 from mistakes.ui.app import MistakesApp, make_app
 from mistakes.ui.screens.dialogs import ConfirmScreen
 from mistakes.ui.screens.folders import FolderPicker
+from mistakes.ui.screens.stats import StatsScreen
 from tests.conftest import SAMPLES
 
 from .conftest import SIZE, prompts, results, settle, started, topbar, type_text, wait_until
@@ -156,3 +159,29 @@ async def test_a_change_in_another_folder_is_not_the_open_entrys(
         assert await wait_until(
             pilot, lambda: any("changed on disk" in n.message for n in app._notifications)
         )
+
+
+async def test_stats_screen_names_the_folder_of_recurring_entries(
+    app: MistakesApp, two: tuple[Path, Path]
+) -> None:
+    """F10 over two folders that both have a 005: each recurring entry has its folder."""
+    for folder, times in ((two[0], 1), (two[1], 2)):
+        path = next(folder.glob("005-*.md"))
+        lines = "".join(f"- 2026-11-0{n + 1} 10:00: again\n" for n in range(times))
+        path.write_text(path.read_text("utf-8") + "\n## Occurrences\n\n" + lines, "utf-8")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("f10")
+        assert await wait_until(
+            pilot, lambda: isinstance(app.screen, StatsScreen) and app.screen.stats is not None
+        )
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, StatsScreen) and screen.stats is not None
+        assert [(r["folder"], r["seen"]) for r in screen.stats.most_recurring] == [
+            ("search", 2),
+            ("payments", 1),
+        ]
+        content = screen.query_one("#stats-charts", Static).content
+        text = content.plain if isinstance(content, Content) else str(content)
+        assert "  search:005  seen   2  " in text and "  payments:005  seen   1  " in text
