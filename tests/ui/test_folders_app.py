@@ -5,21 +5,36 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from textual.content import Content
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
+from mistakes.services.drafts import Draft
 from mistakes.services.watch import FolderChanges
 from mistakes.storage.folder import StoredEntry
 from mistakes.ui.app import MistakesApp, make_app
 from mistakes.ui.screens.dialogs import ConfirmScreen
+from mistakes.ui.screens.drafts import DraftPicker
 from mistakes.ui.screens.folders import FolderPicker
 from mistakes.ui.screens.stats import StatsScreen
 from tests.conftest import SAMPLES
 
-from .conftest import SIZE, prompts, results, settle, started, topbar, type_text, wait_until
+from .conftest import (
+    SIZE,
+    area,
+    dialog,
+    prompts,
+    results,
+    settle,
+    started,
+    topbar,
+    type_text,
+    wait_until,
+)
 
 
 @pytest.fixture
@@ -185,3 +200,105 @@ async def test_stats_screen_names_the_folder_of_recurring_entries(
         content = screen.query_one("#stats-charts", Static).content
         text = content.plain if isinstance(content, Content) else str(content)
         assert "  search:005  seen   2  " in text and "  payments:005  seen   1  " in text
+
+
+async def _hang_up(made: MistakesApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    """What SIGHUP runs: the unsaved work is kept as a draft and the app ends."""
+    await pilot.pause()
+    assert made.editor.modified
+    made._on_signal(signal.SIGHUP)
+    await wait_until(pilot, lambda: not made.is_running)
+
+
+def _pick_draft(made: MistakesApp, which: Callable[[Draft], bool]) -> None:
+    picker = made.screen
+    assert isinstance(picker, DraftPicker)
+    listing = picker.query_one("#draft-list", OptionList)
+    (index,) = [i for i, d in enumerate(picker.drafts) if which(d)]
+    listing.highlighted = index
+    listing.focus()
+
+
+async def test_drafts_go_back_to_their_own_folder(two: tuple[Path, Path], tmp_path: Path) -> None:
+    """Drafts of payments/005, of search/005 (the same file name) and of a new entry meant
+    for search are all kept, are offered when the folders are opened in the other order,
+    and each is saved to its own folder."""
+    a, b = two
+    ours, theirs = next(a.glob("005-*.md")), next(b.glob("005-*.md"))
+    before = ours.read_bytes()
+
+    def build(*dirs: Path) -> MistakesApp:
+        made = make_app(
+            [str(d) for d in dirs], cache_root=tmp_path / "cache", data_dir=tmp_path / "data"
+        )
+        made.animation_level = "none"
+        return made
+
+    for path, text in ((ours, " (payments draft)"), (theirs, " (search draft)")):
+        made = build(a, b)
+        try:
+            async with made.run_test(size=SIZE) as pilot:
+                await started(made, pilot)
+                if isinstance(made.screen, DraftPicker):
+                    await pilot.press("escape")  # later
+                    await settle(made, pilot)
+                made._open(path)
+                await settle(made, pilot)
+                assert await wait_until(pilot, lambda m=made: m.stored is not None)  # type: ignore[misc]
+                assert made.stored is not None and made.stored.path == path
+                area(made, "what_happened").insert(text)
+                await _hang_up(made, pilot)
+        finally:
+            made.workspace.close()
+    made = build(a, b)
+    try:
+        async with made.run_test(size=SIZE) as pilot:
+            await started(made, pilot)
+            if isinstance(made.screen, DraftPicker):
+                await pilot.press("escape")
+                await settle(made, pilot)
+            await pilot.press("ctrl+n")
+            assert await wait_until(pilot, lambda: isinstance(made.screen, FolderPicker))
+            await pilot.press("2")  # search
+            await settle(made, pilot)
+            assert await wait_until(pilot, lambda: made.editor.original is not None)
+            await type_text(pilot, "Drafted for search")
+            await _hang_up(made, pilot)
+    finally:
+        made.workspace.close()
+    # the folders the other way round: every draft is offered
+    made = build(b, a)
+    try:
+        async with made.run_test(size=SIZE) as pilot:
+            await dialog(made, pilot, DraftPicker)
+            picker = made.screen
+            assert isinstance(picker, DraftPicker)
+            assert sorted(str(d.path) for d in picker.drafts) == sorted(
+                [str(ours), str(theirs), "None"]
+            )
+            _pick_draft(made, lambda d: d.path is None)
+            await pilot.press("r")
+            await settle(made, pilot)
+            assert await wait_until(pilot, lambda: made.editor.original is not None)
+            await pilot.press("f5", "h")
+            await pilot.press("ctrl+s")
+            await settle(made, pilot)
+            assert await wait_until(pilot, lambda: made.stored is not None)
+            assert made.stored is not None and made.stored.path.parent == b
+            assert not list(a.glob("*drafted-for-search*"))
+            await dialog(made, pilot, DraftPicker)  # the others
+            _pick_draft(made, lambda d: d.path == theirs)
+            await pilot.press("r")
+            await settle(made, pilot)
+            assert await wait_until(
+                pilot, lambda: made.stored is not None and made.stored.path == theirs
+            )
+            await pilot.press("ctrl+s")
+            await settle(made, pilot)
+            assert await wait_until(pilot, lambda: not made.editor.modified)
+            await settle(made, pilot)
+    finally:
+        made.workspace.close()
+    assert "(search draft)" in theirs.read_text("utf-8")
+    assert ours.read_bytes() == before  # its draft still waits
+    assert "(payments draft)" not in theirs.read_text("utf-8")
