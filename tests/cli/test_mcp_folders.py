@@ -129,3 +129,12 @@ def test_one_folder_answers_have_no_folder(two: tuple[Path, Path], tmp_path: Pat
         assert all("folder" not in e for e in made.todo()["entries"])
     finally:
         made.close()
+
+
+def test_seen_records_in_the_folder_named(server: MistakesServer, two: tuple[Path, Path]) -> None:
+    ours, theirs = next(two[0].glob("005-*.md")), next(two[1].glob("005-*.md"))
+    before = ours.read_bytes()
+    data = server.seen(ref="search:5", note="again on web-3")
+    assert data["folder"] == "search" and data["uri"] == "mistakes://search:005"
+    assert "again on web-3" in theirs.read_text("utf-8")
+    assert ours.read_bytes() == before
