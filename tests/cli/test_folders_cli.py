@@ -147,3 +147,25 @@ def test_serve_starts_the_app_over_every_folder(tmp_path: Path) -> None:
     assert command[3:] == ["--dir", f"pay={a.resolve()}", "--dir", f"search={b.resolve()}"]
     dirs = [w for w in command[3:] if w != "--dir"]
     assert open_folders(dirs).names == ["pay", "search"]
+
+
+def test_stats_names_the_folder_of_each_recurring_entry(run, two: tuple[Path, Path]) -> None:
+    """Both folders have a 005: stats says which one was seen how often."""
+    for ref in ("payments:5", "search:5", "search:5"):
+        assert run(*dirs(two), "seen", ref, "--note", "again").code == 0
+    result = run(*dirs(two), "stats", "--json")
+    assert result.code == 0, result.err
+    recurring = result.json["most_recurring"]
+    assert [(r["folder"], r["number"], r["seen"]) for r in recurring] == [
+        ("search", 5, 2),
+        ("payments", 5, 1),
+    ]
+    for item in recurring:
+        assert list(item) == ["number", "title", "path", "folder", "seen"]
+        assert Path(item["path"]).parent == (two[0] if item["folder"] == "payments" else two[1])
+    text = run(*dirs(two), "stats").out
+    assert "  search:005  seen   2  " in text and "  payments:005  seen   1  " in text
+    # one folder: as it always was, without folder
+    one = run("--dir", str(two[1]), "stats", "--json").json["most_recurring"]
+    assert [list(item) for item in one] == [["number", "title", "path", "seen"]]
+    assert "  005  seen   2  " in run("--dir", str(two[1]), "stats").out

@@ -233,3 +233,20 @@ def test_workspace_over_folders_saves_in_the_right_folder(tmp_path: Path) -> Non
         assert ws.key_of(saved.path) == f"search-team/{saved.path.name}"
     finally:
         ws.close()
+
+
+def test_folder_changes_match_the_open_file_by_its_whole_path(tmp_path: Path) -> None:
+    """Two folders with 005-x.md each: a change of one is not a change of the other."""
+    from mistakes.services.watch import FolderChanges, same_file
+
+    a, b = tmp_path / "payments", tmp_path / "search"
+    a.mkdir()
+    b.mkdir()
+    changes = FolderChanges(changed=(b / "005-x.md",), removed=(b / "006-y.md",))
+    assert not changes.touches(a / "005-x.md")
+    assert not changes.touches(a / "006-y.md")
+    assert not changes.removed_path(a / "006-y.md")
+    assert changes.touches(b / "005-x.md") and changes.removed_path(b / "006-y.md")
+    # the same folder written another way is the same file
+    assert changes.touches(tmp_path / "search" / ".." / "search" / "005-x.md")
+    assert same_file(b / "005-x.md", b / "005-x.md") and not same_file(a / "5.md", b / "5.md")

@@ -569,7 +569,7 @@ MCP_MISSING = "the MCP server needs the mcp package: pip install 'mistakes[mcp]'
 
 
 def cmd_mcp(args: argparse.Namespace) -> int:
-    service = open_service(args)  # a bad folder or template is said before serving
+    folders = open_set(args)  # a bad folder or template is said before serving
     try:
         import mcp.server.mcpserver  # noqa: F401  (the optional extra mistakes[mcp])
     except ImportError as exc:
@@ -578,7 +578,7 @@ def cmd_mcp(args: argparse.Namespace) -> int:
         return 1
     from mistakes.cli.mcp_server import serve
 
-    return serve(service, allow_write=args.allow_write)
+    return serve(folders, allow_write=args.allow_write)
 
 
 # -- import ------------------------------------------------------------------------------------

@@ -13,6 +13,14 @@ CLI's message; the server itself never stops on them. The SDK serves the protoco
 process's stdout and points file descriptor 1 at stderr meanwhile, so nothing else can
 reach the wire; logs go to stderr.
 
+With several folders (``--dir`` repeated, the config's ``folders``) the tools cover every
+folder through the same services the CLI uses over them (:class:`~mistakes.services.
+folder_search.FolderSearch`, :class:`~mistakes.services.folders.FolderSet`): each answer
+names its folder (``folder``, as in the CLI's JSON), a REF may be ``FOLDER:REF``
+(``payments:5``; a bare REF several folders have is an error that says so), URIs are
+``mistakes://payments:005``, and ``new`` writes to the first folder unless ``folder``
+names another.
+
 This module imports the ``mcp`` package (the optional extra ``mistakes[mcp]``); only
 ``mistakes mcp`` imports this module.
 """
@@ -39,10 +47,11 @@ from mistakes.search.searching import SearchIndex
 from mistakes.search.similar import error_query
 from mistakes.search.types import Hit, IndexUnavailable, SyncReport
 from mistakes.services.entries import EntryService
+from mistakes.services.folder_search import FolderSearch
+from mistakes.services.folders import FolderSet, NamedFolder, default_name
 from mistakes.services.followups import open_followups
 from mistakes.services.links import show_record
 from mistakes.services.recurrence import first_error_line, record_occurrence
-from mistakes.services.search import SearchService
 from mistakes.services.secrets import Masked, mask_secrets
 from mistakes.services.watch import FolderWatch
 from mistakes.storage.errors import RefError
@@ -97,7 +106,8 @@ the template's sections by title or key, e.g. {"What Happened": "...", "Error \
 Messages": "the traceback", "Why It Happened": "...", "The Fix": "..."}. `fields`: \
 other fields as {"status": "resolved", "environment.os": "..."} (resolved needs the \
 root cause and the fix written: the sections Resolved requires). Environment details \
-are filled in."""
+are filled in. `folder`: which folder to write to when the server has several (the \
+first one when not given)."""
 
 SEEN_DESCRIPTION = """\
 Record that a past mistake happened again (call it when `similar` found the entry of the \
@@ -117,14 +127,18 @@ T = TypeVar("T")
 
 
 class MistakesServer(MCPServer[Any]):
-    """The MCP server of one entries folder.
+    """The MCP server of the entries folders (one, or several: see the module docstring).
 
     Tools run in worker threads (the SDK runs plain functions so); the calls that use the
     index (or write) take turns, those that only read files (show, todo, resources) do
     not wait for them, nor for the first build of the index."""
 
     def __init__(
-        self, service: EntryService, *, allow_write: bool, cache_root: Path | None = None
+        self,
+        service: EntryService | FolderSet,
+        *,
+        allow_write: bool,
+        cache_root: Path | None = None,
     ) -> None:
         super().__init__(
             "mistakes",
@@ -133,15 +147,20 @@ class MistakesServer(MCPServer[Any]):
             instructions=INSTRUCTIONS,
             log_level="WARNING",
         )
-        self.service = service
+        if isinstance(service, EntryService):
+            folders = FolderSet([NamedFolder(default_name(service.root), service.folder)])
+        else:
+            folders, service = service, service.service()
+        self.folders = folders
+        self.service = service  # the first folder's: new entries go there unless told
+        self._services = {item.name: EntryService(item.folder) for item in folders}
+        self._services[folders.first.name] = service
         self.allow_write = allow_write
         # threaded: tools run in worker threads, so the index is built in this process
         # (forking a threaded process can hang) and a save never waits for another
         # process's lock (the next call's sync applies it)
-        self.search_service = SearchService(
-            service.folder, cache_root, threaded=True, on_wait=log.info
-        )
-        self.watch = FolderWatch(service.root)
+        self.search_service = FolderSearch(folders, cache_root, threaded=True, on_wait=log.info)
+        self.watches = [FolderWatch(item.root) for item in folders]
         self._opened = False
         self._lock = threading.Lock()
         read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False)
@@ -161,7 +180,8 @@ class MistakesServer(MCPServer[Any]):
             URI_PREFIX + "{ref}",
             name="entry",
             title="A mistakes log entry",
-            description="One entry's Markdown file; ref is its number (mistakes://007).",
+            description="One entry's Markdown file; ref is its number (mistakes://007), "
+            "with its folder when the server has several (mistakes://payments:007).",
             mime_type="text/markdown",
         )(self.entry_markdown)
 
@@ -190,25 +210,45 @@ class MistakesServer(MCPServer[Any]):
         return await super().call_tool(name, arguments, context)
 
     def _entry(self, ref: str) -> StoredEntry:
-        """The entry REF names; only entries of the folder (a REF that is a path elsewhere
-        is refused: the server reads no other file)."""
-        folder = self.service.folder
-        path = folder.resolve(ref)
+        """The entry REF (``FOLDER:REF`` with several folders) names; only entries of the
+        folders (a REF that is a path elsewhere is refused: the server reads no other
+        file). A bare REF several folders have is an error naming them."""
+        if not self.folders.several:
+            folder = self.service.folder
+            path = folder.resolve(self.folders.split_ref(ref)[1])
+        else:
+            item, path = self.folders.resolve(ref)
+            folder = item.folder
         root = folder.root.resolve()
         if path.resolve().parent != root:  # checked before the file is read
             raise RefError(f"{ref}: not an entry of {root}")
         return folder.load(path)
 
-    def _searching(self) -> SearchService:
+    def _folder_of(self, stored: StoredEntry) -> str:
+        """The name of the entry's folder; "" with one folder (answers as they always were)."""
+        return self.folders.of_path(stored.path).name if self.folders.several else ""
+
+    def _service_of(self, stored: StoredEntry) -> EntryService:
+        return self._services[self.folders.of_path(stored.path).name]
+
+    def _shown(self, stored: StoredEntry, index: SearchIndex | None = None) -> dict[str, Any]:
+        """``show --json`` of the entry (from its folder's service; backlinks from ``index``,
+        its folder's index, when given), ``folder`` after ``path`` when there are several
+        folders."""
+        record = show_record(self._service_of(stored), stored, index)
+        return _with_folder(record, self._folder_of(stored))
+
+    def _searching(self) -> FolderSearch:
         """The index, in step with the folder: the first call opens (or builds) it, later
         ones apply the files written, pulled or deleted since (the app's policy: the
         folder's mtime at every call, a stat of every file now and then; see
         :class:`FolderWatch`)."""
         if not self._opened:
-            self.watch.prime()  # before the sync: a change meanwhile is seen next time
+            for watch in self.watches:
+                watch.prime()  # before the sync: a change meanwhile is seen next time
             self._note(self.search_service.ensure_open())
             self._opened = True
-        elif self.watch.poll():
+        elif any([watch.poll() for watch in self.watches]):  # every folder's, each time
             self._note(self.search_service.ensure_open())
         return self.search_service
 
@@ -224,16 +264,18 @@ class MistakesServer(MCPServer[Any]):
         def work() -> dict[str, Any]:
             if bool(text.strip()) == bool(ref.strip()):
                 raise ToolError("similar takes either text (an error or a log) or ref")
-            query, exclude = text, None
+            query, exclude, exclude_folder = text, None, None
             if ref.strip():
                 stored = self._entry(ref)
-                exclude = stored.path.name
+                exclude, exclude_folder = stored.path.name, self._folder_of(stored) or None
                 entry = stored.entry
                 # as `mistakes similar REF`: its Error Messages, else its whole text
                 query = error_query(
                     entry.sections, "\n".join([entry.title, *entry.sections.values()])
                 )
-            hits = self._searching().similar(query, _limit(limit), exclude=exclude)
+            hits = self._searching().similar(
+                query, _limit(limit), exclude=exclude, exclude_folder=exclude_folder
+            )
             return {
                 "matches": [_hit(hit, reason=True) for hit in hits],
                 "message": f"{len(hits)} past entries match" if hits else self._no_match(),
@@ -266,9 +308,10 @@ class MistakesServer(MCPServer[Any]):
         otherwise they read the files and wait for no first build."""
         return self._opened or self.search_service.exists()
 
-    def _index_in_step(self) -> SearchIndex | None:
+    def _index_in_step(self, name: str) -> SearchIndex | None:
+        """Folder NAME's index, every folder in step first; None when it cannot be used now."""
         try:
-            return self._searching().index
+            return self._searching().service(name).index
         except IndexUnavailable as exc:  # busy or damaged: the files, as without an index
             log.info("%s; read the files instead", exc)
             return None
@@ -276,39 +319,50 @@ class MistakesServer(MCPServer[Any]):
     def show(self, ref: str) -> dict[str, Any]:
         def work() -> dict[str, Any]:
             stored = self._entry(ref)
-            index = self._index_in_step() if self._built() else None
-            return show_record(self.service, stored, index)
+            name = self.folders.of_path(stored.path).name
+            index = self._index_in_step(name) if self._built() else None
+            return self._shown(stored, index)
 
         return self._run(work, index=self._built())
 
     def todo(self, ref: str = "", limit: int = 20) -> dict[str, Any]:
         def work() -> dict[str, Any]:
             count = _limit(limit)
-            index = self._index_in_step() if self._built() else None
-            # the path `mistakes todo` takes
-            items, problems = open_followups(self.service, index=index, sync=False)
-            for problem in problems:
-                log.warning("%s", problem)
-            if ref.strip():
-                name = self._entry(ref).path.name
-                items = [item for item in items if item.path.name == name]
-            groups: dict[str, dict[str, Any]] = {}
-            for item in items:
+            only = self._entry(ref) if ref.strip() else None
+            items = []
+            for name, service in self._services.items():  # every folder, as `todo` does
+                if only is not None and self._service_of(only) is not service:
+                    continue
+                # the path `mistakes todo` takes: the index when built before, else the files
+                index = self._index_in_step(name) if self._built() else None
+                found, problems = open_followups(service, index=index, sync=False)
+                for problem in problems:
+                    log.warning("%s", problem)
+                items += [(name if self.folders.several else "", item) for item in found]
+            if only is not None:
+                items = [(n, item) for n, item in items if item.path.name == only.path.name]
+            groups: dict[Path, dict[str, Any]] = {}
+            for folder, item in items:
                 group = groups.setdefault(
-                    item.path.name,
-                    {
-                        "number": item.number,
-                        "title": item.title,
-                        "severity": item.severity,
-                        "path": str(item.path),
-                        "uri": _uri(item.number),
-                        "open": [],
-                        "items": [],  # the open items' numbers, as `mistakes done REF N` takes
-                    },
+                    item.path,
+                    _with_folder(
+                        {
+                            "number": item.number,
+                            "title": item.title,
+                            "severity": item.severity,
+                            "path": str(item.path),
+                            "uri": _uri(item.number, folder),
+                            "open": [],
+                            "items": [],  # open items' numbers, as `mistakes done REF N` takes
+                        },
+                        folder,
+                    ),
                 )
                 group["open"].append(item.text)
                 group["items"].append(item.item)
-            newest = sorted(groups.values(), key=lambda g: g["number"], reverse=True)
+            newest = sorted(
+                groups.values(), key=lambda g: (g["number"], g.get("folder", "")), reverse=True
+            )
             return {
                 "entries": newest[:count],
                 "entries_with_open_items": len(groups),
@@ -322,13 +376,14 @@ class MistakesServer(MCPServer[Any]):
     ) -> dict[str, Any]:
         def work() -> dict[str, Any]:
             stored = self._entry(ref)
+            service = self._service_of(stored)
             done = record_occurrence(
-                self.service, stored, note=note.strip() or first_error_line(error), reopen=reopen
+                service, stored, note=note.strip() or first_error_line(error), reopen=reopen
             )
             self.search_service.saved(done.stored)  # or queued: the next call's sync applies it
             return {
-                **show_record(self.service, done.stored),
-                "uri": _uri(done.stored.number),
+                **self._shown(done.stored),
+                "uri": _uri(done.stored.number, self._folder_of(done.stored)),
                 "warning": done.warning,
                 "reopened": done.reopened,
                 "masked": done.masked,
@@ -343,8 +398,11 @@ class MistakesServer(MCPServer[Any]):
         tags: list[str] | None = None,
         sections: dict[str, str] | None = None,
         fields: dict[str, str] | None = None,
+        folder: str = "",
     ) -> dict[str, Any]:
         def work() -> dict[str, Any]:
+            # the first folder, or the one named (as `mistakes new --in NAME`)
+            service = self._services[self.folders.named(folder).name] if folder else self.service
             # agents paste logs: keys and passwords in them never reach the file
             kinds: Counter[str] = Counter()
             texts: list[tuple[str, str]] = []
@@ -353,21 +411,23 @@ class MistakesServer(MCPServer[Any]):
                 kinds.update(masked.kinds)
                 texts.append((name, masked.text))
             values = {"severity": severity} if severity.strip() else {}
-            entry = self.service.compose(
+            entry = service.compose(
                 title,
                 values=values,
                 tags=tags or [],
                 fields=[f"{name}={value}" for name, value in (fields or {}).items()],
                 sections=texts,
             )
-            self.service.fill_environment(entry)
-            stored = self.service.create(entry, gate=True)  # Resolved: as `mistakes new`
+            service.fill_environment(entry)
+            stored = service.create(entry, gate=True)  # Resolved: as `mistakes new`
             self.search_service.saved(stored)  # or queued: the next call's sync applies it
+            name = self._folder_of(stored)
             return {
                 "path": str(stored.path),
+                **({"folder": name} if name else {}),
                 "number": stored.number,
                 "title": stored.entry.title,
-                "uri": _uri(stored.number),
+                "uri": _uri(stored.number, name),
                 "masked": Masked("", kinds).summary(),
             }
 
@@ -381,15 +441,18 @@ class MistakesServer(MCPServer[Any]):
             raise ResourceNotFoundError(str(exc)) from exc
 
     async def list_resources(self) -> list[Resource]:
-        """Every entry of the folder as ``mistakes://NNN``, named by its file (no file is
-        parsed: listing stays cheap on a large folder)."""
-        paths = self.service.folder.paths()
+        """Every entry of every folder as ``mistakes://NNN`` (``mistakes://payments:NNN`` with
+        several folders), named by its file (no file is parsed: listing stays cheap on a
+        large folder)."""
         resources = []
-        for path in paths:
-            number = parse_entry_filename(path.name)
-            if number is None:
-                continue
-            resources.append(Resource(uri=_uri(number), name=path.stem, mime_type="text/markdown"))
+        for item in self.folders:
+            folder = item.name if self.folders.several else ""
+            for path in item.folder.paths():
+                number = parse_entry_filename(path.name)
+                if number is None:
+                    continue
+                uri = _uri(number, folder)
+                resources.append(Resource(uri=uri, name=path.stem, mime_type="text/markdown"))
         return resources
 
     def warm_up(self) -> None:
@@ -410,30 +473,44 @@ def _limit(limit: int) -> int:
     return min(limit, 100)
 
 
-def _uri(number: int) -> str:
-    return f"{URI_PREFIX}{number:03d}"
+def _uri(number: int, folder: str = "") -> str:
+    """``mistakes://005``, or ``mistakes://payments:005`` with several folders."""
+    return f"{URI_PREFIX}{folder + ':' if folder else ''}{number:03d}"
+
+
+def _with_folder(data: dict[str, Any], folder: str) -> dict[str, Any]:
+    """``folder`` after ``path`` when there are several folders (``folder`` is not "")."""
+    if not folder or "path" not in data:
+        return data
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        out[key] = value
+        if key == "path":
+            out["folder"] = folder
+    return out
 
 
 def _hit(hit: Hit, *, reason: bool = False) -> dict[str, Any]:
-    """A hit as ``search --json`` prints it (fix and root cause included), and where to read
-    the whole entry."""
-    data: dict[str, Any] = {**hit_json(hit), "uri": _uri(hit.number)}
+    """A hit as ``search --json`` prints it (fix and root cause included, ``folder`` with
+    several folders), and where to read the whole entry."""
+    data: dict[str, Any] = {**hit_json(hit), "uri": _uri(hit.number, hit.folder)}
     if reason:
         data["reason"] = hit.reason
     return data
 
 
-def serve(service: EntryService, *, allow_write: bool) -> int:
-    """Serve the folder over stdio until the client closes the connection."""
+def serve(folders: EntryService | FolderSet, *, allow_write: bool) -> int:
+    """Serve the folders over stdio until the client closes the connection."""
     logging.basicConfig(
         level=logging.INFO,
         format="mistakes mcp: %(message)s",
         stream=sys.stderr,
         force=True,
     )
-    server = MistakesServer(service, allow_write=allow_write)
+    server = MistakesServer(folders, allow_write=allow_write)
     mode = "read-write" if allow_write else "read-only (--allow-write enables new)"
-    log.info("serving %s over stdio, %s", service.root, mode)
+    where = ", ".join(str(item.root) for item in server.folders)
+    log.info("serving %s over stdio, %s", where, mode)
     threading.Thread(target=server.warm_up, name="mistakes-index", daemon=True).start()
     try:
         server.run("stdio")

@@ -193,7 +193,9 @@ def stats_text(stats: Stats, tables: list[str]) -> str:
     if len(tables) == 4 and stats.most_recurring:
         lines += ["", "most recurring"]
         for item in stats.most_recurring:
-            lines.append(f"  {item['number']:03d}  seen {item['seen']:>3}  {_shown(item['title'])}")
+            number = f"{_shown(item['folder'])}:" if item.get("folder") else ""
+            number += f"{item['number']:03d}"  # payments:005 with several folders
+            lines.append(f"  {number}  seen {item['seen']:>3}  {_shown(item['title'])}")
     return "\n".join(lines) + "\n"
 
 
@@ -203,9 +205,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from mistakes.services.entries import UsageError
     from mistakes.services.stats import BY, compute
 
-    listing, template, _folder_of = _listing(args, records=False)
+    listing, template, folder_of = _listing(args, records=False)
     try:
-        stats = compute(listing.entries, template, since=args.since)
+        stats = compute(listing.entries, template, since=args.since, folder_of=folder_of)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if args.json:

@@ -13,8 +13,10 @@ import math
 import re
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from mistakes.domain.template import Template
@@ -130,9 +132,16 @@ def _ordered(counts: Counter[str], first: list[str]) -> dict[str, int]:
     return out
 
 
-def compute(rows: list[Listed], template: Template, since: str = "") -> Stats:
+def compute(
+    rows: list[Listed],
+    template: Template,
+    since: str = "",
+    folder_of: Callable[[Path], str] | None = None,
+) -> Stats:
     """The stats of ``rows``; ``since`` (``YYYY-MM-DD``): only entries dated that day or
-    later (entries without a date are left out then)."""
+    later (entries without a date are left out then). ``folder_of``: the folder name of an
+    entry's folder (its ``root``), "" with one folder; a name is kept as ``folder`` (after
+    ``path``) in each of ``most_recurring``."""
     if since:
         start = full_date(since)
         if start is None:
@@ -169,10 +178,14 @@ def compute(rows: list[Listed], template: Template, since: str = "") -> Stats:
     if months.get(NO_DATE):
         stats.by_month[NO_DATE] = months[NO_DATE]
     recurring = sorted((r for r in rows if r.seen > 0), key=lambda r: (-r.seen, r.number))
-    stats.most_recurring = [
-        {"number": r.number, "title": r.title, "path": str(r.path), "seen": r.seen}
-        for r in recurring[:MOST_RECURRING]
-    ]
+    stats.most_recurring = []
+    for r in recurring[:MOST_RECURRING]:
+        item: dict[str, Any] = {"number": r.number, "title": r.title, "path": str(r.path)}
+        folder = folder_of(r.root) if folder_of is not None else ""
+        if folder:  # several folders: which one (one folder: as it always was)
+            item["folder"] = folder
+        item["seen"] = r.seen
+        stats.most_recurring.append(item)
     return stats
 
 

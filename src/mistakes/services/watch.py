@@ -30,11 +30,25 @@ class FolderChanges:
         return bool(self.added or self.changed or self.removed)
 
     def touches(self, path: Path) -> bool:
-        """True when ``path`` was changed or removed."""
-        return any(p.name == path.name for p in (*self.changed, *self.removed))
+        """True when ``path`` was changed or removed. Matched by the whole path: with several
+        folders open, a file of the same name in another folder is another entry."""
+        return any(same_file(p, path) for p in (*self.changed, *self.removed))
 
     def removed_path(self, path: Path) -> bool:
-        return any(p.name == path.name for p in self.removed)
+        return any(same_file(p, path) for p in self.removed)
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """True when ``a`` and ``b`` name one file: the same name in the same folder (however
+    the folder was written: relative, through a symlink). Needs no file to exist."""
+    if a.name != b.name:
+        return False
+    if a.parent == b.parent:
+        return True
+    try:
+        return os.path.samefile(a.parent, b.parent)
+    except OSError:  # a folder gone: compare the paths as written, made absolute
+        return os.path.abspath(a.parent) == os.path.abspath(b.parent)
 
 
 class FolderWatch:

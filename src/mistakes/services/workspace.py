@@ -12,6 +12,7 @@ never touch files or the index themselves.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,7 +118,9 @@ class Workspace:
         return cls(
             entries=EntryService(first, config),
             search=FolderSearch(folders, cache_root, threaded=True),
-            drafts=DraftStore(data_dir or user_data_dir(), first.root),
+            drafts=DraftStore(
+                data_dir or user_data_dir(), first.root, [f.root for f in folders.folders[1:]]
+            ),
             config=config,
             folders=folders,
         )
@@ -293,11 +296,31 @@ class Workspace:
                 except (StorageError, OSError):
                     offered.append(draft)
                     continue
-                if not differences(stored.entry, draft.entry, self.template):
+                template = self.entries_for(draft.path).template
+                if not differences(stored.entry, draft.entry, template):
                     self.drafts.discard(draft.key)
                     continue
             offered.append(draft)
         return offered
+
+    def draft_key(self, path: Path | None) -> str:
+        """The key a draft of the entry in ``path`` is kept under: its file's stem, with its
+        folder's name when several are open (two folders may both have 005-x.md); a new
+        entry's: ``new-`` and the time."""
+        if path is None:
+            return f"new-{int(time.time())}"
+        return f"{path.stem}@{self.folder_of(path)}" if self.several else path.stem
+
+    def draft_folder(self, path: Path | None, folder: str | None) -> Path:
+        """The folder a draft is kept for: the file's own, else the one named (a new
+        entry's choice), else the first."""
+        return self.entries_for(path, folder).root
+
+    def draft_folder_name(self, draft: Draft) -> str | None:
+        """The name of the folder a new entry's draft was meant for (None: the first)."""
+        if draft.folder is None or not self.several:
+            return None
+        return self.folder_of(draft.folder / "x")
 
     def prepare_restore(self, draft: Draft) -> Restoring:
         """Find the draft's file (it may have been renamed or deleted since) and say what
@@ -334,7 +357,7 @@ class Workspace:
         """The file a draft's entry went to: the same content, else the only file with its
         number."""
         assert draft.path is not None
-        paths = self.entries.folder.paths()
+        paths = self.entries_for(draft.path).folder.paths()  # in the draft's own folder
         if draft.digest:
             for path in paths:
                 try:

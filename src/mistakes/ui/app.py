@@ -369,7 +369,7 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         if editor.original is None or not editor.modified:
             return None
         if self.draft_key is None:
-            self.draft_key = self.stored.path.stem if self.stored else f"new-{int(time.time())}"
+            self.draft_key = self.workspace.draft_key(self.stored.path if self.stored else None)
         try:
             entry = editor.collect()
         except Exception:
@@ -384,7 +384,8 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         if draft is None:
             return None
         key, path, digest, entry, base = draft
-        return self.workspace.drafts.save(key, path, digest, entry, base=base)
+        folder = self.workspace.draft_folder(path, self.new_folder)
+        return self.workspace.drafts.save(key, path, digest, entry, base=base, folder=folder)
 
     def _autosave(self) -> None:
         self.editor.check_dirty()
@@ -393,7 +394,10 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
             # a few KB, replaced atomically; no fsync here (it could stall the event loop):
             # the signal path and explicit saves are the durable ones
             key, path, digest, entry, base = draft
-            self.workspace.drafts.save(key, path, digest, entry, durable=False, base=base)
+            folder = self.workspace.draft_folder(path, self.new_folder)
+            self.workspace.drafts.save(
+                key, path, digest, entry, durable=False, base=base, folder=folder
+            )
         elif self.draft_key is not None and not self.editor.modified:
             # back to the saved state (the edit undone): nothing is unsaved, no draft
             self.workspace.drafts.discard(self.draft_key)
@@ -442,7 +446,8 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         if restoring.note:
             self.notify(one_line(restoring.note), markup=False, severity="warning")
         self.stored = restoring.stored
-        self.new_folder = None  # a restored new entry goes to the first folder
+        # a restored new entry goes to the folder chosen for it (old drafts: the first)
+        self.new_folder = self.workspace.draft_folder_name(draft) if draft.path is None else None
         self.draft_key = draft.key
         self._from_draft = True
         await self.editor.load(restoring.base)

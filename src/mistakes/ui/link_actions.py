@@ -16,6 +16,7 @@ from mistakes.domain.errors import MistakesError
 from mistakes.domain.links import LINK_TYPES, LinkSectionError, WrittenLink, link_at, link_place
 from mistakes.domain.text import one_line
 from mistakes.services.links import Link, LinkService
+from mistakes.services.watch import same_file
 from mistakes.ui.base import AppBase
 from mistakes.ui.entry_actions import choice_keys
 from mistakes.ui.screens.dialogs import ConfirmScreen
@@ -193,7 +194,7 @@ class LinkActions(AppBase):
         self.push_screen(FollowUpsScreen(self.workspace, self._followup_written), chosen)
 
     def _followup_written(self, path: Path) -> None:
-        if self.stored is not None and self.stored.path.name == path.name:
+        if self.stored is not None and same_file(self.stored.path, path):
             self.check_open_file()  # reloaded, or asked about when the form has unsaved work
 
     def open_at_item(self, path: Path, item: int) -> None:
@@ -210,7 +211,7 @@ class LinkActions(AppBase):
             await opening.wait()
         except (WorkerCancelled, WorkerFailed):
             return
-        if self.stored is None or self.stored.path.name != path.name:
+        if self.stored is None or not same_file(self.stored.path, path):
             return
         if self.show_pane("tab-checklist"):
             for listing in self.editor.query("#checklist").results(OptionList):

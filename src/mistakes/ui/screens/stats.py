@@ -26,6 +26,7 @@ from textual.widgets import Footer, Static
 
 from mistakes.domain.text import one_line
 from mistakes.search.types import IndexNotReady, IndexUnavailable
+from mistakes.services.folder_views import folder_namer
 from mistakes.services.stats import NO_DATE, NONE, Stats, compute
 from mistakes.services.workspace import Workspace
 
@@ -115,7 +116,9 @@ def charts(stats: Stats, width: int) -> Content:
         parts += ["\n\n", ("Seen most often", "bold $accent")]
         for item in stats.most_recurring:
             title = one_line(str(item["title"]))
-            parts.append(f"\n  {item['number']:03d}  seen {item['seen']:>3}  {title}")
+            number = f"{one_line(str(item['folder']))}:" if item.get("folder") else ""
+            number += f"{item['number']:03d}"  # payments:005 with several folders
+            parts.append(f"\n  {number}  seen {item['seen']:>3}  {title}")
     return Content.assemble(*parts)
 
 
@@ -163,7 +166,10 @@ class StatsScreen(Screen[None]):
         except (IndexNotReady, IndexUnavailable) as exc:
             self.app.call_from_thread(self._unavailable, str(exc))
             return
-        stats = compute(listing.entries, workspace.template)
+        assert workspace.folders is not None
+        stats = compute(
+            listing.entries, workspace.template, folder_of=folder_namer(workspace.folders)
+        )
         self.app.call_from_thread(self._show, stats)
 
     def _unavailable(self, why: str) -> None:
