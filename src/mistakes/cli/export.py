@@ -8,10 +8,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from mistakes.cli.commands import Handler, open_service
+from mistakes.cli.commands import Handler, open_set
 from mistakes.domain.text import visible
 from mistakes.export.opensearch import DEFAULT_INDEX
-from mistakes.export.run import FORMATS, export_folder
+from mistakes.export.run import FORMATS, export_folders
 from mistakes.services.entries import UsageError
 
 AddCommand = Callable[[str, str, Handler], argparse.ArgumentParser]
@@ -42,12 +42,12 @@ def register(command: AddCommand) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    service = open_service(args)
+    folders = open_set(args)  # every folder: each entry names its folder when several
     if args.out == "-" and args.format == "html":
         raise UsageError("--format html writes a folder: give --out FOLDER")
     out = None if args.out == "-" else Path(args.out)
     mapping = Path(args.mapping) if args.mapping else None
-    done, text = export_folder(service, args.format, out, mapping=mapping, index=args.index)
+    done, text = export_folders(folders, args.format, out, mapping=mapping, index=args.index)
     for problem in done.problems:
         print(f"mistakes: warning: {visible(str(problem))}; not exported", file=sys.stderr)
     for note in done.notes:

@@ -8,6 +8,7 @@ from pathlib import Path
 from mistakes.export import opensearch
 from mistakes.export.entries import Exported, one_per_line, readable_entries, refuse_entry_path
 from mistakes.services.entries import EntryService, UsageError
+from mistakes.services.folders import FolderSet
 from mistakes.storage.atomic import SaveError
 
 FORMATS = ("html", "jsonl", "opensearch", "csv")
@@ -26,10 +27,13 @@ def export_folder(
     *,
     mapping: Path | None = None,
     index: str = opensearch.DEFAULT_INDEX,
+    name: str | None = None,
 ) -> tuple[Exported, str]:
     """Export every readable entry as ``fmt`` into ``out`` (a folder for html, a file
     otherwise). ``out`` None: the text is returned instead of written (not for html).
-    Files that cannot be read are left out and listed in ``problems``."""
+    Files that cannot be read are left out and listed in ``problems``. ``name``: the
+    folder's name in the site's heading and the OpenSearch ``_id`` (default: the folder's
+    own name)."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
     if mapping is not None and fmt != "opensearch":
@@ -45,7 +49,7 @@ def export_folder(
     entries, problems = readable_entries(service)
     done = Exported(entries=len(entries), problems=problems)
     template = service.template
-    name = folder_name(service)
+    name = name or folder_name(service)
     text = ""
     from mistakes.export import records  # csv: when exporting
 
@@ -87,3 +91,131 @@ def export_folder(
     except OSError as exc:
         where = Path(exc.filename) if exc.filename else (out or Path("."))
         raise SaveError(where, f"not written: {exc.strerror or exc}") from None
+
+
+def export_folders(
+    folders: FolderSet,
+    fmt: str,
+    out: Path | None,
+    *,
+    mapping: Path | None = None,
+    index: str = opensearch.DEFAULT_INDEX,
+) -> tuple[Exported, str]:
+    """:func:`export_folder` over every folder of the set. One folder: exactly that. Several:
+    each entry names its folder (its name in the set, as ``search`` labels it): ``folder``
+    after ``path`` in JSON Lines, a first ``folder`` column in CSV, the folder's name in
+    each OpenSearch ``_id`` and document (so every folder loads into one index), and an
+    HTML site per folder (``OUT/NAME/``) under a page that lists them."""
+    if not folders.several:
+        return export_folder(folders.service(), fmt, out, mapping=mapping, index=index)
+    services = [(item.name, folders.service(item.name)) for item in folders]
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
+    if fmt == "csv" and len({_template_key(s) for _n, s in services}) > 1:
+        raise UsageError(
+            "the folders use different templates, so their CSV columns differ: "
+            "export them one by one (--dir FOLDER)"
+        )
+    if fmt == "html":
+        return _sites(services, out)
+    done = Exported()
+    texts: list[str] = []
+    for position, (name, service) in enumerate(services):
+        part, text = _one(service, fmt, name, mapping if position == 0 else None, index)
+        done.entries += part.entries
+        done.problems += part.problems
+        done.notes += [f"{name}: {note}" for note in part.notes]
+        done.files += part.files
+        if fmt == "csv" and position > 0:
+            text = text.split("\r\n", 1)[1]  # one header line
+        texts.append(text)
+    text = "".join(texts)
+    if out is None:
+        return done, text
+    for _name, service in services:
+        refuse_entry_path(service, out)
+    try:
+        out.write_text(text, "utf-8", newline="" if fmt == "csv" else "\n")
+    except IsADirectoryError:
+        raise SaveError(out, "is a folder; not written") from None
+    except OSError as exc:
+        raise SaveError(out, f"not written: {exc.strerror or exc}") from None
+    done.files.insert(0, out)
+    return done, ""
+
+
+def _template_key(service: EntryService) -> tuple[str, ...]:
+    from mistakes.export.records import csv_header
+
+    return tuple(csv_header(service.template))
+
+
+def _one(
+    service: EntryService, fmt: str, name: str, mapping: Path | None, index: str
+) -> tuple[Exported, str]:
+    """One folder of several, as text: entries named by ``name``."""
+    done, text = export_folder(service, fmt, None, mapping=mapping, index=index, name=name)
+    if fmt == "jsonl":
+        lines = [json.loads(line) for line in text.splitlines()]
+        text = one_per_line(
+            json.dumps(_with_folder(item, name), ensure_ascii=False, separators=(",", ":"))
+            for item in lines
+        )
+    elif fmt == "csv":  # a cell may hold a line break: the rows are parsed, not split
+        import csv
+        import io
+
+        from mistakes.export.records import _cell
+
+        table = list(csv.reader(io.StringIO(text, newline="")))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(["folder", *table[0]])
+        for row in table[1:]:
+            writer.writerow([_cell(name), *row])
+        text = buffer.getvalue()
+    return done, text
+
+
+def _with_folder(item: dict[str, object], name: str) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in item.items():
+        out[key] = value
+        if key == "path":
+            out["folder"] = name
+    return out
+
+
+def _sites(services: list[tuple[str, EntryService]], out: Path | None) -> tuple[Exported, str]:
+    """A site per folder in ``OUT/NAME/`` and ``OUT/index.html`` listing them."""
+    from html import escape
+
+    if out is None:
+        raise UsageError("--format html needs --out FOLDER")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: not a folder (--format html writes a folder)")
+    done = Exported()
+    rows = []
+    for name, service in services:
+        part, _text = export_folder(service, "html", out / name, name=name)
+        done.entries += part.entries
+        done.problems += part.problems
+        done.notes += [f"{name}: {note}" for note in part.notes]
+        done.files += part.files
+        rows.append(
+            f'<li><a href="{escape(name, quote=True)}/index.html">{escape(name)}</a>'
+            f" ({part.entries} entries)</li>"
+        )
+    page = (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<title>Mistakes log</title>\n</head>\n<body>\n<h1>Mistakes log</h1>\n<ul>\n"
+        + "\n".join(rows)
+        + "\n</ul>\n</body>\n</html>\n"
+    )
+    index_page = out / "index.html"
+    try:
+        index_page.write_text(page, "utf-8", newline="\n")
+    except OSError as exc:
+        raise SaveError(index_page, f"not written: {exc.strerror or exc}") from None
+    done.files.insert(0, index_page)
+    return done, ""
