@@ -145,13 +145,14 @@ def load_listing(
             return _listing(folder, index.listing(records), records, [])
     try:
         report = index.open()
-        held = index.listing(records)
+        # a row per entry, all kept (see gc_paused): from reading the columns on
+        with gc_paused():
+            held = index.listing(records)
+            return _listing(folder, held, records, list(report.notices), synced_names(index))
     except IndexUnavailable as exc:
         listing = from_files(folder, records=records)
         listing.notices.append(f"{exc}; read every file instead")
         return listing
-    with gc_paused():  # a row per entry, all kept: see gc_paused
-        return _listing(folder, held, records, list(report.notices), synced_names(index))
 
 
 def synced_names(index: IndexStore) -> list[str] | None:

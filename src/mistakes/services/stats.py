@@ -155,12 +155,13 @@ def compute(
     severity_of, status_of = _Choices(template, "severity"), _Choices(template, "status")
     day_of = functools.lru_cache(maxsize=None)(full_date)  # 10,000 entries, fewer days
     month = functools.lru_cache(maxsize=None)(month_of)
+    tag_lists: Counter[tuple[str, ...]] = Counter()  # each list of tags folded once, below
     for row in rows:
         severities[severity_of(row.severity)] += 1
         status = status_of(row.status)
         statuses[status] += 1
         if row.tags:
-            tags.update({t.strip().lower() for t in row.tags if t.strip()})
+            tag_lists[tuple(row.tags)] += 1
         months[month(row.date)] += 1
         if status == RESOLVED:
             stats.resolved += 1
@@ -169,6 +170,9 @@ def compute(
                 stats.resolve_days.append((ended - began).days)
         stats.follow_ups_open += row.follow_open
         stats.follow_ups_done += row.follow_done
+    for listed_tags, count in tag_lists.items():
+        for tag in {t.strip().lower() for t in listed_tags if t.strip()}:
+            tags[tag] += count
     stats.open = stats.entries - stats.resolved
     stats.by_severity = _ordered(severities, _choices(template, "severity"))
     stats.by_status = _ordered(statuses, _choices(template, "status"))
