@@ -90,10 +90,20 @@ if sys.argv[2] == "pass-on":  # a descendant keeps the lock's descriptor (and ou
     child = subprocess.Popen(["sleep", "120"], pass_fds=[lock.fd])
     print(child.pid, flush=True)
 elif sys.argv[2] == "fork":  # a forked child (as Whoosh's build workers are)
+    ready_r, ready_w = os.pipe()
     pid = os.fork()
     if pid == 0:
+        # os.fork has returned here, so the after-fork handlers have run: say so. Without
+        # the wait the parent could print (and be killed) before the child ran at all,
+        # while it still had the lock's descriptor the fork copied.
+        os.close(ready_r)
+        os.write(ready_w, b"x")
+        os.close(ready_w)
         time.sleep(120)
         os._exit(0)
+    os.close(ready_w)
+    assert os.read(ready_r, 1) == b"x"
+    os.close(ready_r)
     print(pid, flush=True)
 else:
     print(os.getpid(), flush=True)
