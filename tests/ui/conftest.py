@@ -14,7 +14,6 @@ from textual.worker import WorkerCancelled
 
 import mistakes.ui.app as app_module
 from mistakes.ui.app import MistakesApp, make_app
-from mistakes.ui.widgets.peek import EntryPeek
 
 SIZE = (80, 24)
 
@@ -73,22 +72,6 @@ async def settle(app: MistakesApp, pilot: Pilot, rounds: int = 3) -> None:
         else:
             raise AssertionError(f"workers kept being replaced: {list(app.workers)}")
         await pilot.pause()
-    # the preview of the highlighted entry is read after a short pause (a timer, then a
-    # worker): on a busy machine the rounds above could end before that timer fired, and
-    # the screen was taken with the preview of the entry before (or none)
-    assert await wait_until(pilot, lambda: not preview_pending(app), PREVIEW_TIMEOUT), (
-        "the preview of the highlighted entry was never shown",
-        [(w.name, w.state.name, repr(w.error)) for w in app.workers],
-    )
-    await pilot.pause()
-
-
-PREVIEW_TIMEOUT = 20.0  # seconds of pauses (a bound, not a timing: it ends as soon as shown)
-
-
-def preview_pending(app: MistakesApp) -> bool:
-    """Whether the preview pane has an entry still to show (see ``EntryPeek.pending``)."""
-    return any(peek.pending for screen in app.screen_stack for peek in screen.query(EntryPeek))
 
 
 async def wait_until(
