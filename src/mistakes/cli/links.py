@@ -14,6 +14,7 @@ from mistakes.cli.output import print_json
 from mistakes.domain.links import LINK_TYPES
 from mistakes.domain.text import one_line, visible
 from mistakes.services.entries import EntryService, UsageError
+from mistakes.services.folders import with_folder
 
 if TYPE_CHECKING:  # what one command needs is imported when it runs
     from mistakes.services.links import LinkService
@@ -153,7 +154,7 @@ def cmd_todo(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"mistakes: warning: {visible(str(problem))}", file=sys.stderr)
     if args.json:
-        sys.stdout.write(flat_objects_json([_with_folder(item.to_json(), n) for n, item in named]))
+        sys.stdout.write(flat_objects_json([with_folder(item.to_json(), n) for n, item in named]))
         return 0
     items = [item for _name, item in named]
     current = None
@@ -170,18 +171,6 @@ def cmd_todo(args: argparse.Namespace) -> int:
     what = "items" if args.all else "open items"
     print(f"{len(items)} {what} in {entries} entries", file=sys.stderr)
     return 0
-
-
-def _with_folder(data: dict[str, Any], name: str) -> dict[str, Any]:
-    """``folder`` after ``path`` when several folders are open (``name`` is not "")."""
-    if not name:
-        return data
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        out[key] = value
-        if key == "path":
-            out["folder"] = name
-    return out
 
 
 def flat_objects_json(objects: list[dict[str, Any]]) -> str:

@@ -48,7 +48,7 @@ from mistakes.search.similar import error_query
 from mistakes.search.types import Hit, IndexUnavailable, SyncReport
 from mistakes.services.entries import EntryService
 from mistakes.services.folder_search import FolderSearch
-from mistakes.services.folders import FolderSet, NamedFolder, default_name
+from mistakes.services.folders import FolderSet, NamedFolder, default_name, with_folder
 from mistakes.services.followups import open_followups
 from mistakes.services.links import show_record
 from mistakes.services.recurrence import first_error_line, record_occurrence
@@ -236,7 +236,7 @@ class MistakesServer(MCPServer[Any]):
         its folder's index, when given), ``folder`` after ``path`` when there are several
         folders."""
         record = show_record(self._service_of(stored), stored, index)
-        return _with_folder(record, self._folder_of(stored))
+        return with_folder(record, self._folder_of(stored))
 
     def _searching(self) -> FolderSearch:
         """The index, in step with the folder: the first call opens (or builds) it, later
@@ -345,7 +345,7 @@ class MistakesServer(MCPServer[Any]):
             for folder, item in items:
                 group = groups.setdefault(
                     item.path,
-                    _with_folder(
+                    with_folder(
                         {
                             "number": item.number,
                             "title": item.title,
@@ -476,18 +476,6 @@ def _limit(limit: int) -> int:
 def _uri(number: int, folder: str = "") -> str:
     """``mistakes://005``, or ``mistakes://payments:005`` with several folders."""
     return f"{URI_PREFIX}{folder + ':' if folder else ''}{number:03d}"
-
-
-def _with_folder(data: dict[str, Any], folder: str) -> dict[str, Any]:
-    """``folder`` after ``path`` when there are several folders (``folder`` is not "")."""
-    if not folder or "path" not in data:
-        return data
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        out[key] = value
-        if key == "path":
-            out["folder"] = folder
-    return out
 
 
 def _hit(hit: Hit, *, reason: bool = False) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from mistakes.export import opensearch
 from mistakes.export.entries import Exported, one_per_line, readable_entries, refuse_entry_path
 from mistakes.services.entries import EntryService, UsageError
-from mistakes.services.folders import FolderSet
+from mistakes.services.folders import FolderSet, with_folder
 from mistakes.storage.atomic import SaveError
 
 FORMATS = ("html", "jsonl", "opensearch", "csv")
@@ -158,7 +158,7 @@ def _one(
     if fmt == "jsonl":
         lines = [json.loads(line) for line in text.splitlines()]
         text = one_per_line(
-            json.dumps(_with_folder(item, name), ensure_ascii=False, separators=(",", ":"))
+            json.dumps(with_folder(item, name), ensure_ascii=False, separators=(",", ":"))
             for item in lines
         )
     elif fmt == "csv":  # a cell may hold a line break: the rows are parsed, not split
@@ -175,15 +175,6 @@ def _one(
             writer.writerow([_cell(name), *row])
         text = buffer.getvalue()
     return done, text
-
-
-def _with_folder(item: dict[str, object], name: str) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for key, value in item.items():
-        out[key] = value
-        if key == "path":
-            out["folder"] = name
-    return out
 
 
 def _sites(services: list[tuple[str, EntryService]], out: Path | None) -> tuple[Exported, str]:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mistakes.domain.template import Template
 from mistakes.services.config import (
@@ -222,3 +223,16 @@ def open_folders(
         folder = EntryFolder(root, loaded)
         found.append(NamedFolder(name or default_name(root), folder))
     return FolderSet(found)
+
+
+def with_folder(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """A JSON object with ``folder`` after ``path`` (the key order JSON output keeps), when
+    several folders are open (``name`` is not ""); with one folder ``data`` as it is."""
+    if not name or "path" not in data:
+        return data
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        out[key] = value
+        if key == "path":
+            out["folder"] = name
+    return out
