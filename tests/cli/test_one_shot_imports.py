@@ -118,3 +118,28 @@ def test_search_loads_no_yaml_and_no_markdown_renderer(tmp_path: Path) -> None:
     loaded = whoosh_and_libraries(tmp_path, "search", "connection pool")
     assert "whoosh.searching" in loaded
     assert not sorted(m for m in loaded if m.startswith(("yaml", "markdown_it")))
+
+
+OTHER_COMMANDS = (
+    "mistakes.cli.links",  # link, todo, ...
+    "mistakes.cli.teams",
+    "mistakes.cli.export",
+    "mistakes.cli.web",
+    "mistakes.cli.history",
+    "mistakes.cli.mcp_server",
+    "mistakes.export",  # the exporters (a static site, OpenSearch, CSV)
+    "mistakes.domain.links",
+)
+
+
+@pytest.mark.parametrize(
+    "args", [["list"], ["list", "--json"], ["stats"], ["stats", "--json"], ["search", "pool"]]
+)
+def test_a_command_builds_only_its_own_parser(tmp_path: Path, args: list[str]) -> None:
+    """The parser of one command is built, not every command's: ``list``, ``stats`` and
+    ``search`` do not import the modules of link/todo, export, serve or history (nor, for
+    the views, the module of new/capture/check)."""
+    modules_after(tmp_path, "reindex")
+    loaded = modules_after(tmp_path, *args)
+    never = (*OTHER_COMMANDS, "mistakes.cli.commands") if args[0] != "search" else OTHER_COMMANDS
+    assert not sorted(m for m in loaded if m.startswith(never))

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from mistakes import __version__
-from mistakes.cli import commands, stats, teams
-from mistakes.cli import links as cli_links
+from mistakes.cli import stats
 from mistakes.domain.errors import MistakesError
 from mistakes.domain.text import visible
-from mistakes.services.entries import UsageError
+
+if TYPE_CHECKING:
+    from mistakes.cli.commands import Handler, RunApp
 
 DESCRIPTION = """\
 Write up mistakes, incidents and post-mortems from a template, and find past ones.
@@ -63,7 +66,81 @@ def _add_in(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Run:
+    """A handler of ``mistakes.cli.commands``, imported when its command runs: a one-shot
+    ``list`` or ``search`` does not load what ``new``, ``capture`` or ``import`` need."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, args: argparse.Namespace) -> int:
+        from mistakes.cli import commands
+
+        handler: Handler = getattr(commands, self.name)
+        return handler(args)
+
+
+Register = Callable[[Callable[[str, str, "Handler"], argparse.ArgumentParser]], None]
+
+GROUPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    # the commands registered by a module of their own: (module, function, names)
+    "teams": ("mistakes.cli.teams", "register", ("export", "serve", "history", "renumber")),
+    "links": ("mistakes.cli.links", "add_parsers", ("link", "unlink", "todo", "done", "undo")),
+}
+"""Modules imported only to build the parser of one of their commands (or every parser,
+for ``--help`` and mistakes in the command line)."""
+
+MAIN_COMMANDS = (
+    "new",
+    "capture",
+    "seen",
+    "list",
+    "stats",
+    "show",
+    "set",
+    "check",
+    "search",
+    "similar",
+    "reindex",
+    "mcp",
+    "import",
+)
+"""The commands whose parsers are built here (in this order)."""
+
+_VALUE_OPTIONS = ("--dir", "--template")
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, when it is plainly one of the commands (read past the
+    options before it); None otherwise (no command, ``--``, anything unusual): then every
+    parser is built, and argparse says what is wrong as it always did."""
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            return None
+        if word.startswith("-"):
+            if word in ("-h", "--version") or (len(word) > 2 and "--help".startswith(word)):
+                return None  # the whole program's help names every command
+            if "=" in word or word == "--ascii":
+                continue
+            if word == "-d" or (
+                word.startswith("--")
+                and len(word) > 2
+                and any(option.startswith(word) for option in _VALUE_OPTIONS)
+            ):
+                next(words, None)  # its value
+                continue
+            if word.startswith("-d") and not word.startswith("--"):
+                continue  # -dFOLDER
+            return None  # an option this reading does not know: argparse decides
+        known = word in MAIN_COMMANDS or any(word in g[2] for g in GROUPS.values())
+        return word if known else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; ``only``: just that command's parser among the
+    subcommands (what one run needs: the other commands' modules are not imported)."""
     parser = argparse.ArgumentParser(
         prog="mistakes",
         description=DESCRIPTION,
@@ -80,13 +157,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, help_text: str, handler: commands.Handler) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
+        if only is not None and name != only:  # not this run's command: built, not added
+            return argparse.ArgumentParser(add_help=False)
         p = sub.add_parser(name, help=help_text, description=help_text)
         _add_common(p, top=False)
         p.set_defaults(handler=handler)
         return p
 
-    p = command("new", "write a new entry and print its path", commands.cmd_new)
+    p = command("new", "write a new entry and print its path", _Run("cmd_new"))
     p.add_argument("--title", "-t", help="the entry's title")
     p.add_argument("--severity", "-s")
     p.add_argument("--status")
@@ -120,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_in(p)
 
     p = command(
-        "capture", "run a command; if it fails, record its output as an entry", commands.cmd_capture
+        "capture", "run a command; if it fails, record its output as an entry", _Run("cmd_capture")
     )
     p.add_argument("--title", "-t", help="default: the command and its exit code")
     p.add_argument("--severity", "-s")
@@ -142,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "seen",
         "record that an entry's mistake happened again (appends to its Occurrences)",
-        commands.cmd_seen,
+        _Run("cmd_seen"),
     )
     p.add_argument("ref", metavar="REF")
     p.add_argument("--note", help="what happened this time (default: none)")
@@ -153,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_list(command)
     stats.add_stats(command)
 
-    p = command("show", "print an entry", commands.cmd_show)
+    p = command("show", "print an entry", _Run("cmd_show"))
     p.add_argument("ref", metavar="REF")
     p.add_argument("--json", action="store_true")
     p.add_argument(
@@ -165,7 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "set",
         "change fields or sections of an entry: FIELD=VALUE (tags+=x, tags-=x)",
-        commands.cmd_set,
+        _Run("cmd_set"),
     )
     p.add_argument("ref", metavar="REF")
     p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
@@ -179,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "check",
         "validate every entry file; exit 1 with 'path:line: message' lines",
-        commands.cmd_check,
+        _Run("cmd_check"),
     )
     p.add_argument(
         "--strict",
@@ -197,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "search",
         "ranked full-text search (see 'Query language' in the README)",
-        commands.cmd_search,
+        _Run("cmd_search"),
     )
     p.add_argument("query", nargs="*", metavar="QUERY")
     p.add_argument("--fields", action="store_true", help="list the fields a query can use")
@@ -207,19 +286,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "similar",
         "past entries most like an entry, or a traceback/log on stdin",
-        commands.cmd_similar,
+        _Run("cmd_similar"),
     )
     p.add_argument("ref", nargs="?", metavar="REF")
     p.add_argument("--stdin", action="store_true", help="read a traceback or log from stdin")
     p.add_argument("--limit", "-n", type=_positive, default=5, help="at most N results")
     p.add_argument("--json", action="store_true")
 
-    command("reindex", "rebuild the search index from the files", commands.cmd_reindex)
+    command("reindex", "rebuild the search index from the files", _Run("cmd_reindex"))
 
     p = command(
         "mcp",
         "serve the entries to coding agents: a Model Context Protocol server over stdio",
-        commands.cmd_mcp,
+        _Run("cmd_mcp"),
     )
     p.add_argument(
         "--allow-write",
@@ -230,23 +309,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "import",
         "make entries of hand-written Markdown logs (files or folders); nothing is lost",
-        commands.cmd_import,
+        _Run("cmd_import"),
     )
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--dry-run", "-n", action="store_true", help="write nothing; show the plan")
     p.add_argument("--json", action="store_true", help="one object per source file")
 
-    teams.register(command)  # export, serve, history, renumber
-    cli_links.add_parsers(command)  # link, unlink, todo, done, undo
+    for module, function, names in GROUPS.values():  # export, serve, ...; link, todo, ...
+        if only is None or only in names:
+            register: Register = getattr(importlib.import_module(module), function)
+            register(command)
 
     return parser
 
 
-def main(argv: Sequence[str] | None = None, run_app: commands.RunApp | None = None) -> int:
+def main(argv: Sequence[str] | None = None, run_app: RunApp | None = None) -> int:
     """The command line. ``run_app`` opens the terminal app (no command given); the
     launcher passes it, so that this package never imports the UI."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(command_named(args_list))
     args = parser.parse_args(args_list)
     # --dir after the command name wins over --dir before it (as with one folder)
     args.dir = getattr(args, "command_dir", None) or args.dir
@@ -263,9 +344,11 @@ def main(argv: Sequence[str] | None = None, run_app: commands.RunApp | None = No
             # one folder as a string, as always; several as a list
             folder = dirs[0] if len(dirs) == 1 else (dirs or None)
             return run_app(folder, getattr(args, "template", None))
-        handler: commands.Handler = args.handler
+        handler: Handler = args.handler
         return handler(args)
     except MistakesError as exc:
+        from mistakes.services.entries import UsageError
+
         print(f"mistakes: {visible(str(exc))}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
     except BrokenPipeError:
