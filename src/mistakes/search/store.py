@@ -314,15 +314,20 @@ class IndexStore:
             writer.cancel()
             raise
         self._ix = ix
-        manifest.write(self.dir, files)
+        manifest.write(self.dir, files, manifest.scan_key(current))
         report.rebuilt = True
 
     def _sync_locked(self, report: SyncReport, progress: Progress | None) -> None:
         ix = self._ix
         if ix is None:  # pragma: no cover - callers open first
             raise IndexNotReady("the search index is not open")
-        files = manifest.read(self.dir)
         current = self._scan()
+        key = manifest.scan_key(current)
+        raw = manifest.read_raw(self.dir)
+        if manifest.key_of(raw) == key:  # no file new, changed or gone since the last sync
+            report.unchanged += len(current)
+            return
+        files = manifest.parse(raw)
         deleted = [name for name in files if name not in current]
         known = set(files)
         changed: list[tuple[str, StoredEntry | None]] = []
@@ -369,8 +374,7 @@ class IndexStore:
                 raise
             for name in deleted:
                 files.pop(name, None)
-        if changed or deleted or candidates:
-            manifest.write(self.dir, files)
+        manifest.write(self.dir, files, key)  # files is now what the scan found
 
     def _scan(self) -> dict[str, tuple[int, int]]:
         current, numbers, irregular = manifest.scan_numbered(self.folder)
