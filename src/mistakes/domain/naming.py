@@ -10,7 +10,9 @@ SLUG_MAX = 60
 NUMBER_WIDTH = 3
 
 _ARTICLES = {"the", "a", "an"}
-_ENTRY_NAME = re.compile(r"^(?P<number>\d{1,9})(?:-(?P<slug>.*))?\.md$", re.IGNORECASE)
+ENTRY_NAME = re.compile(r"^(?P<number>\d{1,9})(?:-(?P<slug>.*))?\.md$", re.IGNORECASE)
+"""An entry file's name (see :func:`parse_entry_filename`): its number is ``number``."""
+_ENTRY_NAME = ENTRY_NAME
 
 
 def ascii_fold(text: str) -> str:

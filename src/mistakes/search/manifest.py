@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from mistakes.domain.naming import parse_entry_filename
+from mistakes.domain.naming import ENTRY_NAME
 from mistakes.storage.atomic import write_atomic
 from mistakes.storage.errors import EntryParseError
 from mistakes.storage.folder import EntryFolder, Problem, StoredEntry
@@ -49,13 +49,12 @@ def scan_numbered(
     irregular = False
     if not folder.root.is_dir():
         return found, numbers, irregular
+    entry_name = ENTRY_NAME.match  # parse_entry_filename, without a call per file
     with os.scandir(folder.root) as it:
         for item in it:
             name = item.name
-            if name.startswith("."):
-                continue
-            number = parse_entry_filename(name)
-            if number is None:
+            matched = entry_name(name)  # never a hidden file: a name begins with digits
+            if matched is None:
                 continue
             try:
                 if not item.is_file(follow_symlinks=False):
@@ -66,7 +65,7 @@ def scan_numbered(
                 irregular = True
                 continue
             found[name] = (info.st_size, info.st_mtime_ns)
-            numbers[name] = number
+            numbers[name] = int(matched["number"])
     return found, numbers, irregular
 
 
