@@ -37,7 +37,7 @@ def _is_tty(stream: TextIO) -> bool:
 
 
 def _listing(
-    args: argparse.Namespace, *, records: bool
+    args: argparse.Namespace, *, records: bool, bare: bool = False
 ) -> tuple[Listing, Template, Callable[[Path], str]]:
     """Every folder's entries from its index (synced first), with warnings said; the
     template (the first folder's) and each entry's folder name ("" with one folder)."""
@@ -48,7 +48,7 @@ def _listing(
     for item in folders:
         if not item.root.is_dir():
             print(f"mistakes: no entries yet in {item.root}", file=sys.stderr)
-    listing = folder_listing(folders, records=records, on_wait=_say)
+    listing = folder_listing(folders, records=records, bare=bare, on_wait=_say)
     for notice in listing.notices:
         _say(notice)
     for problem in listing.problems:
@@ -123,12 +123,17 @@ def entry_rows(
 
 def cmd_list(args: argparse.Namespace) -> int:
     from mistakes.services.entries import UsageError
-    from mistakes.services.listing import SORTS, Filters, json_parts, sort_rows
+    from mistakes.services.listing import SORTS, Filters, bare_json_parts, json_parts, sort_rows
 
     if args.sort not in SORTS:
         raise UsageError(f"--sort takes one of: {', '.join(SORTS)} (not '{args.sort}')")
-    listing, template, folder_of = _listing(args, records=args.json)
     filters = Filters(args.severity, args.status, args.tag)
+    # every entry's object, by number: no entry's facts are needed (see load_listing)
+    bare = args.json and args.sort == "number" and not filters.given()
+    listing, template, folder_of = _listing(args, records=args.json, bare=bare)
+    if listing.bare is not None:
+        _write_bytes(bare_json_parts(listing.bare))
+        return 0
     shown = filters.apply(listing.entries, template)
     several = bool(shown) and bool(folder_of(shown[0].root))
     if args.sort != "number" or several:  # several folders: by number across them

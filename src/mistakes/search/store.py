@@ -32,7 +32,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from mistakes.search import manifest
 from mistakes.search.cache import MARKER, IndexLocation, locate, remove_temporary, trusted
-from mistakes.search.listing import Bytes, Entries, read_entries, read_listing
+from mistakes.search.listing import Bytes, Entries, read_entries, read_listing, read_records
 from mistakes.search.locking import FileLock, LockCancelled
 from mistakes.search.schema import (
     SCHEMA_VERSION,
@@ -437,6 +437,11 @@ class IndexStore:
         """File name -> (the facts ``list`` and ``stats`` use, the ``--json`` object as
         kept or ``b""``) for every entry the index holds (see :mod:`.listing`)."""
         return self._read(lambda reader: read_listing(reader, records))
+
+    def records(self) -> dict[str, Bytes]:
+        """File name -> the ``--json`` object as kept (``b""`` where none is), the facts
+        left unparsed (see :func:`~mistakes.search.listing.read_records`)."""
+        return self._read(read_records)
 
     def entries(self, columns: tuple[str, ...] = ()) -> Entries:
         """File name -> (the facts ``list`` uses, the bytes of each of ``columns`` as kept,

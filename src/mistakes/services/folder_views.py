@@ -23,18 +23,24 @@ def folder_listing(
     folders: FolderSet,
     *,
     records: bool = False,
+    bare: bool = False,
     cache_root: Path | None = None,
     on_wait: Notify | None = None,
 ) -> Listing:
     """Every folder's entries (folder by folder, each by number), each folder's index brought
-    in step first; notices start with the folder's name when there are several."""
+    in step first; notices start with the folder's name when there are several. ``bare``
+    (one folder only): see :func:`~mistakes.services.listing.load_listing`."""
     merged = Listing([])
     for item in folders:
         index = listing_index(item.folder, cache_root, on_wait=on_wait)
         try:
-            listing = load_listing(item.folder, index, records=records)
+            listing = load_listing(
+                item.folder, index, records=records, bare=bare and not folders.several
+            )
         finally:
             index.close()
+        if listing.bare is not None:
+            return listing  # one folder: nothing to put together
         merged.entries += listing.entries
         merged.problems += listing.problems
         merged.notices += [f"{item.name}: {n}" if folders.several else n for n in listing.notices]

@@ -60,6 +60,9 @@ class Listing:
     entries: list[Listed]
     problems: list[Problem] = field(default_factory=list)  # files that cannot be listed
     notices: list[str] = field(default_factory=list)  # about the index (rebuilt, ...)
+    # load_listing(bare=True), when every entry's --json object was in the index: each
+    # entry's (folder, file name, --json object) by number, and ``entries`` is empty
+    bare: list[tuple[Path, str, Bytes]] | None = None
 
 
 def listed(root: Path, facts: dict[str, Any], record_bytes: Bytes = b"") -> Listed:
@@ -134,12 +137,20 @@ def existing_index(
 
 
 def load_listing(
-    folder: EntryFolder, index: IndexStore, *, records: bool = False, sync: bool = True
+    folder: EntryFolder,
+    index: IndexStore,
+    *,
+    records: bool = False,
+    sync: bool = True,
+    bare: bool = False,
 ) -> Listing:
     """The folder's entries (by number, then name), from ``index`` brought in step first.
 
     ``records``: with each entry's ``--json`` object (``list --json``). ``sync=False``: the
-    index as it is (the app keeps its own in step; raises what a search would raise)."""
+    index as it is (the app keeps its own in step; raises what a search would raise).
+    ``bare`` (with ``records``): only the ``--json`` objects are wanted (``list --json``
+    with no filter and no other order); they are in :attr:`Listing.bare` when the index
+    holds every one of them, and no entry's facts are parsed."""
     if not sync:
         with gc_paused():
             return _listing(folder, index.listing(records), records, [])
@@ -147,8 +158,15 @@ def load_listing(
         report = index.open()
         # a row per entry, all kept (see gc_paused): from reading the columns on
         with gc_paused():
+            names = synced_names(index)
+            if bare and records and names is not None:
+                kept = index.records()
+                if all(kept.get(name) for name in names):
+                    root = folder.root
+                    rows = [(root, name, kept[name]) for name in names]
+                    return Listing([], [], list(report.notices), rows)
             held = index.listing(records)
-            return _listing(folder, held, records, list(report.notices), synced_names(index))
+            return _listing(folder, held, records, list(report.notices), names)
     except IndexUnavailable as exc:
         listing = from_files(folder, records=records)
         listing.notices.append(f"{exc}; read every file instead")
@@ -250,6 +268,10 @@ class Filters:
     status: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
 
+    def given(self) -> bool:
+        """Whether any filter was given (with none, every entry is listed)."""
+        return bool(self.severity or self.status or self.tags)
+
     def apply(self, rows: list[Listed], template: Template) -> list[Listed]:
         checks: list[tuple[str, set[str]]] = [
             (name, _wanted(template, name, values))
@@ -333,17 +355,26 @@ def json_parts(rows: list[Listed]) -> Iterator[Bytes]:
     entries, never copied into one): the same text as ``json.dump([record(...), ...],
     indent=2, ensure_ascii=False)``, put together from each entry's kept JSON (see
     :func:`~mistakes.services.records.record_json`) and its path."""
+    return bare_json_parts([(row.root, row.name, row.record) for row in rows])
+
+
+def bare_json_parts(rows: list[tuple[Path, str, Bytes]]) -> Iterator[Bytes]:
+    """:func:`json_parts` of (folder, file name, kept ``--json`` object) triples."""
     if not rows:
         yield b"[]\n"
         return
     prefixes: dict[Path, str] = {}
     separator = b"[\n"
-    for row in rows:
-        prefix = prefixes.get(row.root)
+    for root, name, record in rows:
+        prefix = prefixes.get(root)
         if prefix is None:  # str(root / name) without a Path per entry ("." has none)
-            prefix = prefixes[row.root] = str(row.root / "x")[:-1]
-        path = json.dumps(prefix + row.name, ensure_ascii=False)
-        yield separator + ('  {\n    "path": ' + path + ",\n").encode("utf-8", "surrogatepass")
-        yield row.record
+            quoted = json.dumps(str(root / "x")[:-1], ensure_ascii=False)
+            prefix = prefixes[root] = '  {\n    "path": ' + quoted[:-1]
+        if name.isprintable() and '"' not in name and "\\" not in name:
+            head = prefix + name  # as JSON (which escapes only quotes, backslashes, controls)
+        else:
+            head = prefix + json.dumps(name, ensure_ascii=False)[1:-1]
+        yield separator + (head + '",\n').encode("utf-8", "surrogatepass")
+        yield record
         separator = b",\n"
     yield b"\n]\n"
