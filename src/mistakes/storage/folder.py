@@ -65,9 +65,16 @@ class EntryFolder:
         """Entry files (by number then name), and a problem for each entry name that is
         skipped: a symbolic link (a clone could point ``001-x.md`` at ``~/.ssh/id_rsa``),
         a FIFO, a device. Skipped files are never read, indexed or written."""
+        found, problems = self.scan_names()
+        root = self.root
+        return [root / name for _number, name in found], problems
+
+    def scan_names(self) -> tuple[list[tuple[int, str]], list[Problem]]:
+        """:meth:`scan` as (number, file name) pairs, without a ``Path`` per file (a
+        reference is looked up among 10,000 names in a few ms)."""
         if not self.root.is_dir():
             return [], []
-        found: list[tuple[int, str, Path]] = []
+        found: list[tuple[int, str]] = []
         problems: list[Problem] = []
         with os.scandir(self.root) as it:
             for item in it:
@@ -76,20 +83,21 @@ class EntryFolder:
                 number = parse_entry_filename(item.name)
                 if number is None:
                     continue
-                path = Path(item.path)
                 try:
                     if item.is_file(follow_symlinks=False):
-                        found.append((number, item.name, path))
+                        found.append((number, item.name))
                     elif item.is_symlink():
-                        problems.append(Problem(path, 0, _LINK_SKIPPED))
+                        problems.append(Problem(Path(item.path), 0, _LINK_SKIPPED))
                     elif not item.is_dir(follow_symlinks=False):
                         mode = item.stat(follow_symlinks=False).st_mode
-                        problems.append(Problem(path, 0, f"is {kind_of(mode)}; skipped"))
+                        kind = f"is {kind_of(mode)}; skipped"
+                        problems.append(Problem(Path(item.path), 0, kind))
                 except OSError as exc:
-                    problems.append(Problem(path, 0, f"cannot read: {exc.strerror or exc}"))
+                    message = f"cannot read: {exc.strerror or exc}"
+                    problems.append(Problem(Path(item.path), 0, message))
         found.sort()
         problems.sort(key=lambda p: p.path.name)
-        return [p for _, _, p in found], problems
+        return found, problems
 
     def read(self, path: Path) -> bytes:
         """An entry file's bytes: never through a link, never a FIFO or device, never more
@@ -132,21 +140,24 @@ class EntryFolder:
         ref = ref.strip()
         if not ref:
             raise RefError("an empty reference names no entry")
-        paths, skipped = self.scan()
+        found, skipped = self.scan_names()
+        root = self.root
         if ref.isdigit():
-            matches = [p for p in paths if parse_entry_filename(p.name) == int(ref)]
+            wanted = int(ref)
+            matches = [name for number, name in found if number == wanted]
             if len(matches) == 1:
-                return matches[0]
+                return root / matches[0]
             if len(matches) > 1:
-                names = ", ".join(p.stem for p in matches)
+                names = ", ".join(Path(name).stem for name in matches)
                 raise RefError(f"{ref} is the number of several entries ({names}); use the name")
             for problem in skipped:  # say why the file that is there does not count
-                if parse_entry_filename(problem.path.name) == int(ref):
+                if parse_entry_filename(problem.path.name) == wanted:
                     raise RefError(str(problem))
             raise RefError(f"no entry number {ref} in {self.root}")
-        by_name = [p for p in paths if ref in (p.stem, p.name)]
+        # an entry name ends in .md (any case): its stem is the name less those 3 characters
+        by_name = [name for _number, name in found if ref in (name[:-3], name)]
         if by_name:
-            return by_name[0]
+            return root / by_name[0]
         for problem in skipped:
             if ref in (problem.path.stem, problem.path.name):
                 raise RefError(str(problem))
@@ -155,9 +166,9 @@ class EntryFolder:
             return candidate
         if (self.root / ref).is_file():
             return self.root / ref
-        prefix = [p for p in paths if p.stem.startswith(ref)]
+        prefix = [name for _number, name in found if name[:-3].startswith(ref)]
         if len(prefix) == 1:
-            return prefix[0]
+            return root / prefix[0]
         raise RefError(f"no entry '{ref}' in {self.root}")
 
     # -- writing --------------------------------------------------------------------------
