@@ -437,10 +437,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         service = EntryService(item.folder)
         if getattr(args, "fix", False):
             fix_links(service)
-        problems += service.check(strict=args.strict) + link_problems(service)
-        # secrets already in the files are warnings: the file reads fine, and failing every
-        # CI run on an old entry would teach people to skip check; --strict fails on them too
-        warnings += service.secret_warnings()
+        with service.folder.read_once():  # parsed, for links and for secrets: one read
+            problems += service.check(strict=args.strict) + link_problems(service)
+            # secrets already in the files are warnings: the file reads fine, and failing
+            # every CI run on an old entry would teach people to skip check; --strict fails
+            # on them too
+            warnings += service.secret_warnings()
         count += len(service.folder.paths())
     problems.sort(key=lambda p: (str(p.path), p.line))
     if args.json:

@@ -55,6 +55,18 @@ class EntryFolder:
     def __init__(self, root: Path, template: Template) -> None:
         self.root = root
         self.template = template
+        self._kept: dict[Path, bytes] | None = None  # see read_once
+
+    @contextlib.contextmanager
+    def read_once(self) -> Iterator[None]:
+        """Within it, each entry file is read from disk once and its bytes kept (``check``
+        looks at every file three ways: parsed, for links, for secrets). A file that
+        cannot be read is tried again each time, as without it."""
+        kept, self._kept = self._kept, {}
+        try:
+            yield
+        finally:
+            self._kept = kept
 
     # -- listing --------------------------------------------------------------------------
     def paths(self) -> list[Path]:
@@ -103,10 +115,18 @@ class EntryFolder:
         """An entry file's bytes: never through a link, never a FIFO or device, never more
         than the size cap (checked before reading). Raises EntryParseError (located at the
         file) for those, OSError when the file cannot be read."""
+        kept = self._kept
+        if kept is not None:
+            data = kept.get(path)
+            if data is not None:
+                return data
         try:
-            return read_regular(path, MAX_ENTRY_BYTES)
+            data = read_regular(path, MAX_ENTRY_BYTES)
         except FileRefused as exc:
             raise EntryParseError(exc.reason, 0, path) from None
+        if kept is not None:
+            kept[path] = data
+        return data
 
     def load(self, path: Path) -> StoredEntry:
         return self.load_bytes(path, self.read(path))
