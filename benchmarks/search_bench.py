@@ -4,7 +4,7 @@
 Usage::
 
     python benchmarks/search_bench.py --entries 1000 [--json] [--seed 1234] [--keep DIR]
-                                      [--rounds 10] [--one-shot-only]
+                                      [--rounds 10] [--one-shot-only] [--baseline SRC]
 
 A deterministic folder of ``N`` synthetic entries is written with ``synth.generate`` into a
 temporary directory (with ``--keep DIR``: into ``DIR/folder``, reused by later runs while it
@@ -32,6 +32,10 @@ holds exactly ``N`` entries of the same seed; the cache and the FTS5 database al
   its per-entry columns are reported, and the load average before and after (the machine
   may be shared: compare figures of one run, and repeat). ``--one-shot-only`` measures
   these alone (no build in a child, no query workloads, no FTS5, no updates).
+  ``--baseline SRC`` runs each of these commands with another ``mistakes`` too (``SRC``: the
+  ``src`` folder of another checkout, e.g. ``git worktree add --detach /tmp/old main``),
+  in the same rounds, taking turns with this one, on the same index: old against new under
+  the same load.
 
 Entries changed for the update figures are written back afterwards, byte for byte.
 Without ``--json`` a report is printed, one line per figure with its target; with
@@ -419,15 +423,16 @@ with ix.searcher() as searcher:
 """
 
 
-def _cli_env(xdg: Path) -> dict[str, str]:
+def _cli_env(xdg: Path, source: Path | None = None) -> dict[str, str]:
     """The environment of a ``python -m mistakes`` child: this run's cache, and the same
-    ``mistakes`` package as this process (a worktree's, not an installed copy)."""
+    ``mistakes`` package as this process (a worktree's, not an installed copy), or the one
+    in ``source`` (a ``src`` folder: the baseline)."""
     import mistakes
 
     env = dict(os.environ, XDG_CACHE_HOME=str(xdg), COLUMNS="100")
     # as installed: compiled modules kept (a fresh compile of every module is not one shot)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    package_root = str(Path(mistakes.__file__).resolve().parent.parent)
+    package_root = str(source or Path(mistakes.__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(
         [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
     )
@@ -489,8 +494,11 @@ def index_sizes(index_dir: Path) -> dict[str, float]:
     return out
 
 
-def one_shot(root: Path, xdg: Path, repeats: int = ONE_SHOT_REPEATS) -> dict[str, Any]:
-    """Whole-process figures (see the module's docstring)."""
+def one_shot(
+    root: Path, xdg: Path, repeats: int = ONE_SHOT_REPEATS, baseline: Path | None = None
+) -> dict[str, Any]:
+    """Whole-process figures (see the module's docstring); with ``baseline`` (another
+    checkout's ``src``), each ``mistakes`` command with it as well, as ``baseline_KEY``."""
     env = _cli_env(xdg)
     cli = [sys.executable, "-m", "mistakes", "--dir", str(root)]
     started = time.perf_counter()
@@ -512,13 +520,25 @@ def one_shot(root: Path, xdg: Path, repeats: int = ONE_SHOT_REPEATS) -> dict[str
         "todo_json": [*cli, "todo", "--json"],
         "show_json": [*cli, "show", shown, "--json"],
     }
+    envs = {key: env for key in runs}
+    if baseline is not None:  # old and new take turns, command by command
+        old_env = _cli_env(xdg, baseline.resolve())
+        for key in [k for k in runs if k != "bare_whoosh"]:
+            runs[f"baseline_{key}"] = runs[key]
+            envs[f"baseline_{key}"] = old_env
+        out["baseline_src"] = str(baseline)
     out["load_before"] = os.getloadavg()[0]
     # round robin: each command (the bare script too) runs under the same load, on a
     # machine that may be shared (a command timed in a quiet minute flatters it)
     timings: dict[str, list[tuple[float, float, int]]] = {key: [] for key in runs}
-    for _ in range(repeats):
-        for key, command in runs.items():
-            timings[key].append(_run_once(command, env))
+    for round_number in range(repeats):
+        order = list(runs.items())
+        if baseline is not None:  # pairs (new, old) as they come, every other round reversed
+            order.sort(key=lambda item: item[0].removeprefix("baseline_"))
+            if round_number % 2:
+                order.reverse()
+        for key, command in order:
+            timings[key].append(_run_once(command, envs[key]))
     for key in runs:
         wall, cpu, size = _medians(timings[key])
         out[f"{key}_s"] = wall
@@ -620,6 +640,7 @@ def run(
     keep: Path | None = None,
     rounds: int = DEFAULT_ROUNDS,
     only_one_shot: bool = False,
+    baseline: Path | None = None,
 ) -> dict[str, Any]:
     """Every figure of the benchmark, as one dict (what ``--json`` prints)."""
     if keep is not None:
@@ -628,7 +649,15 @@ def run(
     else:
         work = Path(tempfile.mkdtemp(prefix="mistakes-bench-"))
     try:
-        return _run_in(work, n, seed, rounds, kept=keep is not None, only_one_shot=only_one_shot)
+        return _run_in(
+            work,
+            n,
+            seed,
+            rounds,
+            kept=keep is not None,
+            only_one_shot=only_one_shot,
+            baseline=baseline,
+        )
     finally:
         if keep is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -642,7 +671,13 @@ def _fresh_dir(path: Path) -> Path:
 
 
 def _run_in(
-    work: Path, n: int, seed: int, rounds: int, kept: bool, only_one_shot: bool = False
+    work: Path,
+    n: int,
+    seed: int,
+    rounds: int,
+    kept: bool,
+    only_one_shot: bool = False,
+    baseline: Path | None = None,
 ) -> dict[str, Any]:
     root = work / "folder"
     out: dict[str, Any] = {"entries": n, "seed": seed, "rounds": rounds}
@@ -665,7 +700,7 @@ def _run_in(
     if only_one_shot:
         out["one_shot_only"] = True
         _say(f"whole processes, one shot each ({ONE_SHOT_REPEATS} runs per command)")
-        out.update(one_shot(root, _fresh_dir(work / "xdg")))
+        out.update(one_shot(root, _fresh_dir(work / "xdg"), baseline=baseline))
         return _verdicts(out, n, [])
     template = load_template()
     folder = EntryFolder(root, template)
@@ -839,7 +874,7 @@ def _run_in(
         )
 
     _say(f"whole processes, one shot each ({ONE_SHOT_REPEATS} runs per command)")
-    out.update(one_shot(root, _fresh_dir(work / "xdg")))
+    out.update(one_shot(root, _fresh_dir(work / "xdg"), baseline=baseline))
     return _verdicts(out, n, notes)
 
 
@@ -986,11 +1021,18 @@ def _one_shot_report(out: dict[str, Any], lines: list[str], row: Row) -> None:
         (f"mistakes show {out['show_ref']} --json (backlinks)", "show_json", None),
     ]
     for label, key, target_key in one:
+        before = ""
+        if f"baseline_{key}_s" in out:  # --baseline: the other checkout, same rounds
+            before = (
+                f"; baseline {out[f'baseline_{key}_s']:.2f} s,"
+                f" CPU {out[f'baseline_{key}_cpu_s']:.2f} s"
+            )
         row(
             label,
             _fmt(out[f"{key}_s"], "s"),
             target_key,
-            f"(CPU {out[f'{key}_cpu_s']:.2f} s, {out[f'{key}_output_bytes'] / 1e6:.1f} MB out)",
+            f"(CPU {out[f'{key}_cpu_s']:.2f} s, {out[f'{key}_output_bytes'] / 1e6:.1f} MB out"
+            f"{before})",
         )
     row(
         "one-shot search / bare Whoosh",
@@ -1043,12 +1085,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="only the whole-process figures (search, list, stats, todo, show) and the index size",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        metavar="SRC",
+        help="also run each one-shot command with the mistakes in SRC (another checkout's "
+        "src folder), taking turns with this one",
+    )
     args = parser.parse_args(args_list)
+    if args.baseline is not None and not (args.baseline / "mistakes").is_dir():
+        parser.error(f"--baseline {args.baseline}: no mistakes package in it")
     if args.entries < 1:
         parser.error("--entries must be at least 1")
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
-    out = run(args.entries, args.seed, args.keep, args.rounds, args.one_shot_only)
+    out = run(args.entries, args.seed, args.keep, args.rounds, args.one_shot_only, args.baseline)
     if args.json:
         print(json.dumps(out, indent=2))
     else:
