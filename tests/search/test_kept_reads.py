@@ -9,7 +9,9 @@ methods run; the counter only looks on).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ import pytest
 
 from mistakes.domain.template import Template
 from mistakes.search.index import SearchIndex
+from mistakes.search.types import SearchResults
 from mistakes.storage.folder import EntryFolder
 from tests.search.conftest import numbers, write_entry
 
@@ -96,3 +99,39 @@ def test_a_changed_index_is_read_afresh(index: SearchIndex, template: Template) 
     assert numbers(index.recent(3)) == [31, 30, 29]
     titles = {h.number: h.title for h in index.search("pool", limit=50, snippets=0).hits}
     assert titles[31] == "Connection pool renamed" and len(titles) == 31
+
+
+def _wait_for(check: Callable[[], bool]) -> None:
+    for _ in range(2000):  # a thread that has not got there yet: up to 20 s, never timed
+        if check():
+            return
+        time.sleep(0.01)
+    raise AssertionError("the search thread never got there")
+
+
+def test_a_keystroke_search_overtaken_by_the_next_one_stops_early(index: SearchIndex) -> None:
+    """Typed 'poo' then 'pool' while the index was busy: the 'poo' search, whose answer
+    the sidebar drops, gives way instead of scoring everything first (with the read lock
+    the 'pool' search waits for); searches without a budget are never cut short."""
+    answers: dict[str, SearchResults] = {}
+
+    def search(name: str, text: str, budget: float | None) -> threading.Thread:
+        def run() -> None:
+            answers[name] = index.search(text, limit=50, partial=True, snippets=1, budget=budget)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    with index._read_lock:  # the index busy (a sync, a snippet, another search)
+        begun = index._keystroke
+        full = search("full", "pool", None)
+        older = search("older", "poo", 60.0)
+        _wait_for(lambda: index._keystroke == begun + 1)
+        newer = search("newer", "pool", 60.0)
+        _wait_for(lambda: index._keystroke == begun + 2)
+    for thread in (full, older, newer):
+        thread.join()
+    assert not answers["older"].complete
+    assert answers["newer"].complete and len(answers["newer"].hits) == 30
+    assert answers["full"].complete and len(answers["full"].hits) == 30

@@ -75,6 +75,8 @@ class CombinedIndex(SearchIndex):
         self._text_fields = first._text_fields
         self._stored = (None, {})
         self._recent = (None, 0, [])
+        self._keystroke = 0
+        self._keystroke_guard = threading.Lock()
         self._read_lock = _AllLocks([index._read_lock for _name, index in self.parts])  # type: ignore[assignment]
         self._combined: Searcher | None = None
         self._sources: tuple[Searcher, ...] = ()
@@ -144,8 +146,9 @@ class CombinedIndex(SearchIndex):
     ) -> SearchResults:
         """As :meth:`SearchIndex.search`, over every folder (a damaged part is rebuilt by
         its own searches, not here)."""
+        superseded = self._begin_keystroke(budget)
         with self._read_lock:
-            return self._search(text, limit, partial, snippets, budget)
+            return self._search(text, limit, partial, snippets, budget, superseded)
 
     def recent(self, limit: int) -> list[Hit]:
         """The newest entries of all the folders (by date, then number)."""

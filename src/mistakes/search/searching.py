@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -47,13 +48,19 @@ class _OutOfTime(Exception):
     pass
 
 
-class _Budget(collectors.WrappingCollector):  # type: ignore[misc]
-    """Stops a search after ``seconds`` of collecting (checked every 64 matches); the
-    hits collected so far stay in the child collector."""
+def _never() -> bool:
+    return False
 
-    def __init__(self, child: Any, seconds: float) -> None:
+
+class _Budget(collectors.WrappingCollector):  # type: ignore[misc]
+    """Stops a search after ``seconds`` of collecting, or once ``superseded`` says a newer
+    keystroke's search has begun (both checked every 64 matches); the hits collected so
+    far stay in the child collector."""
+
+    def __init__(self, child: Any, seconds: float, superseded: Callable[[], bool] = _never) -> None:
         super().__init__(child)
         self.seconds = seconds
+        self.superseded = superseded
         self.deadline = 0.0
         self.stopped = False
 
@@ -63,7 +70,9 @@ class _Budget(collectors.WrappingCollector):  # type: ignore[misc]
 
     def collect_matches(self) -> None:
         for count, sub_docnum in enumerate(self.matches(), 1):
-            if not count % BUDGET_EVERY and time.perf_counter() > self.deadline:
+            if not count % BUDGET_EVERY and (
+                time.perf_counter() > self.deadline or self.superseded()
+            ):
                 self.stopped = True
                 raise _OutOfTime
             self.collect(sub_docnum)
@@ -101,6 +110,8 @@ class SearchIndex(IndexStore):
         }
         self._stored: tuple[object, dict[int, dict[str, Any]]] = (None, {})
         self._recent: tuple[object, int, list[Hit]] = (None, 0, [])
+        self._keystroke = 0  # the latest search with a budget (a keystroke's) begun
+        self._keystroke_guard = threading.Lock()
 
     def _prepare_searcher(self, searcher: Searcher) -> None:
         _preload_lengths(searcher)
@@ -111,7 +122,19 @@ class SearchIndex(IndexStore):
         reader = (searcher or self.searcher()).reader()
         return self.queries.parse(text, partial=partial, reader=reader)
 
-    @_reading
+    def _begin_keystroke(self, budget: float | None) -> Callable[[], bool]:
+        """A search with a budget answers a keystroke: once the next keystroke's search
+        has begun, its answer is no longer wanted (the sidebar drops it). It says so
+        through the function returned, which the search looks at as it scores: it stops
+        early and frees the read lock the newer search waits for. Other searches are
+        never superseded."""
+        if budget is None:
+            return _never
+        with self._keystroke_guard:
+            self._keystroke += 1
+            mine = self._keystroke
+        return lambda: self._keystroke != mine
+
     def search(
         self,
         text: str,
@@ -125,10 +148,24 @@ class SearchIndex(IndexStore):
 
         ``snippets``: how many of the top hits get a snippet (reading their files).
         ``budget``: seconds of scoring at most (the sidebar's per-keystroke answer); past it
-        the best of the documents scored so far come back with ``complete=False``.
+        the best of the documents scored so far come back with ``complete=False``, as they
+        do (maybe none) once a newer search with a budget has begun on this index.
         """
+        superseded = self._begin_keystroke(budget)
+        with self._read_lock:
+            return self._search_read(text, limit, partial, snippets, budget, superseded)
+
+    def _search_read(
+        self,
+        text: str,
+        limit: int,
+        partial: bool,
+        snippets: int,
+        budget: float | None,
+        superseded: Callable[[], bool],
+    ) -> SearchResults:
         try:
-            return self._search(text, limit, partial, snippets, budget)
+            return self._search(text, limit, partial, snippets, budget, superseded)
         except (IndexUnavailable, IndexNotReady):
             raise
         except Exception as exc:
@@ -143,22 +180,36 @@ class SearchIndex(IndexStore):
             return results
 
     def _search(
-        self, text: str, limit: int, partial: bool, snippets: int, budget: float | None = None
+        self,
+        text: str,
+        limit: int,
+        partial: bool,
+        snippets: int,
+        budget: float | None = None,
+        superseded: Callable[[], bool] = _never,
     ) -> SearchResults:
         try:
-            return self._run_search(text, limit, partial, snippets, budget)
+            return self._run_search(text, limit, partial, snippets, budget, superseded)
         except wq.QueryError:
             # Whoosh cannot run this query's shape: search its plain words instead
             words = " ".join(w for w in query_words(text) if w not in OPERATORS)
             if not words:
                 return SearchResults(text, [], 0, "could not run the query")
-            results = self._run_search(words, limit, partial, snippets)
+            results = self._run_search(words, limit, partial, snippets, budget, superseded)
             results.notice = f"could not run the query; searched the words: {words}"
             return results
 
     def _run_search(
-        self, text: str, limit: int, partial: bool, snippets: int, budget: float | None = None
+        self,
+        text: str,
+        limit: int,
+        partial: bool,
+        snippets: int,
+        budget: float | None = None,
+        superseded: Callable[[], bool] = _never,
     ) -> SearchResults:
+        if superseded():  # the next keystroke's search began while this one waited
+            return SearchResults(text, [], 0, exact=False, complete=False)
         searcher = self.searcher()
         parsed = self.parse(text, partial=partial, searcher=searcher)
         if not text.strip():
@@ -173,7 +224,9 @@ class SearchIndex(IndexStore):
         if budget is None:
             results = searcher.search(parsed.query, limit=limit + 10, optimize=False)
         else:
-            collector = _Budget(searcher.collector(limit=limit + 10, optimize=False), budget)
+            collector = _Budget(
+                searcher.collector(limit=limit + 10, optimize=False), budget, superseded
+            )
             with contextlib.suppress(_OutOfTime):
                 searcher.search_with_collector(parsed.query, collector)
             results = collector.results()
@@ -194,6 +247,8 @@ class SearchIndex(IndexStore):
         hits = hits[:limit]
         leaves = list(self.fields.leaves.values())
         prefer = tuple(leaves[n] for n in sorted(section_numbers(parsed.query)))
+        if superseded():
+            snippets = 0  # nobody will see this answer: it reads no file
         for hit in hits[:snippets]:
             hit.prefer = prefer
             if title_only:
