@@ -135,3 +135,38 @@ def test_a_keystroke_search_overtaken_by_the_next_one_stops_early(index: SearchI
     assert not answers["older"].complete
     assert answers["newer"].complete and len(answers["newer"].hits) == 30
     assert answers["full"].complete and len(answers["full"].hits) == 30
+
+
+class FileReads:
+    """Counts the entry files the index reads (the folder's own read runs)."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.paths: list[Path] = []
+        real = index.folder.read
+
+        def counted(path: Path) -> bytes:
+            self.paths.append(path)
+            return real(path)
+
+        index.folder.read = counted  # type: ignore[method-assign]
+
+
+def test_the_top_hit_of_the_next_keystroke_is_not_read_again(index: SearchIndex) -> None:
+    first = index.search("exhausted", limit=5, partial=True, snippets=1, budget=1.0)
+    reads = FileReads(index)
+    again = index.search("exhausted pool", limit=5, partial=True, snippets=1, budget=1.0)
+    assert first.hits[0].number == again.hits[0].number == 30
+    assert again.hits[0].snippet is not None and "pool" in again.hits[0].snippet.marked()
+    assert reads.paths == []
+
+
+def test_a_snippet_shows_the_file_as_it_is_now(index: SearchIndex) -> None:
+    hit = index.search("pool", limit=1, snippets=1).hits[0]
+    assert hit.snippet is not None and "ran dry" in hit.snippet.text
+    text = hit.path.read_text("utf-8").replace("The pool ran dry", "The pool overflowed")
+    hit.path.write_text(text, "utf-8")
+    reads = FileReads(index)
+    again = index.search("pool", limit=1, snippets=1).hits[0]
+    assert again.number == hit.number
+    assert again.snippet is not None and "overflowed" in again.snippet.text
+    assert reads.paths == [hit.path]

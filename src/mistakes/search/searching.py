@@ -11,9 +11,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from whoosh import collectors, sorting
@@ -37,10 +40,12 @@ from mistakes.search.schema import SEEN, build_schema, search_fields
 from mistakes.search.snippets import Snippet, make_snippet, mark_spans
 from mistakes.search.store import IndexStore, damaged
 from mistakes.search.types import Hit, IndexNotReady, IndexUnavailable, SearchResults, date_key
+from mistakes.storage.document import Document
 from mistakes.storage.errors import EntryParseError
 from mistakes.storage.parse import parse_document
 
 BUDGET_EVERY = 64  # matches between two looks at the clock under a time budget
+SNIPPET_FILES = 32  # files kept parsed for snippets (the top hits of the last keystrokes)
 STORED_CACHE = 20_000  # documents' stored fields kept per searcher (typing asks the same ones)
 
 
@@ -112,6 +117,8 @@ class SearchIndex(IndexStore):
         self._recent: tuple[object, int, list[Hit]] = (None, 0, [])
         self._keystroke = 0  # the latest search with a budget (a keystroke's) begun
         self._keystroke_guard = threading.Lock()
+        self._sections: OrderedDict[Path, tuple[tuple[int, ...], Document]] = OrderedDict()
+        self._sections_guard = threading.Lock()
 
     def _prepare_searcher(self, searcher: Searcher) -> None:
         _preload_lengths(searcher)
@@ -342,14 +349,40 @@ class SearchIndex(IndexStore):
     def attach_snippet(self, hit: Hit) -> None:
         """Read the hit's file and make its snippet (the app calls this for the highlighted
         result only)."""
-        try:  # the sections only: the title is the hit's, the YAML is not read
-            data = self.folder.read(hit.path)
-            doc = parse_document(data, self.template, str(hit.path), frontmatter=False)
-        except (OSError, EntryParseError):
+        doc = self._sections_of(hit.path)
+        if doc is None:
             return
         entry = doc.to_entry()
         entry.fields[TITLE_KEY] = hit.title
         hit.snippet = make_snippet(entry, self.template, hit.terms, prefer=hit.prefer)
+
+    def _sections_of(self, path: Path) -> Document | None:
+        """The file's sections (its YAML is not read: the title is the hit's), None when it
+        cannot be read as an entry now.
+
+        The top hit is mostly the same file from one keystroke to the next: the last few
+        files read are kept, each with its size, times and inode, and read again once any
+        of those changed (an edit, a save through a new file, a rename over it)."""
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        with self._sections_guard:
+            kept = self._sections.get(path)
+            if kept is not None and kept[0] == stamp:
+                self._sections.move_to_end(path)
+                return kept[1]
+        try:
+            data = self.folder.read(path)
+            doc = parse_document(data, self.template, str(path), frontmatter=False)
+        except (OSError, EntryParseError):
+            return None
+        with self._sections_guard:
+            self._sections[path] = (stamp, doc)
+            while len(self._sections) > SNIPPET_FILES:
+                self._sections.popitem(last=False)
+        return doc
 
     @_reading
     def similar(self, text: str, limit: int = 10, exclude: str | None = None) -> list[Hit]:
