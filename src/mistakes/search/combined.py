@@ -73,6 +73,10 @@ class CombinedIndex(SearchIndex):
         self.signature = first.signature
         self.queries = first.queries
         self._text_fields = first._text_fields
+        self._stored = (None, {})
+        self._recent = (None, 0, [])
+        self._keystroke = 0
+        self._keystroke_guard = threading.Lock()
         self._read_lock = _AllLocks([index._read_lock for _name, index in self.parts])  # type: ignore[assignment]
         self._combined: Searcher | None = None
         self._sources: tuple[Searcher, ...] = ()
@@ -118,7 +122,7 @@ class CombinedIndex(SearchIndex):
 
     def _hit_of(self, result: Any, score: float, terms: frozenset[str]) -> Hit:
         name, index = self.part_of(result.docnum)
-        hit = index._hit(result.fields(), score, terms)
+        hit = index._hit(self._fields_of(result), score, terms)
         hit.folder = name
         return hit
 
@@ -142,8 +146,9 @@ class CombinedIndex(SearchIndex):
     ) -> SearchResults:
         """As :meth:`SearchIndex.search`, over every folder (a damaged part is rebuilt by
         its own searches, not here)."""
+        superseded = self._begin_keystroke(budget)
         with self._read_lock:
-            return self._search(text, limit, partial, snippets, budget)
+            return self._search(text, limit, partial, snippets, budget, superseded)
 
     def recent(self, limit: int) -> list[Hit]:
         """The newest entries of all the folders (by date, then number)."""
