@@ -242,6 +242,7 @@ class Sidebar(Vertical):
         self._shown_query: str | None = None
         self._limit = PAGE
         self._more = False  # the query has more results than are listed
+        self._notice_text = ""  # the notice shown (#notice starts empty)
         self._loading_more = False
         self._pending = False  # the index is being built: the list is not of the query
         self._enter_pending = False  # enter pressed before the results for the text came
@@ -471,17 +472,21 @@ class Sidebar(Vertical):
                 REFINE_DELAY, lambda: self._refine(results.query, message.generation)
             )
         if not results.hits:
-            self.query_one("#preview", Static).update("")
+            self.query_one("#preview", Static).update("", layout=False)  # fixed size
             self.post_message(self.HitHighlighted(None))
         if self._enter_pending:
             self._enter_pending = False
             self._choose(self.search_box.value)
 
     def _status(self, text: str) -> None:
-        self.query_one("#status-line", Static).update(Content(one_line(text)))
+        # one fixed line: no layout of the screen for it (a reflow on every key cost ~7 ms)
+        self.query_one("#status-line", Static).update(Content(one_line(text)), layout=False)
 
     def _notice(self, text: str) -> None:
         """What the query language said about the query, shown whole (it wraps)."""
+        if text == self._notice_text:
+            return  # the same notice (mostly none) as the key before: no layout for it
+        self._notice_text = text
         self.query_one("#notice", Static).update(Content(visible(text)))
         self.query_one("#notice-box").display = bool(text)
 
@@ -558,7 +563,7 @@ class Sidebar(Vertical):
             self._preview(message.hit)
 
     def _preview(self, hit: Hit) -> None:
-        self.query_one("#preview", Static).update(snippet_text(hit))
+        self.query_one("#preview", Static).update(snippet_text(hit), layout=False)
 
     # -- choosing ---------------------------------------------------------------------------------
     @on(OptionList.OptionSelected, "#results")
