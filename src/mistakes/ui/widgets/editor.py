@@ -92,6 +92,21 @@ class SectionBody(VerticalScroll):
                 area.styles.height = height
 
 
+class FormTabs(TabbedContent):
+    """The form's tabs. A pane whose widget was focused tells the tabs so by a message
+    (TabPane.Focused) that arrives a few hops later; the tabs then show that pane. When the
+    focus moved on meanwhile (an open shows its first section and focuses it, then "open at
+    the checklist" or F6 shows another tab), that late message showed the first pane again
+    over the one just chosen, with the focus left in a hidden pane. A pane is shown for its
+    focus only while the focus is still in it."""
+
+    def _on_tab_pane_focused(self, event: TabPane.Focused) -> None:
+        focused = self.screen.focused if self.is_attached else None
+        if focused is None or event.tab_pane not in focused.ancestors_with_self:
+            event.stop()
+            event.prevent_default()  # the base class's handler (it runs after this one)
+
+
 class EntryEditor(Vertical):
     """Shows one entry; ``collect()`` gives the edited entry back."""
 
@@ -248,7 +263,7 @@ class EntryEditor(Vertical):
                 self._built = True
 
     async def _build(self) -> None:
-        tabs = TabbedContent(id="tabs")
+        tabs = FormTabs(id="tabs")
         tabs.display = False
         await self.mount(tabs)
         template = self.template
