@@ -237,7 +237,11 @@ class EntryEditor(Vertical):
         assert tabs is not None
         tabs.display = True
         self.query_one("#editor-empty").display = False
-        self._fill_values(entry)
+        # the values put in are the entry's, not the user's edits: no Changed message per
+        # field and pane (~300 dispatches an open, each bubbling up to the app, handled
+        # before the entry's first frame; the check after the load stands for them all)
+        with self.prevent(Input.Changed, TextArea.Changed, Select.Changed):
+            self._fill_values(entry)
         await self._extra_tabs(entry)
         self.show_similar(None)
         if self._preview_md is not None:
