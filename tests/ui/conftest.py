@@ -14,6 +14,8 @@ from textual.worker import WorkerCancelled
 
 import mistakes.ui.app as app_module
 from mistakes.ui.app import MistakesApp, make_app
+from mistakes.ui.widgets.peek import EntryPeek
+from mistakes.ui.widgets.sidebar import Sidebar
 
 SIZE = (80, 24)
 
@@ -62,6 +64,25 @@ async def settle(app: MistakesApp, pilot: Pilot, rounds: int = 3) -> None:
     one cancels the older one of its group, as meant. Whether that happens inside a wait
     depends on timing (tests failed now and then in whole runs on a busy machine), so the
     wait goes on with the workers that are left."""
+    await workers_done(app, pilot, rounds)
+    # the whole ranking of a partial answer comes after a pause once typing stops (a timer,
+    # then a search worker): the rounds above could end before that timer fired
+    if refine_pending(app):
+        assert await wait_until(pilot, lambda: not refine_pending(app), TIMER_TIMEOUT), (
+            "the sidebar's whole ranking never came"
+        )
+        await workers_done(app, pilot, rounds)
+    # the preview of the highlighted entry is read after a short pause (a timer, then a
+    # worker): on a busy machine the rounds above could end before that timer fired, and
+    # the screen was taken with the preview of the entry before (or none)
+    assert await wait_until(pilot, lambda: not preview_pending(app), TIMER_TIMEOUT), (
+        "the preview of the highlighted entry was never shown",
+        [(w.name, w.state.name, repr(w.error)) for w in app.workers],
+    )
+    await pilot.pause()
+
+
+async def workers_done(app: MistakesApp, pilot: Pilot, rounds: int) -> None:
     for _ in range(rounds):
         for _replaced in range(REPLACED_AT_MOST):
             try:
@@ -72,6 +93,19 @@ async def settle(app: MistakesApp, pilot: Pilot, rounds: int = 3) -> None:
         else:
             raise AssertionError(f"workers kept being replaced: {list(app.workers)}")
         await pilot.pause()
+
+
+TIMER_TIMEOUT = 20.0  # seconds of pauses (a bound, not a timing: it ends as soon as done)
+
+
+def preview_pending(app: MistakesApp) -> bool:
+    """Whether the preview pane has an entry still to show (see ``EntryPeek.pending``)."""
+    return any(peek.pending for screen in app.screen_stack for peek in screen.query(EntryPeek))
+
+
+def refine_pending(app: MistakesApp) -> bool:
+    """Whether the sidebar's partial answer waits for its whole ranking (a timer)."""
+    return any(bar.refine_pending for screen in app.screen_stack for bar in screen.query(Sidebar))
 
 
 async def wait_until(

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from textual import events
 from textual.command import CommandPalette
-from textual.widgets import OptionList, TabbedContent
+from textual.widgets import OptionList, TabbedContent, TabPane
 
 from mistakes.services.entries import EntryService
 from mistakes.services.followups import open_followups
@@ -17,6 +19,7 @@ from mistakes.ui.app import MistakesApp
 from mistakes.ui.screens.dialogs import ConfirmScreen
 from mistakes.ui.screens.followups import FollowUpsScreen
 from mistakes.ui.screens.links import EntryPicker, LinksScreen
+from mistakes.ui.widgets.section import SectionArea
 from tests.cli.test_links import line_diff
 
 from .conftest import SIZE, area, entry_file, open_entry, settle, type_text, wait_until
@@ -181,3 +184,87 @@ async def test_enter_opens_the_entry_at_its_checklist(build, samples_copy: Path)
         checklist = app.query_one("#checklist", OptionList)
         assert checklist.highlighted == item - 1
         assert app.focused is checklist
+
+
+class LateSectionFocus:
+    """A section pane's focus told to the tabs late. A pane whose widget is focused tells
+    its tabs so with a message (TabPane.Focused, a few hops later: the focused widget's own
+    queue first), and the tabs show that pane then. On a busy machine, with the text an open
+    had just put in the section still being handled, that message came after the next tab
+    was shown (CI: 2 runs in 5). Here the section panes' messages wait for ``release``."""
+
+    def __init__(self) -> None:
+        self.held: list[TabPane] = []
+
+    def focused(self, pane: TabPane) -> None:
+        if pane.query(SectionArea):
+            self.held.append(pane)
+        else:
+            pane.post_message(TabPane.Focused(pane))
+
+    def release(self) -> None:
+        held, self.held = self.held, []
+        for pane in held:
+            pane.post_message(TabPane.Focused(pane))
+
+
+@pytest.fixture
+def late_focus(monkeypatch: pytest.MonkeyPatch) -> LateSectionFocus:
+    late = LateSectionFocus()
+
+    def on_descendant_focus(self: TabPane, event: events.DescendantFocus) -> None:
+        late.focused(self)
+
+    monkeypatch.setattr(TabPane, "_on_descendant_focus", on_descendant_focus)
+    return late
+
+
+async def test_open_at_the_checklist_stays_there_when_the_first_section_is_focused_late(
+    build, samples_copy: Path, late_focus: LateSectionFocus
+) -> None:
+    """Enter on the Follow-ups screen opened the entry (which showed its first section and
+    focused it), then showed the checklist; the first section's focus, handled after that,
+    showed its tab again: the tab bar said 'error description' with the focus in the hidden
+    checklist. Now the open shows the checklist itself, once."""
+    number, item, _text, _path = first_open_item(samples_copy)
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f9")
+        assert await wait_until(pilot, lambda: isinstance(app.screen, FollowUpsScreen))
+        screen = app.screen
+        assert isinstance(screen, FollowUpsScreen)
+        assert await wait_until(pilot, lambda: bool(screen.items))
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_open(app, pilot, number)
+        late_focus.release()
+        await settle(app, pilot)
+        assert app.query_one("#tabs", TabbedContent).active == "tab-checklist"
+        checklist = app.query_one("#checklist", OptionList)
+        assert checklist.highlighted == item - 1
+        assert app.focused is checklist
+
+
+async def test_a_tab_chosen_right_after_an_open_stays_when_the_section_is_focused_late(
+    build, late_focus: LateSectionFocus
+) -> None:
+    """F6 pressed as an entry opens (a fast typist, a pasted key sequence): the open's first
+    section handled its focus after the checklist was shown and showed its own tab again,
+    the focus left in the hidden checklist. A pane's late focus no longer shows its tab once
+    the focus has moved on."""
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entry(app, pilot, 3)
+        tabs = app.query_one("#tabs", TabbedContent)
+        assert tabs.active == "tab-error_description"
+        assert late_focus.held  # the section's focus is still to be told
+        await pilot.press("f6")
+        await settle(app, pilot)
+        assert tabs.active == "tab-checklist"
+        late_focus.release()
+        await settle(app, pilot)
+        assert tabs.active == "tab-checklist"
+        focused = app.focused
+        assert focused is not None
+        assert app.query_one("#tab-checklist", TabPane) in focused.ancestors

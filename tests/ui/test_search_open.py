@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.content import Content
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, Static, TabbedContent, TextArea
 
 from mistakes.ui.app import MistakesApp
 
 from .conftest import (
     SIZE,
     area,
+    open_entry,
     prompts,
     results,
     settle,
@@ -291,3 +292,20 @@ async def test_similar_tab_lists_past_entries_and_enter_opens_the_best(
         assert await wait_until(
             pilot, lambda: app.stored is not None and app.stored.path.name == best
         )
+
+
+async def test_opening_the_open_entry_again_keeps_its_tab(build) -> None:
+    """Enter on the entry that is open already (the sidebar, a link to it) read it again and
+    went back to its first section, away from the tab the user was on (and, before the open
+    chose its tab itself, it reset the checklist that "open at item" had just shown)."""
+    app: MistakesApp = build()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entry(app, pilot, 3)
+        tabs = app.query_one("#tabs", TabbedContent)
+        await pilot.press("f6")
+        await settle(app, pilot)
+        assert tabs.active == "tab-checklist"
+        await open_entry(app, pilot, 3)  # the sidebar's enter on it again
+        assert tabs.active == "tab-checklist"
+        await open_entry(app, pilot, 4)  # another entry: its first section
+        assert tabs.active == "tab-error_description"

@@ -29,6 +29,7 @@ from mistakes.domain.text import one_line
 from mistakes.search.index import IndexUnavailable, query_fields
 from mistakes.services import secrets
 from mistakes.services.entries import ResolveRefused, UsageError
+from mistakes.services.watch import same_file
 from mistakes.services.workspace import MergePlan, Workspace
 from mistakes.storage.atomic import NotDurableError
 from mistakes.storage.errors import ConflictError, StorageError
@@ -505,7 +506,13 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         )
 
     @work(exclusive=True, group="open", exit_on_error=False)
-    async def _open(self, path: Path) -> None:
+    async def _open(self, path: Path, pane: str | None = None, item: int | None = None) -> None:
+        """Open the entry at ``path`` on tab ``pane`` (the checklist: with item ``item``,
+        1-based, highlighted), else on its first section; the entry open already, opened
+        again, stays on the tab it shows. The tab is chosen once, here: a second switch
+        after the open (the first section, then the checklist) raced with the first one's
+        focus, and the first section could end up shown."""
+
         def load() -> tuple[StoredEntry, list[str]]:
             stored = self.workspace.load(path)
             return stored, self.workspace.entries.editing_hints(stored)
@@ -515,16 +522,32 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         except (StorageError, OSError) as exc:
             self.notify(one_line(str(exc)), markup=False, severity="error")
             return
+        again = self.stored is not None and same_file(self.stored.path, path)
+        tabs = self.editor.tabs
+        if pane is None and again and self.editor.original is not None and tabs is not None:
+            pane = tabs.active or None  # the same entry again: its tab stays
         self.stored = stored
         self.draft_key = None
         self.new_folder = None
         await self.editor.load(stored.entry)
         self._remember_stat()
         self._update_topbar()
-        self.editor.show_tab(1 if len(self.editor.template.sections) else 0)
+        self._show_opened(pane, item)
         self.similar.opened()
         for hint in hints:  # vim's swap file, an Emacs lock, git at work: said on open too
             self.notify(one_line(hint), markup=False, severity="warning", timeout=8)
+
+    def _show_opened(self, pane: str | None, item: int | None) -> None:
+        """The tab an open shows: ``pane`` when the form has it, else the first section."""
+        ids = self.pane_ids()
+        if pane is None or pane not in ids:
+            self.editor.show_tab(1 if len(self.editor.template.sections) else 0)
+            return
+        self.editor.show_tab(ids.index(pane))
+        if pane == "tab-checklist" and item is not None:
+            for listing in self.editor.query("#checklist").results(OptionList):
+                listing.highlighted = item - 1
+                listing.focus()
 
     @work(exclusive=True, group="open", exit_on_error=False)
     async def _new(self, title: str = "") -> None:

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from textual import work
-from textual.widgets import OptionList
-from textual.worker import Worker, WorkerCancelled, WorkerFailed
+from textual.worker import Worker
 
 from mistakes.domain.errors import MistakesError
 from mistakes.domain.links import LINK_TYPES, LinkSectionError, WrittenLink, link_at, link_place
@@ -29,7 +28,7 @@ HISTORY = 50  # entries remembered for ctrl+r
 class LinkActions(AppBase):
     # the app's own (app.py): open a file once unsaved work is dealt with
     _when_safe: Callable[[Callable[[], object]], None]
-    _open: Callable[[Path], Worker[None]]
+    _open: Callable[..., Worker[None]]  # (path, pane=None, item=None)
     show_pane: Callable[[str], bool]  # NavigationActions'
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -199,21 +198,4 @@ class LinkActions(AppBase):
 
     def open_at_item(self, path: Path, item: int) -> None:
         """Open an entry on its checklist tab, with item ``item`` (1-based) highlighted."""
-
-        def go() -> None:
-            self._at_item(self._open(path), path, item)
-
-        self._when_safe(go)
-
-    @work(group="open-at", exit_on_error=False, description="Opening at the checklist")
-    async def _at_item(self, opening: Worker[None], path: Path, item: int) -> None:
-        try:
-            await opening.wait()
-        except (WorkerCancelled, WorkerFailed):
-            return
-        if self.stored is None or not same_file(self.stored.path, path):
-            return
-        if self.show_pane("tab-checklist"):
-            for listing in self.editor.query("#checklist").results(OptionList):
-                listing.highlighted = item - 1
-                listing.focus()
+        self._when_safe(lambda: self._open(path, "tab-checklist", item))

@@ -92,6 +92,21 @@ class SectionBody(VerticalScroll):
                 area.styles.height = height
 
 
+class FormTabs(TabbedContent):
+    """The form's tabs. A pane whose widget was focused tells the tabs so by a message
+    (TabPane.Focused) that arrives a few hops later; the tabs then show that pane. When the
+    focus moved on meanwhile (an open shows its first section and focuses it, then "open at
+    the checklist" or F6 shows another tab), that late message showed the first pane again
+    over the one just chosen, with the focus left in a hidden pane. A pane is shown for its
+    focus only while the focus is still in it."""
+
+    def _on_tab_pane_focused(self, event: TabPane.Focused) -> None:
+        focused = self.screen.focused if self.is_attached else None
+        if focused is None or event.tab_pane not in focused.ancestors_with_self:
+            event.stop()
+            event.prevent_default()  # the base class's handler (it runs after this one)
+
+
 class EntryEditor(Vertical):
     """Shows one entry; ``collect()`` gives the edited entry back."""
 
@@ -222,7 +237,11 @@ class EntryEditor(Vertical):
         assert tabs is not None
         tabs.display = True
         self.query_one("#editor-empty").display = False
-        self._fill_values(entry)
+        # the values put in are the entry's, not the user's edits: no Changed message per
+        # field and pane (~300 dispatches an open, each bubbling up to the app, handled
+        # before the entry's first frame; the check after the load stands for them all)
+        with self.prevent(Input.Changed, TextArea.Changed, Select.Changed):
+            self._fill_values(entry)
         await self._extra_tabs(entry)
         self.show_similar(None)
         if self._preview_md is not None:
@@ -248,7 +267,7 @@ class EntryEditor(Vertical):
                 self._built = True
 
     async def _build(self) -> None:
-        tabs = TabbedContent(id="tabs")
+        tabs = FormTabs(id="tabs")
         tabs.display = False
         await self.mount(tabs)
         template = self.template

@@ -65,6 +65,13 @@ class EntryPeek(VerticalScroll):
         self.hit: Hit | None = None
         self._generation = 0
         self._timer: Timer | None = None
+        self._shown = 0  # the generation whose entry is on show
+
+    @property
+    def pending(self) -> bool:
+        """A highlighted entry waits to be shown: its timer or its read has not finished
+        (tests wait on this before they look at the screen)."""
+        return self._shown != self._generation
 
     def compose(self) -> ComposeResult:
         yield Static(Content(EMPTY), id="peek-text")
@@ -77,6 +84,7 @@ class EntryPeek(VerticalScroll):
         self.hit = hit
         if hit is None:
             self.query_one("#peek-text", Static).update(Content(EMPTY))
+            self._shown = self._generation
             return
         generation = self._generation
         self._timer = self.set_timer(
@@ -102,3 +110,4 @@ class EntryPeek(VerticalScroll):
         content = peek_content(message.hit, message.entry, self.workspace.template)
         self.query_one("#peek-text", Static).update(content)
         self.scroll_home(animate=False)
+        self._shown = message.generation

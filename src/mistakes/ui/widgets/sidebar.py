@@ -383,8 +383,15 @@ class Sidebar(Vertical):
         self.post_message(self.Results(generation, results))
         return True
 
+    @property
+    def refine_pending(self) -> bool:
+        """A partial answer waits for its whole ranking: its timer has not fired yet (tests
+        wait on this before they look at the list)."""
+        return self._refine_timer is not None
+
     def _refine(self, text: str, generation: int) -> None:
         """Typing paused on a broad query answered within the key budget: rank it all."""
+        self._refine_timer = None  # fired (a search follows, or nothing is left to rank)
         if generation == self._generation and text == self.search_box.value:
             self._search(text, generation, None, self._limit, keep=True)
 
