@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.content import Content
+from textual.notifications import Notifications
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static, TextArea
 from textual.worker import WorkerCancelled
@@ -27,6 +28,15 @@ def quiet_timers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(app_module, "AUTOSAVE_SECONDS", 3600.0)
     monkeypatch.setattr(app_module, "WATCH_SECONDS", 3600.0)
     monkeypatch.setattr(app_module, "SIMILAR_DELAY", 3600.0, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def notifications_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests read what the app said from ``app._notifications``; Textual drops a notification
+    from it once its timeout (5-8 s) has passed, which a slow ``settle`` on a loaded machine
+    outlasts (two tests failed so now and then). Kept for the test's length; the toasts on
+    screen still go when their own timers say."""
+    monkeypatch.setattr(Notifications, "_reap", lambda self: self)
 
 
 @pytest.fixture
