@@ -82,6 +82,20 @@ def samples_copy(tmp_path: Path) -> Path:
     return target
 
 
+def split_samples(root: Path, second_five: str | None = None) -> tuple[Path, Path]:
+    """The samples split over ``root/payments/mistakes`` (odd places) and ``root/search``
+    (even), with a copy of 005 in ``search`` too, named ``second_five`` (default: the same
+    file name): two folders of one team, with one number in both."""
+    a, b = root / "payments" / "mistakes", root / "search"
+    a.mkdir(parents=True)
+    b.mkdir()
+    for number, path in enumerate(sorted(SAMPLES.glob("*.md")), 1):
+        shutil.copy(path, (a if number % 2 else b) / path.name)
+    five = next(a.glob("005-*.md"))
+    shutil.copy(five, b / (second_five or five.name))
+    return a, b
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On CI the corpus must be there: a test that would skip for want of it fails instead
     (a clone laid out differently would otherwise pass with the corpus tests unrun)."""

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES
+from tests.conftest import split_samples
 
 
 @pytest.fixture
 def two(cwd: Path) -> tuple[Path, Path]:
     """The samples split over ``payments/mistakes`` (odd numbers) and ``search`` (even),
     with a second 005 in ``search``."""
-    a, b = cwd / "payments" / "mistakes", cwd / "search"
-    a.mkdir(parents=True)
-    b.mkdir()
-    for number, path in enumerate(sorted(SAMPLES.glob("*.md")), 1):
-        shutil.copy(path, (a if number % 2 else b) / path.name)
-    shutil.copy(next(a.glob("005-*.md")), b / "005-pool-again.md")
-    return a, b
+    return split_samples(cwd, "005-pool-again.md")
 
 
 def dirs(two: tuple[Path, Path]) -> list[str]:

@@ -4,7 +4,6 @@ services the CLI uses over them, each answer naming its folder."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 
 from mistakes.services.folders import open_folders
 from tests.cli.test_mcp import KNOWN_ERROR, Server
-from tests.conftest import SAMPLES
+from tests.conftest import split_samples
 
 pytest.importorskip("mcp", reason="the MCP server needs the mcp package (mistakes[mcp])")
 
@@ -25,13 +24,7 @@ from mistakes.cli.mcp_server import MistakesServer
 def two(tmp_path: Path) -> tuple[Path, Path]:
     """The samples over ``payments/mistakes`` (odd numbers) and ``search`` (even), with a
     second 005 (the same error) in ``search``."""
-    a, b = tmp_path / "payments" / "mistakes", tmp_path / "search"
-    a.mkdir(parents=True)
-    b.mkdir()
-    for number, path in enumerate(sorted(SAMPLES.glob("*.md")), 1):
-        shutil.copy(path, (a if number % 2 else b) / path.name)
-    shutil.copy(next(a.glob("005-*.md")), b / "005-pool-again.md")
-    return a, b
+    return split_samples(tmp_path, "005-pool-again.md")
 
 
 @pytest.fixture

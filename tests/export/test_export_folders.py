@@ -8,14 +8,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.conftest import SAMPLES, Result
+from tests.conftest import Result, split_samples
 
 from .test_export import parse
 
@@ -25,14 +24,7 @@ Run = Callable[..., Result]
 @pytest.fixture
 def two(tmp_path: Path) -> tuple[Path, Path]:
     """The samples split over payments/mistakes and search, with 005 in both."""
-    a, b = tmp_path / "payments" / "mistakes", tmp_path / "search"
-    a.mkdir(parents=True)
-    b.mkdir()
-    for number, path in enumerate(sorted(SAMPLES.glob("*.md")), 1):
-        shutil.copy(path, (a if number % 2 else b) / path.name)
-    five = next(a.glob("005-*.md"))
-    shutil.copy(five, b / five.name)
-    return a, b
+    return split_samples(tmp_path)
 
 
 def dirs(two: tuple[Path, Path]) -> list[str]:

@@ -4,7 +4,6 @@ opening and saving the right file."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +20,7 @@ from mistakes.ui.screens.dialogs import ConfirmScreen
 from mistakes.ui.screens.drafts import DraftPicker
 from mistakes.ui.screens.folders import FolderPicker
 from mistakes.ui.screens.stats import StatsScreen
-from tests.conftest import SAMPLES
+from tests.conftest import split_samples
 
 from .conftest import (
     SIZE,
@@ -39,13 +38,7 @@ from .conftest import (
 
 @pytest.fixture
 def two(tmp_path: Path) -> tuple[Path, Path]:
-    a, b = tmp_path / "payments" / "mistakes", tmp_path / "search"
-    a.mkdir(parents=True)
-    b.mkdir()
-    for number, path in enumerate(sorted(SAMPLES.glob("*.md")), 1):
-        shutil.copy(path, (a if number % 2 else b) / path.name)
-    shutil.copy(next(a.glob("005-*.md")), b / next(a.glob("005-*.md")).name)  # same name
-    return a, b
+    return split_samples(tmp_path)
 
 
 @pytest.fixture

@@ -73,10 +73,7 @@ class CombinedIndex(SearchIndex):
         self.signature = first.signature
         self.queries = first.queries
         self._text_fields = first._text_fields
-        self._stored = (None, {})
-        self._recent = (None, 0, [])
-        self._keystroke = 0
-        self._keystroke_guard = threading.Lock()
+        self._reading_state()
         self._read_lock = _AllLocks([index._read_lock for _name, index in self.parts])  # type: ignore[assignment]
         self._combined: Searcher | None = None
         self._sources: tuple[Searcher, ...] = ()

@@ -113,6 +113,10 @@ class SearchIndex(IndexStore):
             *self.fields.text_fields,
             *([self.fields.tags] if self.fields.tags else []),
         }
+        self._reading_state()
+
+    def _reading_state(self) -> None:
+        """What searching keeps between calls (also a CombinedIndex's, which has no disk)."""
         self._stored: tuple[object, dict[int, dict[str, Any]]] = (None, {})
         self._recent: tuple[object, int, list[Hit]] = (None, 0, [])
         self._keystroke = 0  # the latest search with a budget (a keystroke's) begun
