@@ -174,3 +174,25 @@ def test_editing_hints_name_vim_emacs_and_git(tmp_path: Path) -> None:
         f"a git command is running in {repo.resolve()} ({repo.resolve() / '.git/index.lock'} "
         "exists)"
     )
+
+
+def test_editing_hints_find_every_vim_swap_name_without_listing_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """vim's second and later sessions write .swo, .swn, ... .swa; the hints look the names
+    up rather than list the folder (a listing cost 37 ms per open at 50,000 entries)."""
+    path = tmp_path / "001-x.md"
+    path.write_text("x")
+    for suffix in ("swo", "swa", "swp"):
+        (tmp_path / f".001-x.md.{suffix}").write_text("")
+    (tmp_path / ".001-x.md.bak").write_text("")  # not vim's
+
+    def no_listing(*args: object) -> list[str]:
+        raise AssertionError("the folder was listed")
+
+    monkeypatch.setattr(os, "listdir", no_listing)
+    monkeypatch.setattr(os, "scandir", no_listing)
+    assert editing_hints(path) == [
+        f"001-x.md is being edited in vim (swap file .001-x.md.{suffix})"
+        for suffix in ("swa", "swo", "swp")
+    ]

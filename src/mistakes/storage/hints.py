@@ -4,6 +4,7 @@ next to it, or a git command running in the repository that holds it."""
 from __future__ import annotations
 
 import os
+import string
 from pathlib import Path
 
 
@@ -13,18 +14,17 @@ def editing_hints(path: Path) -> list[str]:
     (``.#NAME.md``, usually a dangling link, so looked at with lstat) or a git
     ``index.lock`` in the repository around the folder. Only names are looked at."""
     hints: list[str] = []
-    folder = path.parent
+    folder = os.fspath(path.parent)
     name = path.name
-    try:
-        siblings = os.listdir(folder)
-    except OSError:
-        return hints
-    swaps = sorted(n for n in siblings if n.startswith(f".{name}.sw") and len(n) == len(name) + 5)
-    for swap in swaps:
-        hints.append(f"{name} is being edited in vim (swap file {swap})")
-    if f".#{name}" in siblings:
+    # the names themselves, looked up (not a listing of the folder: 37 ms at 50,000 entries,
+    # on every open); vim names its swap files .swp, then .swo, .swn, ... down to .swa
+    for letter in string.ascii_lowercase:
+        swap = f".{name}.sw{letter}"
+        if os.path.lexists(os.path.join(folder, swap)):
+            hints.append(f"{name} is being edited in vim (swap file {swap})")
+    if os.path.lexists(os.path.join(folder, f".#{name}")):
         hints.append(f"{name} is being edited in Emacs (lock .#{name})")
-    git_lock = _git_index_lock(folder)
+    git_lock = _git_index_lock(path.parent)
     if git_lock is not None:
         hints.append(f"a git command is running in {git_lock.parent.parent} ({git_lock} exists)")
     return hints
