@@ -108,6 +108,10 @@ _SRC = HERE.parent / "src"
 if _SRC.is_dir() and str(_SRC) not in sys.path:
     sys.path.append(str(_SRC))  # appended: an installed ``mistakes`` still wins
 
+# as the app's launcher does: the app's settings for Textual (its frame rate) before Textual
+import mistakes.ui  # noqa: E402,F401
+
+# isort: split
 import pty_bytes  # noqa: E402
 from bare_apps import BareList  # noqa: E402
 from search_bench import package_version, percentile, prepare_folder  # noqa: E402

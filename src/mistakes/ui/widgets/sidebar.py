@@ -37,7 +37,7 @@ STATUS_STYLE = {
     "resolved": "$success",
 }
 
-KEY_BUDGET = 0.015  # seconds of scoring per keystroke; a broad query answers with what it has
+KEY_BUDGET = 0.008  # seconds of scoring per keystroke; a broad query answers with what it has
 REFINE_DELAY = 0.25  # then, once typing pauses this long, the whole ranking replaces it
 PAGE = 100  # results asked for at a time; reaching the end of the list asks for more
 MIN_WIDTH = 32  # the sidebar's width at 80 columns; it grows with the terminal
