@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import OptionList
 
 from mistakes.ui.app import MistakesApp
 from mistakes.ui.newest import newest_path
@@ -137,3 +141,35 @@ async def test_several_folders_neither_show_nor_keep_one_folders_saved_listing(
         assert path.read_bytes() == kept  # not overwritten with a merged list
     finally:
         app.workspace.close()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)], ids=["80x24", "200x50"])
+async def test_the_saved_listing_is_cut_for_the_width_it_is_laid_out_at(
+    build, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    """The saved listing is shown before the first layout: its titles are cut for the width
+    the list then gets (the sidebar's border taken off), not cut again and all replaced
+    once the list is laid out (100 prompts rebuilt in the first frame's time)."""
+    await first_run(build)
+    replaced = [0]
+    replace = OptionList.replace_option_prompt_at_index
+
+    def counted(self: OptionList, index: int, prompt: Any) -> OptionList:
+        replaced[0] += 1
+        return replace(self, index, prompt)
+
+    monkeypatch.setattr(OptionList, "replace_option_prompt_at_index", counted)
+    app: MistakesApp = build()
+    go = held_index(app)
+    async with app.run_test(size=size) as pilot:
+        try:
+            assert await wait_until(pilot, lambda: results(app).option_count > 0)
+            await pilot.pause()
+            assert app.sidebar.from_saved
+            assert replaced[0] == 0
+            await pilot.resize_terminal(size[0] + 20, size[1])  # a real change: cut again
+            await pilot.pause()
+            assert await wait_until(pilot, lambda: replaced[0] > 0)
+        finally:
+            go.set()
+        await settle(app, pilot)

@@ -421,3 +421,24 @@ async def test_the_first_open_restyles_no_field_for_its_validity(
         await settle(app, pilot)
         assert app.stored is not None
         assert [name for name in added if name.endswith("-valid")] == []
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_key_bar_follows_the_first_frame_on_its_own(build, size: tuple[int, int]) -> None:
+    """The first frame shows the entries; the key bar is built right after it (a third of
+    that frame's widgets), once, with no key pressed, and stays as it is."""
+    app: MistakesApp = build()
+    composed: list[int] = []
+    async with app.run_test(size=size) as pilot:
+        footer = app.query_one(Footer)
+        recompose = footer.recompose
+
+        async def counted() -> None:
+            composed.append(len(footer_keys(app)))
+            await recompose()
+
+        footer.recompose = counted  # type: ignore[method-assign]
+        await started(app, pilot)
+        assert await wait_until(pilot, lambda: "Help" in footer_keys(app)), footer_keys(app)
+        await settle(app, pilot)
+        assert composed == [0]  # built once, from empty

@@ -505,7 +505,9 @@ class Sidebar(Vertical):
 
     def _title_cells(self) -> int:
         """Cells for a title in the list (a scrollbar's column is always kept for it)."""
-        width = self.results.size.width or int(self.styles.width.value if self.styles.width else 0)
+        width = self.results.size.width
+        if not width and self.styles.width:  # before the first layout: as it will be laid out
+            width = int(self.styles.width.value) - self.styles.gutter.width  # (its border)
         return max(8, width - 1 - NUMBER_CELLS)
 
     def _cut_titles(self) -> None:
