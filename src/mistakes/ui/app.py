@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import os
 import signal
 import threading
@@ -34,6 +33,7 @@ from mistakes.services.workspace import MergePlan, Workspace
 from mistakes.storage.atomic import NotDurableError
 from mistakes.storage.errors import ConflictError, StorageError
 from mistakes.storage.folder import StoredEntry
+from mistakes.ui.collector import IdleCollector
 from mistakes.ui.commands import EntryCommands, app_commands
 from mistakes.ui.entry_actions import EntryActions, run_editor
 from mistakes.ui.keys import APP_BINDINGS, OTHER_KEYS, check_keymap, read_escape_digit_as_alt
@@ -55,7 +55,7 @@ from mistakes.ui.widgets.sidebar import Sidebar
 
 AUTOSAVE_SECONDS = 3.0
 FIRST_LISTING_WAIT = 2.0  # seconds the startup sync waits at most for the first listing
-GC_THRESHOLDS = (10_000, 20, 20)  # fewer young-generation passes while typing (default 700)
+COLLECT_TICK_SECONDS = 0.1  # how often the idle collector looks (see ui/collector.py)
 PREBUILD_DELAY = 0.3  # after the first listing is painted: build the editor's form
 PROGRESS_SECONDS = 0.25  # how often the index build's progress is shown
 SIMILAR_DELAY = 0.8  # seconds of quiet typing before the similar list is looked up
@@ -116,6 +116,7 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         self._painted = threading.Event()  # the first frame is painted: the index may open
         self._last_input = time.monotonic()  # the last key or paste (the warm-up waits)
         self._warm_timer: Timer | None = None
+        self.collector = IdleCollector(lambda: self._last_input)
         read_escape_digit_as_alt()
         if workspace.config.keymap:
             self.set_keymap(workspace.config.keymap)
@@ -188,6 +189,7 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         self.notify(one_line(message.text), markup=False, severity="warning", timeout=10)
 
     def on_unmount(self) -> None:
+        self.collector.stop()
         self._listed.set()  # a sync still waiting for the first listing: no need now
         self._painted.set()
         with contextlib.suppress(Exception):
@@ -286,10 +288,11 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         if not editors or not self.is_running:
             return  # the app is closing (the timer fired as its widgets went)
         await editors.first().prebuild()
-        # the app's widgets live as long as it does: keep the cyclic garbage collector from
-        # walking them again and again (its full passes showed as 60-80 ms stalls on open)
-        gc.freeze()
-        gc.set_threshold(*GC_THRESHOLDS)
+        # the app's widgets live as long as it does: the cyclic garbage collector never walks
+        # them again (its full passes showed as 60-80 ms stalls on open), and runs only while
+        # the user waits for nothing (its young passes cost 7-9 ms in a first open)
+        self.collector.start()
+        self.set_interval(COLLECT_TICK_SECONDS, self.collector.tick, name="collect garbage")
         # the quiet is counted from here: the start itself had no keys, but the user may be
         # about to type (a benchmark's first keys came as the thread started)
         self._last_input = max(self._last_input, time.monotonic())
