@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,7 @@ STATUS_STYLE = {
     "resolved": "$success",
 }
 
+PROMPTS_KEPT = 1_000  # results' prompts kept for the next keys (see Sidebar._prompt)
 KEY_BUDGET = 0.008  # seconds of scoring per keystroke; a broad query answers with what it has
 REFINE_DELAY = 0.25  # then, once typing pauses this long, the whole ranking replaces it
 PAGE = 100  # results asked for at a time; reaching the end of the list asks for more
@@ -250,6 +252,9 @@ class Sidebar(Vertical):
         self._refine_timer: Timer | None = None  # the full ranking after a partial answer
         self._titles: dict[str, str] = {}  # entry name -> its title as cut to the list
         self._titles_width = 0  # the cells a title had when they were cut
+        # a result's two lines, kept while it is listed key after key: made again, each
+        # was assembled and measured anew (get_height wraps it) for every key's 100 results
+        self._prompts: OrderedDict[tuple[object, ...], Content] = OrderedDict()
         # the newest entries as last listed (kept beside the index): the first frame shows
         # them while the index is opened; ``from_saved``: the list shown is that one
         self._newest = newest_path(workspace.root, workspace.search.cache_root)
@@ -434,7 +439,7 @@ class Sidebar(Vertical):
         with self.app.batch_update():
             listing.set_options(
                 Option(
-                    result_prompt(
+                    self._prompt(
                         hit, hit_key(hit) == self.open_name, self._titles.get(hit_key(hit))
                     ),
                     id=hit_key(hit),
@@ -510,6 +515,22 @@ class Sidebar(Vertical):
             width = int(self.styles.width.value) - self.styles.gutter.width  # (its border)
         return max(8, width - 1 - NUMBER_CELLS)
 
+    def _prompt(self, hit: Hit, is_open: bool, title: str | None) -> Content:
+        """``result_prompt``, the same Content object for the same result as shown before
+        (Content is immutable and keeps its measured height)."""
+        key = (
+            hit_key(hit), hit.number, title, hit.title, hit.folder, hit.severity, hit.status,
+            hit.seen, hit.date, is_open,
+        )  # fmt: skip
+        prompt = self._prompts.get(key)
+        if prompt is None:
+            prompt = self._prompts[key] = result_prompt(hit, is_open, title)
+            if len(self._prompts) > PROMPTS_KEPT:
+                self._prompts.popitem(last=False)
+        else:
+            self._prompts.move_to_end(key)
+        return prompt
+
     def _cut_titles(self) -> None:
         self._titles_width = self._title_cells()
         titles = shown_titles([hit.title for hit in self.hits], self._titles_width)
@@ -526,7 +547,7 @@ class Sidebar(Vertical):
                 if index >= listing.option_count:
                     break
                 key = hit_key(hit)
-                prompt = result_prompt(hit, key == self.open_name, self._titles[key])
+                prompt = self._prompt(hit, key == self.open_name, self._titles[key])
                 listing.replace_option_prompt_at_index(index, prompt)
 
     def mark_open(self, name: str | None) -> None:
@@ -539,7 +560,7 @@ class Sidebar(Vertical):
             key = hit_key(hit)
             if key in (before, name):
                 with contextlib.suppress(OptionDoesNotExist):
-                    prompt = result_prompt(hit, key == name, self._titles.get(key))
+                    prompt = self._prompt(hit, key == name, self._titles.get(key))
                     listing.replace_option_prompt(key, prompt)
 
     # -- preview of the highlighted result ----------------------------------------------------
