@@ -152,6 +152,10 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         return self.query_one(EntryPeek)
 
     def on_mount(self) -> None:
+        # from here the cyclic garbage collector runs only while the user waits for nothing
+        # (its passes cost 7-9 ms inside a first open, and walked the modules at startup)
+        self.collector.start()
+        self.set_interval(COLLECT_TICK_SECONDS, self.collector.tick, name="collect garbage")
         self._install_signals()
         self.workspace.search.on_wait = self._waiting  # whose lock a worker waits for
         self.editor.renderer = self.workspace.render
@@ -288,11 +292,9 @@ class MistakesApp(EntryActions, NavigationActions, LinkActions):
         if not editors or not self.is_running:
             return  # the app is closing (the timer fired as its widgets went)
         await editors.first().prebuild()
-        # the app's widgets live as long as it does: the cyclic garbage collector never walks
-        # them again (its full passes showed as 60-80 ms stalls on open), and runs only while
-        # the user waits for nothing (its young passes cost 7-9 ms in a first open)
-        self.collector.start()
-        self.set_interval(COLLECT_TICK_SECONDS, self.collector.tick, name="collect garbage")
+        # the form lives as long as the app: the cyclic garbage collector never walks it
+        # (its full passes over it showed as 60-80 ms stalls on open)
+        self.collector.freeze()
         # the quiet is counted from here: the start itself had no keys, but the user may be
         # about to type (a benchmark's first keys came as the thread started)
         self._last_input = max(self._last_input, time.monotonic())

@@ -2,10 +2,11 @@
 
 Left to itself, a young-generation pass runs whenever enough objects were made, wherever
 that is: in the middle of an open (7-9 ms in every first open at 10,000 entries, 11 ms an
-open on average at 50,000) or of a keystroke's frame. Once the form is built the app's own
-objects are frozen (never walked again), automatic collection is switched off, and a
-timer collects when no key or paste came for a moment, or at once when a long burst of
-work has made too much. Reference counting still frees everything that is not a cycle.
+open on average at 50,000) or of a keystroke's frame. From the app's mount the objects
+that live as long as it does (the modules, its widgets, later the built form) are frozen
+(never walked again), automatic collection is switched off, and a timer collects when no
+key or paste came for a moment, or at once when a long burst of work has made too much.
+Reference counting still frees everything that is not a cycle.
 """
 
 from __future__ import annotations
@@ -42,9 +43,14 @@ class IdleCollector:
         if self._was is not None:
             return
         self._was = (gc.isenabled(), gc.get_threshold())
-        gc.freeze()  # the app's widgets live as long as it does: never walk them again
+        gc.freeze()  # the modules and the app's widgets live as long as it does
         gc.disable()
         self._last_full = self._clock()
+
+    def freeze(self) -> None:
+        """Objects made so far live as long as the app (the built form): never walk them."""
+        if self._was is not None:
+            gc.freeze()
 
     def tick(self) -> None:
         """Called a few times a second (a timer on the event loop)."""
