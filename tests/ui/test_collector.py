@@ -121,7 +121,7 @@ def test_a_full_pass_at_most_once_a_minute_and_only_when_quiet(
 
 
 async def test_the_app_runs_it_and_puts_collection_back_at_exit(build) -> None:  # type: ignore[no-untyped-def]
-    from .conftest import SIZE, settle, started, wait_until
+    from .conftest import SIZE, settle, started
 
     gc.enable()
     app = build()
