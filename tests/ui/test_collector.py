@@ -32,7 +32,7 @@ class Clock:
         return self.now
 
 
-def made(clock: Clock, monkeypatch: pytest.MonkeyPatch) -> IdleCollector:
+def made(clock: Clock) -> IdleCollector:
     return IdleCollector(lambda: clock.last_key, clock)
 
 
@@ -44,11 +44,9 @@ def cycles(count: int) -> None:
         a.append(b)
 
 
-def test_it_collects_only_when_the_user_waits_for_nothing(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_it_collects_only_when_the_user_waits_for_nothing() -> None:
     clock = Clock()
-    collector = made(clock, monkeypatch)
+    collector = made(clock)
     gc.enable()
     collector.start()
     assert collector.running and not gc.isenabled()
@@ -67,7 +65,7 @@ def test_it_collects_only_when_the_user_waits_for_nothing(
 
 def test_a_long_burst_is_collected_even_while_keys_come(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = Clock()
-    collector = made(clock, monkeypatch)
+    collector = made(clock)
     monkeypatch.setattr(collector_module, "FORCED", 5_000)
     collector.start()
     cycles(6_000)
@@ -77,11 +75,11 @@ def test_a_long_burst_is_collected_even_while_keys_come(monkeypatch: pytest.Monk
     collector.stop()
 
 
-def test_stop_puts_pythons_collection_back_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stop_puts_pythons_collection_back_as_it_was() -> None:
     clock = Clock()
     gc.set_threshold(1234, 5, 6)
     gc.disable()  # (a host that had switched it off: it stays off)
-    collector = made(clock, monkeypatch)
+    collector = made(clock)
     collector.start()
     collector.stop()
     assert gc.get_threshold() == (1234, 5, 6) and not gc.isenabled()
@@ -93,11 +91,9 @@ def test_stop_puts_pythons_collection_back_as_it_was(monkeypatch: pytest.MonkeyP
     assert collector.collections == 0
 
 
-def test_a_full_pass_at_most_once_a_minute_and_only_when_quiet(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_full_pass_at_most_once_a_minute_and_only_when_quiet() -> None:
     clock = Clock()
-    collector = made(clock, monkeypatch)
+    collector = made(clock)
     generations: list[int] = []
 
     def seen(phase: str, info: dict[str, int]) -> None:
